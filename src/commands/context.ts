@@ -1,0 +1,14 @@
+// What every CLI command receives: parsed flags, positionals, environment and working directory.
+
+export interface CommandContext {
+  command: string;
+  /** Parsed flags (see OPTIONS in src/cli.ts); strings as typed, booleans for switches. */
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  debug: boolean;
+}
+
+/** A command: returns the exit code (0 ok, 1 failed check/gate/step). Throws UserError / ConfigError for clear failures. */
+export type CommandFn = (ctx: CommandContext) => Promise<number>;

@@ -1,0 +1,86 @@
+// Reads cognigy-nlu.yml: YAML with positions, then the zod schema; every error names file:line and the key.
+import { readFileSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import type { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { type Config, configSchema } from "./schema.js";
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Finds the YAML node at a zod issue path, for its line number. */
+function nodeAt(root: YamlNode | null | undefined, path: PropertyKey[]): YamlNode | undefined {
+  let node: YamlNode | null | undefined = root;
+  let last: YamlNode | undefined = root ?? undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) return last;
+      last = (pair.key as YamlNode) ?? last;
+      node = pair.value as YamlNode | null;
+    } else if (isSeq(node) && typeof key === "number") {
+      node = node.items[key] as YamlNode | null;
+    } else return last;
+    if (node) last = node;
+  }
+  return last;
+}
+
+function lineOf(lc: LineCounter, node: YamlNode | undefined): { line: number; col: number } {
+  const off = node?.range?.[0];
+  if (off === undefined) return { line: 1, col: 1 };
+  return lc.linePos(off);
+}
+
+export function formatZodIssues(file: string, issues: z.core.$ZodIssue[], doc: YamlNode | null | undefined, lc: LineCounter): string {
+  return issues
+    .slice(0, 20)
+    .map((i) => {
+      const at = lineOf(lc, nodeAt(doc, i.path));
+      const key = i.path.length ? i.path.join(".") : "(top level)";
+      return `${file}:${at.line}:${at.col}: ${key}: ${i.message}`;
+    })
+    .join("\n");
+}
+
+/** Loads and validates the config file. Throws ConfigError (exit 2) with file:line on any problem. */
+export function loadConfig(configPath: string, cwd = process.cwd()): { config: Config; path: string; root: string } {
+  const path = isAbsolute(configPath) ? configPath : resolve(cwd, configPath);
+  const shown = relative(cwd, path) || path;
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new ConfigError(`${shown}: not a file`);
+    if (st.size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: the config file is ${st.size} bytes (limit ${MAX_CONFIG_BYTES})`);
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${shown}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "pass --config PATH, or create cognigy-nlu.yml at the repository root (see README)");
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const at = lc.linePos(e.pos[0]);
+    throw new ConfigError(`${shown}:${at.line}:${at.col}: invalid YAML: ${e.message.split("\n")[0]}`);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ConfigError(`${shown}: invalid YAML: ${(e as Error).message}`);
+  }
+  const parsed = configSchema.safeParse(data ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(`invalid config:\n${formatZodIssues(shown, parsed.error.issues, doc.contents as YamlNode, lc)}`);
+  }
+  const root = resolve(path, "..");
+  for (const [i, f] of parsed.data.flows.entries()) {
+    const dir = resolve(root, f.dir);
+    if (dir !== root && !dir.startsWith(root + sep)) {
+      const at = lineOf(lc, nodeAt(doc.contents as YamlNode, ["flows", i, "dir"]));
+      throw new ConfigError(`${shown}:${at.line}:${at.col}: flows.${i}.dir: '${f.dir}' points outside the repository`, "use a folder inside the repository, e.g. training-data/main");
+    }
+  }
+  return { config: parsed.data, path, root };
+}

@@ -1,0 +1,176 @@
+// The cognigy-nlu.yml schema (zod): one parse into a typed, defaulted Config.
+import { z } from "zod";
+
+export const SEVERITIES = ["error", "warning", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const severityOrOff = z.enum(["error", "warning", "info", "off"]);
+export type SeverityOrOff = z.infer<typeof severityOrOff>;
+
+/** Every rule id the checks can report. Each one's severity can be overridden (or turned `off`) in `checks.rules`. */
+export const RULE_IDS = [
+  "yaml", // unparsable YAML, duplicate keys, tabs, alias limits, encoding, size
+  "schema", // unknown keys (did-you-mean), wrong types, empty values
+  "duplicate-intent", // the same intent name in two files
+  "duplicate-within", // exact duplicate (after normalisation) inside one intent
+  "duplicate-across", // exact duplicate across intents: a conflict the model cannot learn
+  "near-duplicate-across", // similarity >= nearDuplicate across intents
+  "near-duplicate-within", // similarity >= nearDuplicate inside one intent
+  "test-leakage", // a test utterance equal or near-equal to a training example
+  "min-examples", // too few examples (error / warning thresholds)
+  "max-examples", // more than maxExamples per intent and locale (Cognigy's documented cap)
+  "imbalance", // largest / smallest intent ratio
+  "missing-tests", // an intent without held-out tests
+  "length", // utterance length bounds
+  "invisible-chars", // control, zero-width, bidi-override characters
+  "mojibake", // UTF-8 decoded as Latin-1 and similar
+  "pii", // e-mail, phone, payment card (Luhn), IBAN (mod 97), IP address, long digit runs
+  "locale-coverage", // examples in one mapped locale and none in another
+  "unknown-intent", // a test set expects an intent no file defines
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
+  yaml: "error",
+  schema: "error",
+  "duplicate-intent": "error",
+  "duplicate-within": "warning",
+  "duplicate-across": "error",
+  "near-duplicate-across": "warning",
+  "near-duplicate-within": "info",
+  "test-leakage": "error",
+  "min-examples": "error", // below minExamples.error; warning below minExamples.warning
+  "max-examples": "warning",
+  imbalance: "warning",
+  "missing-tests": "warning",
+  length: "error",
+  "invisible-chars": "error",
+  mojibake: "warning",
+  pii: "error",
+  "locale-coverage": "warning",
+  "unknown-intent": "error",
+};
+
+const locale = z.string().min(2).max(20);
+const nameOrId = z.string().trim().min(1).max(200);
+
+const thresholdSchema = z
+  .object({ lower: z.number().min(0).max(1), upper: z.number().min(0).max(1) })
+  .strict()
+  .refine((t) => t.lower <= t.upper, { message: "lower must be ≤ upper" });
+
+export const flowSchema = z
+  .object({
+    name: nameOrId.describe("Cognigy flow name or _id"),
+    dir: z.string().min(1).describe("Folder (relative to the repository root) holding intents/*.yml and tests/*.yml"),
+    locales: z
+      .record(locale, z.string().min(1))
+      .refine((m) => Object.keys(m).length > 0, { message: "map at least one locale" })
+      .describe("YAML locale key → Cognigy locale name"),
+    defaultLocale: locale.describe("The locale of plain-list examples and tests"),
+    prune: z.boolean().default(false).describe("Delete intents in Cognigy that no file owns (default: only intents the repository created)"),
+    threshold: thresholdSchema.optional().describe("The flow's intent thresholds, applied before training (Cognigy flow settings)"),
+  })
+  .strict()
+  .refine((f) => f.defaultLocale in f.locales, { message: "defaultLocale must be one of the keys of locales", path: ["defaultLocale"] });
+export type FlowConfig = z.infer<typeof flowSchema>;
+
+const ruleOverrides = z.partialRecord(z.enum(RULE_IDS), severityOrOff);
+
+export const checksSchema = z
+  .object({
+    minExamples: z
+      .union([z.literal("off"), z.object({ error: z.number().int().min(0), warning: z.number().int().min(0) }).strict()])
+      .default({ error: 5, warning: 15 }),
+    maxExamples: z.union([z.literal("off"), z.number().int().min(1)]).default(200),
+    maxImbalance: z.union([z.literal("off"), z.number().min(1)]).default(5),
+    nearDuplicate: z.union([z.literal("off"), z.number().min(0.5).max(1)]).default(0.85),
+    leakage: z.union([z.literal("off"), z.number().min(0.5).max(1)]).default(0.95).describe("Similarity at which a test counts as leaked"),
+    length: z
+      .union([z.literal("off"), z.object({ min: z.number().int().min(0), max: z.number().int().min(1) }).strict()])
+      .default({ min: 2, max: 300 }),
+    pii: severityOrOff.default("error"),
+    rules: ruleOverrides.default({}).describe("Severity override (or off) for any rule id"),
+  })
+  .strict();
+export type ChecksConfig = z.infer<typeof checksSchema>;
+
+export const gateSchema = z
+  .object({
+    accuracy: z.number().min(0).max(1).optional(),
+    macroF1: z.number().min(0).max(1).default(0.85),
+    macroPrecision: z.number().min(0).max(1).default(0.8),
+    minIntentF1: z.number().min(0).max(1).default(0.5),
+    maxRegression: z.number().min(0).max(1).default(0.02).describe("Largest allowed drop vs the baseline, on macro F1 and per intent"),
+    minTestsPerIntent: z.number().int().min(0).default(3),
+  })
+  .strict();
+export type GateConfig = z.infer<typeof gateSchema>;
+
+export const syncSchema = z
+  .object({
+    strategy: z.enum(["batch", "import"]).default("batch").describe("batch: incremental batch calls; import: multipart intent import (first sync of a big flow)"),
+    maxDeletions: z
+      .union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$/)])
+      .default("10%")
+      .describe("Refuse a plan deleting more sentences than this (count or % of the flow's sentences) unless --force"),
+    backup: z.enum(["snapshot", "export", "off"]).default("snapshot").describe("Backup taken before a destructive sync"),
+  })
+  .strict();
+
+export const trainSchema = z
+  .object({
+    mode: z.enum(["full", "quick"]).default("full"),
+    timeoutSeconds: z.number().int().min(1).default(900),
+  })
+  .strict();
+
+export const evaluateSchema = z
+  .object({
+    split: z.number().min(0).max(0.9).default(0.2).describe("Share of examples held out (never uploaded) for intents without tests"),
+    sample: z.number().min(0).max(1).optional().describe("Stratified share of the test set scored (PR checks)"),
+    concurrency: z.number().int().min(1).max(32).default(4),
+    seed: z.string().default("cognigy-nlu"),
+  })
+  .strict();
+
+export const promoteSchema = z
+  .object({
+    snapshot: z.boolean().default(true),
+    endpoints: z.array(nameOrId).default([]).describe("Endpoints (name or _id) to pin to the promoted snapshot"),
+    onGateFailure: z.enum(["rollback", "keep"]).default("rollback"),
+    keepSnapshots: z.number().int().min(1).max(10).default(10),
+  })
+  .strict();
+
+export const harvestSchema = z
+  .object({
+    minScore: z.number().min(0).max(1).default(0.75),
+    minPerIntent: z.number().int().min(1).default(5),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    cognigy: z
+      .object({
+        baseUrl: z.url().describe("Cognigy API base URL (the api- host). The API key comes only from COGNIGY_API_KEY / the api-key input."),
+        project: nameOrId.describe("Project name or _id"),
+        apiPrefix: z.string().default("/new/v2.0"),
+        timeoutSeconds: z.number().min(1).max(600).default(30),
+        rateLimit: z.number().int().min(0).default(1000).describe("Requests per 5 minutes the client allows itself; 0 = no limit"),
+      })
+      .strict(),
+    flows: z.array(flowSchema).min(1),
+    checks: checksSchema.default(checksSchema.parse({})),
+    gate: gateSchema.default(gateSchema.parse({})),
+    sync: syncSchema.default(syncSchema.parse({})),
+    train: trainSchema.default(trainSchema.parse({})),
+    evaluate: evaluateSchema.default(evaluateSchema.parse({})),
+    promote: promoteSchema.default(promoteSchema.parse({})),
+    harvest: harvestSchema.default(harvestSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,47 @@
+// The in-memory training data: what the YAML loader produces and every check, the planner and evaluation read.
+import type { Finding, Location } from "../checks/types.js";
+import type { FlowConfig } from "../config/schema.js";
+
+export interface Utterance extends Location {
+  /** The text as written in the file (not normalised). */
+  text: string;
+  /** The YAML locale key (a key of flow.locales). */
+  locale: string;
+}
+
+export interface IntentDoc extends Location {
+  name: string;
+  description?: string;
+  tags: string[];
+  disabled: boolean;
+  reject: boolean;
+  /** Uploaded examples, per YAML locale key. */
+  examples: Record<string, Utterance[]>;
+  /** Held-out tests from the intent file, per YAML locale key. Never uploaded. */
+  tests: Record<string, Utterance[]>;
+}
+
+/** One entry of a tests/*.yml file. expect null = out of scope (no intent above the threshold). */
+export interface TestCase extends Location {
+  text: string;
+  expect: string | null;
+  locale: string;
+}
+
+export interface FlowData {
+  flow: FlowConfig;
+  /** Absolute path of the flow folder. */
+  dir: string;
+  intents: IntentDoc[];
+  tests: TestCase[];
+  /** Every file read, relative to the repository root. */
+  files: string[];
+}
+
+export interface Dataset {
+  /** Absolute repository root all `file` paths are relative to. */
+  root: string;
+  flows: FlowData[];
+  /** Problems found while loading (yaml / schema rules). Checks add their own. */
+  findings: Finding[];
+}
