@@ -1,11 +1,33 @@
 // Builds dist/index.js (the Action) and dist/cli.js (the CLI): one self-contained ESM file each.
+//
+// Size and cold start: the Action needs @actions/artifact (Azure SDK), @actions/github (Octokit, undici) and, in backup
+// mode with s3-uri, @aws-sdk/client-s3 only after the pipeline ran, and most runs (local, fork PRs) never. Parsing their
+// ~2 MB on every start costs more than the budget allows, so they are bundled separately (CJS, each package initialised on
+// first use), brotli-compressed into one base64 string inside dist/index.js, and decompressed + compiled on the first
+// `import()` of one of them. The eager part's @actions/core reaches @actions/http-client (undici, tunnel, http/https)
+// only for OIDC tokens, never requested here: it gets a stub that says so.
 import { build } from "esbuild";
 import { chmodSync, readFileSync } from "node:fs";
+import { brotliCompressSync, constants } from "node:zlib";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const banner =
   "import { createRequire as __cnluCreateRequire } from 'node:module';\n" +
   "const require = __cnluCreateRequire(import.meta.url);";
+
+/**
+ * zod re-exports every locale (`z.locales.*`, ~260 KB minified) from its namespace object, so none can be tree-shaken;
+ * messages are English only here (`z.config(z.locales.xx())` is never called), so the index keeps `en` alone.
+ */
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(a.importer) ? { path: a.importer.replace(/[\\/](classic|core|mini)[\\/][^\\/]+$/, "/locales/en.js"), namespace: "zod-locales" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (a) => ({ contents: `export { default as en } from "./en.js";\n`, loader: "js", resolveDir: a.path.replace(/[\\/][^\\/]+$/, "") }));
+  },
+};
 
 const common = {
   bundle: true,
@@ -17,9 +39,83 @@ const common = {
   sourcemap: false,
   logLevel: "warning",
   define: { __VERSION__: JSON.stringify(pkg.version) },
+  plugins: [zodEnglishOnly],
 };
 
-await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", banner: { js: banner } });
+/** The names src/ imports from the deferred packages (a missing one is a build error, not a runtime surprise). */
+const DEFERRED = {
+  "@actions/artifact": ["DefaultArtifactClient"],
+  "@actions/github": ["getOctokit"],
+  "@aws-sdk/client-s3": ["S3Client", "PutObjectCommand"],
+};
+
+/** One CJS bundle: `module.exports[pkg]()` initialises and returns that package (shared dependencies bundled once). */
+async function deferredBundle() {
+  const contents = `module.exports = {\n${Object.keys(DEFERRED)
+    .map((mod) => `  ${JSON.stringify(mod)}: () => require(${JSON.stringify(mod)}),`)
+    .join("\n")}\n};\n`;
+  const r = await build({
+    ...common,
+    format: "cjs",
+    write: false,
+    stdin: { contents, resolveDir: process.cwd(), loader: "js" },
+    // required lazily, but these packages only export an "import" entry
+    conditions: ["import"],
+    define: { ...common.define, "import.meta.url": "__cnluMetaUrl" },
+    banner: { js: "var __cnluMetaUrl=require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const code = Buffer.from(r.outputFiles[0].text, "utf8");
+  const packed = brotliCompressSync(code, {
+    params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: code.length },
+  });
+  return packed.toString("base64");
+}
+
+function deferPlugin(packed) {
+  const names = Object.keys(DEFERRED).map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+  return {
+    name: "defer-heavy-deps",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (a) => ({ path: a.path, namespace: "deferred" }));
+      b.onResolve({ filter: /^cnlu:deferred$/ }, () => ({ path: "deferred", namespace: "deferred-code" }));
+      b.onResolve({ filter: /^@actions\/http-client(\/lib\/auth)?$/ }, (a) =>
+        /@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/.test(a.importer) ? { path: a.path, namespace: "oidc-stub" } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: "deferred" }, (a) => ({
+        contents: `import { load } from "cnlu:deferred";\nconst m = load()[${JSON.stringify(a.path)}]();\n${DEFERRED[a.path].map((n) => `export const ${n} = m.${n};`).join("\n")}\n`,
+        loader: "js",
+      }));
+      b.onLoad({ filter: /.*/, namespace: "deferred-code" }, () => ({
+        contents: [
+          'import { createRequire } from "node:module";',
+          'import { runInThisContext } from "node:vm";',
+          'import { fileURLToPath } from "node:url";',
+          'import { brotliDecompressSync } from "node:zlib";',
+          `const PACKED = ${JSON.stringify(packed)};`,
+          "let cached;",
+          "export function load() {",
+          "  if (cached) return cached;",
+          '  const code = brotliDecompressSync(Buffer.from(PACKED, "base64")).toString("utf8");',
+          "  const filename = fileURLToPath(import.meta.url);",
+          '  const fn = runInThisContext("(function (exports, require, module, __filename, __dirname) {" + code + "\\n})", { filename: filename + " (deferred)" });',
+          "  const module = { exports: {} };",
+          '  fn(module.exports, createRequire(import.meta.url), module, filename, filename.replace(/[\\\\/][^\\\\/]*$/, ""));',
+          "  return (cached = module.exports);",
+          "}",
+        ].join("\n"),
+        loader: "js",
+      }));
+      b.onLoad({ filter: /.*/, namespace: "oidc-stub" }, () => ({
+        contents:
+          'const no = () => { throw new Error("OIDC tokens are not used by this Action (http-client not bundled for @actions/core)"); };\n' +
+          "export class HttpClient { constructor() { no(); } }\nexport class BearerCredentialHandler { constructor() { no(); } }\n",
+        loader: "js",
+      }));
+    },
+  };
+}
+
+await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", banner: { js: banner }, plugins: [zodEnglishOnly, deferPlugin(await deferredBundle())] });
 await build({
   ...common,
   entryPoints: ["src/cli.ts"],

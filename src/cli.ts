@@ -35,6 +35,9 @@ const OPTIONS = {
   until: { type: "string" },
   input: { type: "string" },
   "min-score": { type: "string" },
+  "s3-uri": { type: "string" },
+  "retention-days": { type: "string" },
+  "mask-pii": { type: "boolean" },
   // general
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },

@@ -192,7 +192,11 @@ export interface CognigyApi {
   ): Promise<BatchResult>;
 
   /** Multipart import (file intents.json); returns the created task. */
-  importIntents(flowId: ObjectId, args: { localeId: ObjectId; mode: "skip" | "overwrite" | "merge"; intents: ExportedIntent[] }): Promise<Task>;
+  /** `projectId` (optional) lets the client check the project's tasks after an interrupted request instead of re-sending. */
+  importIntents(
+    flowId: ObjectId,
+    args: { localeId: ObjectId; mode: "skip" | "overwrite" | "merge"; intents: ExportedIntent[]; projectId?: ObjectId },
+  ): Promise<Task>;
   /** Synchronous JSON export of one locale. */
   exportIntents(flowId: ObjectId, localeId: ObjectId): Promise<ExportedIntent[]>;
 

@@ -1,7 +1,14 @@
-// TODO(owner): the `check` command. Placeholder until its issue lands.
-import { UserError } from "../errors.js";
+// `cognigy-nlu check`: pull-request mode — validate, plan, evaluate the current model, gate verdict (validate only without a key).
+import { findingLines } from "../pipeline/console.js";
+import { finishCommand, setupCommand } from "../pipeline/command.js";
+import { runCheck } from "../pipeline/run.js";
 import type { CommandContext } from "./context.js";
 
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new UserError("the 'check' command is not built yet");
+export async function run(ctx: CommandContext): Promise<number> {
+  const s = setupCommand(ctx);
+  const report = await runCheck(s.run, { logger: s.logger });
+  if (!s.json) {
+    if (report.error?.step === "validate") for (const l of findingLines(report)) s.print(l);
+  }
+  return finishCommand(s, report);
 }

@@ -1,7 +1,56 @@
-// TODO(owner): the `report` command. Placeholder until its issue lands.
-import { UserError } from "../errors.js";
+// `cognigy-nlu report merge a.json b.json … [--out DIR]`: combine shard reports, recompute the metrics, apply the gate.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { overridesFromFlags, resolveRunConfig } from "../config/options.js";
+import { ConfigError, UserError } from "../errors.js";
+import { consoleLogger } from "../logger.js";
+import { resultLines } from "../pipeline/console.js";
+import { exitCode } from "../pipeline/command.js";
+import { applyGate } from "../pipeline/gate.js";
+import { mergeReports } from "../pipeline/merge.js";
+import { loadBaseline } from "../pipeline/run.js";
+import { Redactor } from "../report/redact.js";
+import type { Report } from "../report/types.js";
+import { writeReportFiles } from "../report/write.js";
 import type { CommandContext } from "./context.js";
 
-export async function run(_ctx: CommandContext): Promise<number> {
-  throw new UserError("the 'report' command is not built yet");
+export async function run(ctx: CommandContext): Promise<number> {
+  const [sub, ...files] = ctx.positionals;
+  if (sub !== "merge") throw new ConfigError(`report: expected 'report merge a.json b.json …', got '${["report", ...ctx.positionals].join(" ")}'`);
+  if (files.length === 0) throw new ConfigError("report merge: name the shard report.json files to merge");
+  const reports: { name: string; report: Report }[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = await readFile(resolve(ctx.cwd, f), "utf8");
+    } catch {
+      throw new UserError(`report merge: cannot read ${f}`);
+    }
+    try {
+      reports.push({ name: f, report: JSON.parse(text) as Report });
+    } catch {
+      throw new UserError(`report merge: ${f} is not JSON`);
+    }
+  }
+  const logger = consoleLogger({ debug: ctx.debug });
+  const { report, notes } = mergeReports(reports);
+  for (const n of notes) logger.warn(n);
+  const flags = overridesFromFlags(ctx.values);
+  const out = resolve(ctx.cwd, flags.out || "cognigy-nlu-report");
+  // the gate needs the thresholds of cognigy-nlu.yml: applied when the file is there (or named with --config)
+  if (flags.config || existsSync(resolve(ctx.cwd, "cognigy-nlu.yml"))) {
+    const runCfg = resolveRunConfig(flags, ctx.env, ctx.cwd);
+    const baseline = await loadBaseline(runCfg.baseline, { logger });
+    report.gate = applyGate({ metrics: report.metrics, gate: runCfg.config.gate, baseline, testsPerIntent: report.evaluation?.testsPerIntent });
+    if (baseline) report.baselineMetrics = { accuracy: baseline.metrics.accuracy ?? 0, macroF1: baseline.metrics.macroF1, macroPrecision: baseline.metrics.macroPrecision ?? 0, macroRecall: baseline.metrics.macroRecall ?? 0, perIntent: baseline.metrics.perIntent };
+    if (!report.gate.passed) report.status = "failure";
+    report.summary += report.gate.passed ? ", gate passed" : `, gate failed: ${report.gate.reasons[0]}${report.gate.reasons.length > 1 ? ` (+${report.gate.reasons.length - 1} more)` : ""}`;
+  } else logger.info("no cognigy-nlu.yml here (--config): the gate is not applied to the merged report");
+  const redactor = new Redactor();
+  redactor.addSecret(ctx.env.COGNIGY_API_KEY);
+  const written = await writeReportFiles(report, out, { redactor });
+  for (const l of resultLines(report)) process.stdout.write(`${l}\n`);
+  process.stdout.write(`report: ${written.json}\n`);
+  return exitCode(report);
 }

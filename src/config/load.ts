@@ -3,6 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
+import { didYouMean } from "../checks/suggest.js";
 import { ConfigError } from "../errors.js";
 import { type Config, configSchema } from "./schema.js";
 
@@ -32,15 +33,66 @@ function lineOf(lc: LineCounter, node: YamlNode | undefined): { line: number; co
   return lc.linePos(off);
 }
 
+type AnySchema = { _zod: { def: Record<string, unknown> & { type: string } } };
+
+/** Looks through wrappers (default, optional, pipe, …) to the schema that holds the shape. */
+function unwrap(s: AnySchema | undefined): AnySchema | undefined {
+  for (let i = 0; s && i < 20; i++) {
+    const d = s._zod.def;
+    if (["default", "prefault", "optional", "nullable", "readonly", "catch", "nonoptional"].includes(d.type)) s = d.innerType as AnySchema;
+    else if (d.type === "pipe") s = d.in as AnySchema;
+    else return s;
+  }
+  return s;
+}
+
+/** The keys the schema allows for the object at a data path (for did-you-mean on unknown keys). */
+export function allowedKeys(schema: AnySchema, path: PropertyKey[]): string[] {
+  const keysOf = (x: AnySchema | undefined): string[] => {
+    const u = unwrap(x);
+    if (!u) return [];
+    const d = u._zod.def;
+    if (d.type === "object") return Object.keys(d.shape as object);
+    if (d.type === "record") {
+      const k = unwrap(d.keyType as AnySchema)?._zod.def;
+      return k?.type === "enum" ? Object.values(k.entries as Record<string, string>) : [];
+    }
+    if (d.type === "union") return (d.options as AnySchema[]).flatMap(keysOf);
+    return [];
+  };
+  let s: AnySchema | undefined = schema;
+  for (const k of path) {
+    const u = unwrap(s);
+    if (!u) return [];
+    const d = u._zod.def;
+    if (d.type === "object") s = (d.shape as Record<string, AnySchema>)[String(k)];
+    else if (d.type === "array") s = d.element as AnySchema;
+    else if (d.type === "record") s = d.valueType as AnySchema;
+    else if (d.type === "union") s = (d.options as AnySchema[]).find((o) => unwrap(o)?._zod.def.type === "object");
+    else return [];
+  }
+  return keysOf(s);
+}
+
 export function formatZodIssues(file: string, issues: z.core.$ZodIssue[], doc: YamlNode | null | undefined, lc: LineCounter): string {
-  return issues
-    .slice(0, 20)
-    .map((i) => {
-      const at = lineOf(lc, nodeAt(doc, i.path));
-      const key = i.path.length ? i.path.join(".") : "(top level)";
-      return `${file}:${at.line}:${at.col}: ${key}: ${i.message}`;
-    })
-    .join("\n");
+  const lines: string[] = [];
+  for (const i of issues.slice(0, 20)) {
+    const key = i.path.length ? i.path.join(".") : "(top level)";
+    if (i.code === "unrecognized_keys") {
+      const allowed = allowedKeys(configSchema as unknown as AnySchema, i.path as PropertyKey[]);
+      for (const k of i.keys) {
+        const parent = nodeAt(doc, i.path as PropertyKey[]);
+        const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === k) : undefined;
+        const at = lineOf(lc, (pair?.key as YamlNode | undefined) ?? parent);
+        const dym = didYouMean(k, allowed);
+        lines.push(`${file}:${at.line}:${at.col}: ${key}: unknown key '${k}'${dym ? ` (did you mean '${dym}'?)` : allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}`);
+      }
+      continue;
+    }
+    const at = lineOf(lc, nodeAt(doc, i.path));
+    lines.push(`${file}:${at.line}:${at.col}: ${key}: ${i.message}`);
+  }
+  return lines.join("\n");
 }
 
 /** Loads and validates the config file. Throws ConfigError (exit 2) with file:line on any problem. */

@@ -28,6 +28,12 @@ export interface FlowPlan {
   removeSentences: SentenceChange[];
   /** Sentences already in Cognigy and in the files. */
   unchanged: number;
+  /** Intents in Cognigy that no file defines and the repository does not own (left alone; `prune: true` deletes them). */
+  unmanagedIntents?: string[];
+  /** Sentence changes not listed above because the lists were capped (the totals count them all). */
+  omitted?: { addSentences: number; removeSentences: number };
+  /** Sentences deleted together with deleted intents (counted against maxDeletions). */
+  deletedIntentSentences?: number;
 }
 
 export interface Plan {
@@ -107,6 +113,47 @@ export interface PromotionResult {
   deletedSnapshots?: string[];
 }
 
+/** One scored held-out utterance (text PII-masked): kept so shard reports can be merged into exact metrics. */
+export interface Prediction {
+  flow: string;
+  /** YAML locale key. */
+  locale: string;
+  text: string;
+  /** Intent name, or null for an out-of-scope test. */
+  expected: string | null;
+  /** Top intent at or above the threshold, or null ("(none)"). */
+  predicted: string | null;
+  /** Score of the top intent (also when below the threshold). */
+  score: number;
+  /** Latency of the scores call, ms. */
+  ms: number;
+}
+
+/** How the evaluation was set up (what the metrics cover). */
+export interface EvaluationInfo {
+  /** Top scores below this count as "(none)" (flow threshold `lower`). */
+  threshold: number;
+  /** Held-out test utterances per intent in the whole test set (before sample / shard); the gate's minTestsPerIntent uses it. */
+  testsPerIntent: Record<string, number>;
+  /** Examples held out by evaluate.split (never uploaded). */
+  heldOutBySplit: number;
+  /** Test utterances in the whole set, and how many this run scored. */
+  totalTests: number;
+  scored: number;
+  sample?: number;
+  shard?: string;
+  /** Shards combined by `report merge`. */
+  mergedShards?: string[];
+  /** Per YAML locale: utterances, accuracy, macro F1. */
+  byLocale?: Record<string, { total: number; accuracy: number; macroF1: number }>;
+  /** Why nothing was evaluated (check mode without a trained model, no API key). */
+  skipped?: string;
+  /** Tests left out, e.g. in check mode the tests of intents the current model does not have yet. */
+  excluded?: { count: number; reason: string };
+  /** Check mode: the model evaluated is the one trained in Cognigy now, possibly older than the plan's data. */
+  model?: "trained-now" | "current";
+}
+
 export interface StepTiming {
   step: string;
   ms: number;
@@ -137,6 +184,10 @@ export interface Report {
   backup?: unknown;
   harvest?: unknown;
   requests?: RequestStats;
+  /** How the metrics were obtained. */
+  evaluation?: EvaluationInfo;
+  /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
+  predictions?: Prediction[];
   timings: StepTiming[];
   /** Set when the run failed: the step and the message. */
   error?: { step: string; message: string };

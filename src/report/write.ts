@@ -1,6 +1,10 @@
-// TODO(issue 6): placeholder writer; the report module replaces it with report.md / report.html renderers.
+// Writes the report files (report.json, report.md, report.html) into the output folder, everything redacted.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { BaselineInput } from "./format.js";
+import { renderHtml } from "./html.js";
+import { renderReportMd } from "./markdown.js";
+import { Redactor } from "./redact.js";
 import type { Report } from "./types.js";
 
 export interface WrittenReports {
@@ -9,12 +13,28 @@ export interface WrittenReports {
   html?: string;
 }
 
-/** Writes report.json, report.md (and report.html) into outDir. Everything written is already redacted. */
-export async function writeReportFiles(report: Report, outDir: string): Promise<WrittenReports> {
+export interface WriteReportOptions {
+  /** The run's redactor, with its secrets registered (default: PII masking only). */
+  redactor?: Redactor;
+  /** Metrics to compare with (default: report.baselineMetrics). */
+  baseline?: BaselineInput;
+  /** Also write report.html (default true). */
+  html?: boolean;
+}
+
+/** Writes report.json (deep-redacted), report.md and report.html into outDir and returns their paths. */
+export async function writeReportFiles(report: Report, outDir: string, opts: WriteReportOptions = {}): Promise<WrittenReports> {
+  const redactor = opts.redactor ?? new Redactor();
   await mkdir(outDir, { recursive: true });
   const json = join(outDir, "report.json");
   const md = join(outDir, "report.md");
-  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(md, `# cognigy-nlu ${report.mode}: ${report.status}\n\n${report.summary}\n`);
-  return { json, md };
+  const safe = redactor.redactDeep(report);
+  await writeFile(json, redactor.redactSecrets(`${JSON.stringify(safe, null, 2)}\n`));
+  await writeFile(md, renderReportMd(report, { redactor, baseline: opts.baseline }));
+  const written: WrittenReports = { json, md };
+  if (opts.html !== false) {
+    written.html = join(outDir, "report.html");
+    await writeFile(written.html, renderHtml(report, { redactor, baseline: opts.baseline }));
+  }
+  return written;
 }

@@ -1,0 +1,36 @@
+// The pipeline's Logger over @actions/core: one log group per step, debug through core.debug, everything redacted.
+import type * as core from "@actions/core";
+import type { Logger } from "../logger.js";
+
+export type CoreLog = Pick<typeof core, "debug" | "info" | "warning" | "error" | "startGroup" | "endGroup">;
+
+export function actionLogger(c: CoreLog, redact: (s: string) => string): Logger {
+  let depth = 0;
+  return {
+    debug: (m) => c.debug(redact(m)),
+    info: (m) => c.info(redact(m)),
+    // Plain log lines, not annotations: annotations are reserved for findings (GitHub caps them per step).
+    warn: (m) => c.info(`warning: ${redact(m)}`),
+    error: (m) => c.info(`error: ${redact(m)}`),
+    async group(name, fn) {
+      // The runner does not nest groups: an inner step is a plain line inside the outer group.
+      if (depth > 0) {
+        c.info(`▸ ${redact(name)}`);
+        depth++;
+        try {
+          return await fn();
+        } finally {
+          depth--;
+        }
+      }
+      c.startGroup(redact(name));
+      depth++;
+      try {
+        return await fn();
+      } finally {
+        depth--;
+        c.endGroup();
+      }
+    },
+  };
+}

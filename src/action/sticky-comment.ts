@@ -1,0 +1,61 @@
+// The sticky PR comment: found by its hidden marker across every page of comments, updated in place, else created once.
+import type { getOctokit } from "@actions/github";
+import type { GitHubContext } from "./context.js";
+
+export type Octokit = ReturnType<typeof getOctokit>;
+
+/** GitHub's limit on a comment body (characters). */
+export const MAX_COMMENT_CHARS = 65_536;
+
+export interface CommentTarget {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+}
+
+export interface StickyResult {
+  action: "created" | "updated";
+  id: number;
+  url?: string;
+}
+
+/** Finds the id of the newest comment carrying the marker, looking through all pages. */
+export async function findStickyComment(octokit: Octokit, t: CommentTarget, marker: string): Promise<number | undefined> {
+  let found: number | undefined;
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: t.owner, repo: t.repo, issue_number: t.issueNumber, per_page: 100 })) {
+    for (const c of page.data) if (typeof c.body === "string" && c.body.includes(marker)) found = c.id;
+  }
+  return found;
+}
+
+/** Updates the marked comment in place, or creates it. The body must contain the marker (it is added when missing). */
+export async function upsertStickyComment(octokit: Octokit, t: CommentTarget, marker: string, body: string): Promise<StickyResult> {
+  let text = body.includes(marker) ? body : `${marker}\n${body}`;
+  if (text.length > MAX_COMMENT_CHARS) text = `${text.slice(0, MAX_COMMENT_CHARS - 200)}\n\n_(truncated: the full report is in the job summary and the report artifact)_\n${marker}`;
+  const id = await findStickyComment(octokit, t, marker);
+  if (id !== undefined) {
+    const r = await octokit.rest.issues.updateComment({ owner: t.owner, repo: t.repo, comment_id: id, body: text });
+    return { action: "updated", id, url: r.data.html_url };
+  }
+  const r = await octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.issueNumber, body: text });
+  return { action: "created", id: r.data.id, url: r.data.html_url };
+}
+
+export type CommentDecision = { post: true; target: CommentTarget } | { post: false; reason: string; notice: boolean };
+
+/** Whether to post the comment: only on pull requests, per the comment input, with a token that can write. */
+export function decideComment(opts: { comment: "on" | "off" | "on-failure"; failed: boolean; ctx: GitHubContext; token?: string }): CommentDecision {
+  const { ctx } = opts;
+  if (opts.comment === "off") return { post: false, reason: "comment: off", notice: false };
+  if (!ctx.pullRequest || !ctx.owner || !ctx.repo) return { post: false, reason: "not a pull request event", notice: false };
+  if (opts.comment === "on-failure" && !opts.failed) return { post: false, reason: "comment: on-failure and the check passed", notice: false };
+  if (ctx.pullRequest.fromFork) return { post: false, reason: "PR comment skipped: the pull request comes from a fork, whose token cannot write comments; the verdict is in the job summary", notice: true };
+  if (!opts.token) return { post: false, reason: "PR comment skipped: no github-token", notice: true };
+  return { post: true, target: { owner: ctx.owner, repo: ctx.repo, issueNumber: ctx.pullRequest.number } };
+}
+
+/** The HTTP status of an Octokit error, if any. */
+export function httpStatus(e: unknown): number | undefined {
+  const s = (e as { status?: unknown })?.status;
+  return typeof s === "number" ? s : undefined;
+}

@@ -1,0 +1,48 @@
+// runChecks: every check of every flow over a loaded Dataset, configured severities applied, sorted by place.
+import type { ChecksConfig } from "../config/schema.js";
+import type { Dataset } from "../dataset/types.js";
+import { exampleCounts, imbalance } from "./counts.js";
+import { duplicateIntents, exactDuplicates } from "./duplicates.js";
+import { applySeverities, compareFindings } from "./finding.js";
+import { testLeakage } from "./leakage.js";
+import { localeCoverage } from "./locales.js";
+import { nearDuplicates } from "./near-duplicates.js";
+import { piiFindings } from "./pii.js";
+import { textFindings } from "./text.js";
+import { missingTests, unknownIntents } from "./tests.js";
+import type { Finding } from "./types.js";
+import { viewOf } from "./view.js";
+
+export type { Finding } from "./types.js";
+
+/** True when a rule is switched off by `checks.rules` (so its work can be skipped). */
+function off(checks: ChecksConfig, rule: keyof NonNullable<ChecksConfig["rules"]>): boolean {
+  return checks.rules?.[rule] === "off";
+}
+
+/**
+ * All findings for a dataset: the loader's (yaml, schema) plus every check, with `checks.rules` /
+ * `checks.pii` severities applied, sorted by file, line, column. Pure: no I/O.
+ */
+export function runChecks(dataset: Dataset, checks: ChecksConfig): Finding[] {
+  const all: Finding[] = [...dataset.findings];
+  const add = (fs: Finding[]) => {
+    for (const f of fs) all.push(f);
+  };
+  for (const flow of dataset.flows) {
+    const view = viewOf(flow);
+    if (!off(checks, "duplicate-intent")) add(duplicateIntents(view));
+    if (!(off(checks, "duplicate-within") && off(checks, "duplicate-across"))) add(exactDuplicates(view));
+    if (checks.nearDuplicate !== "off" && !(off(checks, "near-duplicate-within") && off(checks, "near-duplicate-across")))
+      add(nearDuplicates(view, checks.nearDuplicate));
+    if (!off(checks, "test-leakage")) add(testLeakage(view, checks.leakage));
+    if (!off(checks, "min-examples") || !off(checks, "max-examples")) add(exampleCounts(view, checks));
+    if (!off(checks, "imbalance")) add(imbalance(view, checks.maxImbalance));
+    if (!off(checks, "missing-tests")) add(missingTests(view));
+    if (!off(checks, "unknown-intent")) add(unknownIntents(view));
+    add(textFindings(view, checks.length));
+    if (checks.pii !== "off" && !off(checks, "pii")) add(piiFindings(view));
+    if (!off(checks, "locale-coverage")) add(localeCoverage(view));
+  }
+  return applySeverities(all, checks).sort(compareFindings);
+}

@@ -1,0 +1,550 @@
+// CognigyClient: the CognigyApi over HTTP — pagination, name resolution, batches, tasks, snapshots, endpoints.
+import { openAsBlob } from "node:fs";
+import { basename } from "node:path";
+import { ConfigError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { silentLogger } from "../logger.js";
+import { VERSION } from "../version.js";
+import { chunkOperations, emptyResult, mergeResults, remainingOps } from "./batch.js";
+import { RequestBudget, realSleep } from "./budget.js";
+import { downloadToFile } from "./download.js";
+import { CognigyApiError, CognigyTaskError } from "./errors.js";
+import { HttpTransport, type Query, type RequestSpec } from "./http.js";
+import { OBJECT_ID, pickByNameOrId } from "./resolve.js";
+import { StatsRecorder } from "./stats.js";
+import { findStartedTask, type TaskKind, taskLabel, waitForTask } from "./tasks.js";
+import type {
+  BatchOp,
+  BatchResult,
+  CognigyApi,
+  Endpoint,
+  ExportedIntent,
+  Flow,
+  FlowSettings,
+  Intent,
+  IntentInput,
+  IntentScore,
+  LearningSentence,
+  Locale,
+  ObjectId,
+  Project,
+  ReferenceId,
+  RequestStats,
+  Sentence,
+  Snapshot,
+  Task,
+  WaitOptions,
+} from "./types.js";
+
+export interface CognigyClientOptions {
+  /** The api- host, e.g. https://api-trial.cognigy.ai. */
+  baseUrl: string;
+  apiKey: string;
+  apiPrefix?: string;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+  /** Requests per 5 minutes (default 1000; 0 = none). Ignored when `budget` is given. */
+  rateLimit?: number;
+  /** A budget shared with other clients. */
+  budget?: RequestBudget;
+  maxRetries?: number;
+  maxBackoffMs?: number;
+  /** First backoff ceiling (default 1 s; doubles per retry, full jitter). */
+  baseBackoffMs?: number;
+  /** Page size sent as `limit` (default 100, the server cap). */
+  pageSize?: number;
+  /** The project being worked on, named in 401/403 advice until resolveProject() sets it. */
+  project?: string;
+  logger?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  fetch?: typeof fetch;
+  userAgent?: string;
+}
+
+interface Page<T> {
+  items?: T[];
+  nextCursor?: string | null;
+  total?: number;
+}
+
+type SentenceValue = { text: string; localeId?: ObjectId; slots?: unknown[] };
+
+export class CognigyClient implements CognigyApi {
+  readonly budget: RequestBudget;
+  private readonly http: HttpTransport;
+  private readonly recorder = new StatsRecorder();
+  private readonly logger: Logger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly pageSize: number;
+  private projectLabel?: string;
+  /** Which project a flow / snapshot belongs to (learned from listings), for task checks. */
+  private readonly flowProject = new Map<ObjectId, ObjectId>();
+  private readonly snapshotProject = new Map<ObjectId, ObjectId>();
+  private readonly projectsSeen = new Set<ObjectId>();
+  /** One train at a time per flow within this process. */
+  private readonly trainLocks = new Map<ObjectId, Promise<unknown>>();
+
+  constructor(opts: CognigyClientOptions) {
+    if (!opts.apiKey) throw new ConfigError("no Cognigy API key: set the api-key input / COGNIGY_API_KEY");
+    try {
+      const u = new URL(opts.baseUrl);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
+    } catch {
+      throw new ConfigError(`base-url: expected an http(s) URL of the Cognigy api- host, got '${opts.baseUrl}'`);
+    }
+    this.logger = opts.logger ?? silentLogger;
+    this.sleep = opts.sleep ?? realSleep;
+    this.now = opts.now ?? Date.now;
+    this.pageSize = opts.pageSize ?? 100;
+    this.projectLabel = opts.project;
+    this.budget = opts.budget ?? new RequestBudget({ limit: opts.rateLimit ?? 1000, now: this.now, sleep: this.sleep, logger: this.logger });
+    this.http = new HttpTransport({
+      baseUrl: opts.baseUrl,
+      apiKey: opts.apiKey,
+      apiPrefix: opts.apiPrefix ?? "/new/v2.0",
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      maxRetries: opts.maxRetries ?? 5,
+      maxBackoffMs: opts.maxBackoffMs ?? 60_000,
+      baseBackoffMs: opts.baseBackoffMs ?? 1_000,
+      userAgent: opts.userAgent ?? `cognigy-nlu/${VERSION}`,
+      budget: this.budget,
+      stats: this.recorder,
+      logger: this.logger,
+      sleep: this.sleep,
+      now: this.now,
+      random: opts.random ?? Math.random,
+      fetch: opts.fetch ?? globalThis.fetch,
+      project: () => this.projectLabel,
+    });
+  }
+
+  stats(): RequestStats {
+    return this.recorder.snapshot();
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------------------
+
+  private get<T>(route: string, params?: Record<string, string>, query?: Query): Promise<T> {
+    return this.http.request<T>({ method: "GET", route, params, query, idempotent: true });
+  }
+
+  /** Every item of a cursor-paged index: `limit` = page size, follow `nextCursor` until null or a short page. */
+  async paginate<T>(route: string, params?: Record<string, string>, query: Query = {}): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.get<Page<T> | T[] | undefined>(route, params, { ...query, limit: this.pageSize, next: cursor });
+      if (Array.isArray(page)) return items.concat(page);
+      const got = Array.isArray(page?.items) ? page.items : [];
+      items.push(...got);
+      const next = page?.nextCursor;
+      if (!next || got.length < this.pageSize || seen.has(next)) return items;
+      seen.add(next);
+      cursor = next;
+    }
+  }
+
+  /** GET by id: true when it exists, false on 404. */
+  private async exists(route: string, params: Record<string, string>): Promise<boolean> {
+    try {
+      await this.get<unknown>(route, params);
+      return true;
+    } catch (e) {
+      if (e instanceof CognigyApiError && e.status === 404) return false;
+      throw e;
+    }
+  }
+
+  private unexpected(method: string, route: string, what: string): CognigyApiError {
+    return this.http.error({ status: 200, method, route, message: `unexpected response: ${what}` });
+  }
+
+  private projectOf(id: { flowId?: ObjectId; snapshotId?: ObjectId }): ObjectId | undefined {
+    const p = (id.flowId && this.flowProject.get(id.flowId)) || (id.snapshotId && this.snapshotProject.get(id.snapshotId));
+    if (p) return p;
+    return this.projectsSeen.size === 1 ? [...this.projectsSeen][0] : undefined;
+  }
+
+  /**
+   * POSTs a task-starting request. After an attempt that may have reached Cognigy (dropped connection, timeout, 5xx),
+   * it looks for a task that attempt started before sending again; 429/408 are re-sent directly.
+   */
+  private async startTask(
+    spec: Omit<RequestSpec<Task>, "idempotent" | "recover" | "method">,
+    check: { kind: TaskKind; needles: string[]; projectId?: ObjectId; known?: ReadonlySet<string> },
+  ): Promise<Task> {
+    const task = await this.http.request<Task>({
+      ...spec,
+      method: "POST",
+      idempotent: false,
+      recover: async ({ attemptStartedAt, error }) => {
+        if (!check.projectId) {
+          this.logger.warn(`${spec.route}: ${error.message}; the project is unknown so its tasks cannot be checked — sending again`);
+          return { kind: "resend" };
+        }
+        const found = findStartedTask(await this.listTasks(check.projectId), { since: attemptStartedAt, kind: check.kind, needles: check.needles, known: check.known });
+        if (found) {
+          this.logger.info(`POST ${spec.route}: the interrupted request did start ${taskLabel(found)}; not sending it again`);
+          return { kind: "done", value: found };
+        }
+        this.logger.debug(`POST ${spec.route}: no task from the interrupted request; sending again`);
+        return { kind: "resend" };
+      },
+    });
+    if (!task || typeof task !== "object" || typeof task._id !== "string") throw this.unexpected("POST", spec.route, "expected a task with an _id");
+    return task;
+  }
+
+  // ---- projects, flows, locales ---------------------------------------------------------------------------
+
+  async listProjects(): Promise<Project[]> {
+    return this.paginate<Project>("/projects");
+  }
+
+  async resolveProject(nameOrId: string): Promise<Project> {
+    this.projectLabel ??= `'${nameOrId}'`;
+    let project: Project | undefined;
+    if (OBJECT_ID.test(nameOrId)) {
+      try {
+        project = await this.get<Project>("/projects/:projectId", { projectId: nameOrId });
+      } catch (e) {
+        if (!(e instanceof CognigyApiError && e.status === 404)) throw e;
+      }
+    }
+    if (!project) {
+      const all = await this.listProjects();
+      project = pickByNameOrId("project", all, nameOrId, "among the projects this API key can see (is the key's user a member?)");
+    }
+    this.projectLabel = `'${project.name}' (${project._id})`;
+    this.projectsSeen.add(project._id);
+    return project;
+  }
+
+  async listFlows(projectId: ObjectId): Promise<Flow[]> {
+    const flows = await this.paginate<Flow>("/flows", undefined, { projectId });
+    this.projectsSeen.add(projectId);
+    for (const f of flows) this.flowProject.set(f._id, projectId);
+    return flows;
+  }
+
+  async resolveFlow(projectId: ObjectId, nameOrId: string): Promise<Flow> {
+    return pickByNameOrId("flow", await this.listFlows(projectId), nameOrId, `in project ${projectId}`);
+  }
+
+  async getFlow(flowId: ObjectId): Promise<Flow> {
+    return this.get<Flow>("/flows/:flowId", { flowId });
+  }
+
+  async getFlowSettings(flowId: ObjectId): Promise<FlowSettings> {
+    return (await this.get<FlowSettings | undefined>("/flows/:flowId/settings", { flowId })) ?? {};
+  }
+
+  async updateFlowSettings(flowId: ObjectId, patch: FlowSettings): Promise<void> {
+    await this.http.request({ method: "PATCH", route: "/flows/:flowId/settings", params: { flowId }, body: patch, idempotent: true });
+  }
+
+  async listLocales(projectId: ObjectId): Promise<Locale[]> {
+    return this.paginate<Locale>("/locales", undefined, { projectId });
+  }
+
+  async resolveLocale(projectId: ObjectId, nameOrId: string): Promise<Locale> {
+    return pickByNameOrId("locale", await this.listLocales(projectId), nameOrId, `in project ${projectId}`);
+  }
+
+  // ---- intents and sentences ------------------------------------------------------------------------------
+
+  async listIntents(flowId: ObjectId, opts: { localeId?: ObjectId } = {}): Promise<Intent[]> {
+    return this.paginate<Intent>("/flows/:flowId/intents", { flowId }, { preferredLocaleId: opts.localeId });
+  }
+
+  async createIntent(flowId: ObjectId, value: IntentInput): Promise<Intent> {
+    return this.http.request<Intent>({
+      method: "POST",
+      route: "/flows/:flowId/intents",
+      params: { flowId },
+      body: value,
+      idempotent: false,
+      recover: async () => {
+        const hit = value.name === undefined ? undefined : (await this.listIntents(flowId)).find((i) => i.name === value.name);
+        return hit ? { kind: "done", value: hit } : { kind: "resend" };
+      },
+    });
+  }
+
+  async updateIntent(flowId: ObjectId, intentId: ObjectId, value: IntentInput & { localeId: ObjectId }): Promise<void> {
+    await this.http.request({ method: "PATCH", route: "/flows/:flowId/intents/:intentId", params: { flowId, intentId }, body: value, idempotent: true });
+  }
+
+  async deleteIntent(flowId: ObjectId, intentId: ObjectId): Promise<void> {
+    await this.http.request({ method: "DELETE", route: "/flows/:flowId/intents/:intentId", params: { flowId, intentId }, idempotent: true, goneIsDone: true });
+  }
+
+  /**
+   * One chunked batch PATCH. A chunk whose call may have been applied (dropped connection, 5xx) is not re-sent
+   * blindly: the current state is re-read and only the operations still missing are sent.
+   */
+  private async batch<V>(
+    route: string,
+    params: Record<string, string>,
+    ops: readonly BatchOp<V>[],
+    reread: (chunk: readonly BatchOp<V>[]) => Promise<{ _id: ObjectId; key: string }[]>,
+    keyOf: (v: V) => string,
+  ): Promise<BatchResult> {
+    let result = emptyResult();
+    const chunks = chunkOperations(ops);
+    for (const [i, chunk] of chunks.entries()) {
+      if (chunks.length > 1) this.logger.debug(`PATCH ${route}: chunk ${i + 1}/${chunks.length} (${chunk.length} operations)`);
+      const r = await this.http.request<Partial<BatchResult> | undefined>({
+        method: "PATCH",
+        route,
+        params,
+        body: { operations: chunk },
+        idempotent: false,
+        recover: async () => {
+          const { remaining, done } = remainingOps(chunk, await reread(chunk), keyOf);
+          this.logger.info(`PATCH ${route}: after an interrupted call, ${chunk.length - remaining.length} of ${chunk.length} operations were already applied`);
+          if (!remaining.length) return { kind: "done", value: done };
+          return { kind: "resend", body: { operations: remaining }, map: (v) => mergeResults(done, v) };
+        },
+      });
+      result = mergeResults(result, r);
+    }
+    return result;
+  }
+
+  async batchIntents(flowId: ObjectId, ops: BatchOp<IntentInput>[]): Promise<BatchResult> {
+    return this.batch(
+      "/flows/:flowId/intents",
+      { flowId },
+      ops,
+      async () => (await this.listIntents(flowId)).map((i) => ({ _id: i._id, key: i.name })),
+      (v) => v.name ?? "\u0001",
+    );
+  }
+
+  async listSentences(flowId: ObjectId, intentId: ObjectId, opts: { localeId?: ObjectId } = {}): Promise<Sentence[]> {
+    return this.paginate<Sentence>("/flows/:flowId/intents/:intentId/sentences", { flowId, intentId }, { preferredLocaleId: opts.localeId });
+  }
+
+  async batchSentences(flowId: ObjectId, intentId: ObjectId, ops: BatchOp<SentenceValue>[]): Promise<BatchResult> {
+    const reread = async (chunk: readonly BatchOp<SentenceValue>[]) => {
+      const locales = new Set<string>(chunk.flatMap((op) => (op.op === "create" ? [op.value.localeId ?? ""] : [])));
+      if (chunk.some((op) => op.op === "delete")) locales.add("");
+      const out: { _id: ObjectId; key: string }[] = [];
+      for (const loc of locales) {
+        for (const s of await this.listSentences(flowId, intentId, loc ? { localeId: loc } : {})) {
+          const sameLocale = !loc || !s.localeReference || s.localeReference === loc;
+          out.push({ _id: s._id, key: sameLocale ? `${loc}\u0000${s.text}` : "\u0001" });
+        }
+      }
+      // A sentence to delete may live in a locale not listed above (lists are per locale): ask for it by id.
+      const listed = new Set(out.map((x) => x._id));
+      for (const op of chunk) {
+        if (op.op !== "delete" || listed.has(op.id)) continue;
+        if (await this.exists("/flows/:flowId/intents/:intentId/sentences/:sentenceId", { flowId, intentId, sentenceId: op.id })) out.push({ _id: op.id, key: "\u0001" });
+      }
+      return out;
+    };
+    return this.batch("/flows/:flowId/intents/:intentId/sentences", { flowId, intentId }, ops, reread, (v) => `${v.localeId ?? ""}\u0000${v.text}`);
+  }
+
+  async importIntents(
+    flowId: ObjectId,
+    args: { localeId: ObjectId; mode: "skip" | "overwrite" | "merge"; intents: ExportedIntent[]; projectId?: ObjectId },
+  ): Promise<Task> {
+    const json = JSON.stringify(args.intents);
+    return this.startTask(
+      {
+        route: "/flows/:flowId/intents/import",
+        params: { flowId },
+        form: () => {
+          const fd = new FormData();
+          fd.append("file", new Blob([json], { type: "application/json" }), "intents.json");
+          fd.append("localeId", args.localeId);
+          fd.append("mode", args.mode);
+          return fd;
+        },
+      },
+      { kind: "import", needles: [flowId], projectId: args.projectId ?? this.projectOf({ flowId }) },
+    );
+  }
+
+  async exportIntents(flowId: ObjectId, localeId: ObjectId): Promise<ExportedIntent[]> {
+    const route = "/flows/:flowId/intents/export";
+    const r = await this.http.request<unknown>({ method: "POST", route, params: { flowId }, body: { localeId, format: "json" }, idempotent: true });
+    if (r === undefined) return [];
+    if (!Array.isArray(r)) throw this.unexpected("POST", route, "expected the intents JSON array");
+    return r as ExportedIntent[];
+  }
+
+  // ---- training and tasks ---------------------------------------------------------------------------------
+
+  async train(flowId: ObjectId, args: { localeId?: ObjectId; mode?: "full" | "quick"; projectId?: ObjectId } = {}): Promise<Task> {
+    const previous = this.trainLocks.get(flowId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.trainNow(flowId, args));
+    this.trainLocks.set(flowId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.trainLocks.get(flowId) === run) this.trainLocks.delete(flowId);
+    }
+  }
+
+  private async trainNow(flowId: ObjectId, args: { localeId?: ObjectId; mode?: "full" | "quick"; projectId?: ObjectId }): Promise<Task> {
+    const projectId = args.projectId ?? this.projectOf({ flowId });
+    let known: Set<string> | undefined;
+    if (projectId) {
+      const tasks = await this.listTasks(projectId);
+      known = new Set(tasks.map((t) => t._id));
+      for (const t of tasks.filter((t) => (t.status === "queued" || t.status === "active") && isTrainOf(t, flowId))) {
+        this.logger.info(`a training of this flow is already ${t.status} (${taskLabel(t)}); waiting for it before starting another`);
+        try {
+          await this.waitForTask(t._id);
+        } catch (e) {
+          if (!(e instanceof CognigyTaskError)) throw e;
+          this.logger.warn(`the earlier training ended: ${e.message}`);
+        }
+      }
+    } else this.logger.debug(`train ${flowId}: project unknown, cannot check for a running training`);
+    const body: Record<string, string> = {};
+    if (args.localeId) body.localeId = args.localeId;
+    if (args.mode) body.mode = args.mode;
+    return this.startTask({ route: "/flows/:flowId/intents/train", params: { flowId }, body }, { kind: "train", needles: [flowId], projectId, known });
+  }
+
+  async getTask(taskId: ObjectId): Promise<Task> {
+    return this.get<Task>("/tasks/:taskId", { taskId });
+  }
+
+  async listTasks(projectId: ObjectId): Promise<Task[]> {
+    return this.paginate<Task>("/tasks", undefined, { projectId });
+  }
+
+  async cancelTask(taskId: ObjectId): Promise<void> {
+    await this.http.request({ method: "POST", route: "/tasks/:taskId/cancel", params: { taskId }, idempotent: true });
+  }
+
+  async waitForTask(taskId: ObjectId, opts: WaitOptions = {}): Promise<Task> {
+    return waitForTask((id) => this.getTask(id), taskId, opts, { sleep: this.sleep, now: this.now, logger: this.logger });
+  }
+
+  // ---- scoring --------------------------------------------------------------------------------------------
+
+  async scores(projectId: ObjectId, args: { flowReferenceId: ReferenceId; localeReferenceId: ReferenceId; sentence: string }): Promise<IntentScore[]> {
+    const route = "/projects/:projectId/nlu/scores";
+    const r = await this.http.request<unknown>({ method: "POST", route, params: { projectId }, body: args, idempotent: true });
+    if (!Array.isArray(r)) throw this.unexpected("POST", route, "expected an array of intent scores");
+    return r as IntentScore[];
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------------------
+
+  async listSnapshots(projectId: ObjectId): Promise<Snapshot[]> {
+    const snaps = await this.paginate<Snapshot>("/snapshots", undefined, { projectId });
+    for (const s of snaps) this.snapshotProject.set(s._id, projectId);
+    return snaps;
+  }
+
+  async getSnapshot(snapshotId: ObjectId): Promise<Snapshot> {
+    return this.get<Snapshot>("/snapshots/:snapshotId", { snapshotId });
+  }
+
+  async createSnapshot(projectId: ObjectId, args: { name: string; description?: string }, wait: WaitOptions = {}): Promise<Snapshot> {
+    const task = await this.startTask(
+      { route: "/snapshots", body: { projectId, name: args.name, description: args.description ?? "" } },
+      { kind: "snapshot", needles: [args.name, projectId], projectId },
+    );
+    await this.waitForTask(task._id, wait);
+    const named = (await this.listSnapshots(projectId)).filter((s) => s.name === args.name);
+    if (!named.length) throw new CognigyTaskError(`${taskLabel(task)} is done but no snapshot named '${args.name}' is listed`, task._id, "done");
+    if (named.length > 1) this.logger.warn(`${named.length} snapshots are named '${args.name}'; using the newest`);
+    return named.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0];
+  }
+
+  async deleteSnapshot(snapshotId: ObjectId, wait: WaitOptions = {}): Promise<void> {
+    const r = await this.http.request<Task | undefined>({ method: "DELETE", route: "/snapshots/:snapshotId", params: { snapshotId }, idempotent: true, goneIsDone: true });
+    if (r && typeof r._id === "string" && typeof r.status === "string") await this.waitForTask(r._id, wait);
+    this.snapshotProject.delete(snapshotId);
+  }
+
+  async packageSnapshot(snapshotId: ObjectId, wait: WaitOptions = {}): Promise<void> {
+    const task = await this.startTask(
+      { route: "/snapshots/:snapshotId/package", params: { snapshotId } },
+      { kind: "package", needles: [snapshotId], projectId: this.projectOf({ snapshotId }) },
+    );
+    await this.waitForTask(task._id, wait);
+  }
+
+  async snapshotDownloadLink(snapshotId: ObjectId): Promise<string> {
+    const route = "/snapshots/:snapshotId/downloadlink";
+    const r = await this.http.request<{ downloadLink?: unknown } | undefined>({
+      method: "POST",
+      route,
+      params: { snapshotId },
+      idempotent: true,
+      retryStatuses: [409],
+    });
+    if (typeof r?.downloadLink !== "string" || !r.downloadLink) throw this.unexpected("POST", route, "no downloadLink");
+    return new URL(r.downloadLink, this.http.base + "/").toString();
+  }
+
+  async downloadToFile(url: string, file: string, opts: { expectedBytes?: number } = {}): Promise<{ bytes: number; sha256: string }> {
+    return downloadToFile(this.http, url, file, opts);
+  }
+
+  async uploadSnapshot(projectId: ObjectId, file: string, wait: WaitOptions = {}): Promise<Task> {
+    const task = await this.startTask(
+      {
+        route: "/snapshots/upload",
+        form: async () => {
+          const fd = new FormData();
+          fd.append("projectId", projectId);
+          fd.append("file", await openAsBlob(file, { type: "application/octet-stream" }), basename(file));
+          return fd;
+        },
+      },
+      { kind: "upload", needles: [projectId, basename(file)], projectId },
+    );
+    return this.waitForTask(task._id, wait);
+  }
+
+  async restoreSnapshot(snapshotId: ObjectId, projectId: ObjectId, wait: WaitOptions = {}): Promise<Task> {
+    const task = await this.startTask(
+      { route: "/snapshots/:snapshotId/restore", params: { snapshotId }, body: { projectId } },
+      { kind: "restore", needles: [snapshotId], projectId },
+    );
+    return this.waitForTask(task._id, wait);
+  }
+
+  // ---- endpoints, learning sentences ----------------------------------------------------------------------
+
+  async listEndpoints(projectId: ObjectId): Promise<Endpoint[]> {
+    return this.paginate<Endpoint>("/endpoints", undefined, { projectId });
+  }
+
+  async getEndpoint(endpointId: ObjectId): Promise<Endpoint> {
+    return this.get<Endpoint>("/endpoints/:endpointId", { endpointId });
+  }
+
+  async updateEndpoint(endpointId: ObjectId, patch: Partial<Endpoint>): Promise<void> {
+    await this.http.request({ method: "PATCH", route: "/endpoints/:endpointId", params: { endpointId }, body: patch, idempotent: true });
+  }
+
+  async listLearningSentences(flowId: ObjectId, args: { intentId?: ObjectId; flowReferenceId?: ReferenceId } = {}): Promise<LearningSentence[]> {
+    return this.paginate<LearningSentence>("/flows/:flowId/intents/learningsentences", { flowId }, { intentId: args.intentId, flowReferenceId: args.flowReferenceId });
+  }
+}
+
+/** A queued/active task that is (or may be) a training of this flow. */
+function isTrainOf(t: Task, flowId: ObjectId): boolean {
+  const named = t.type ?? t.name;
+  const data = { ...(t.parameters ?? {}), ...(t.data ?? {}) };
+  const hasData = Object.keys(data).length > 0;
+  const aboutFlow = JSON.stringify(data).includes(flowId);
+  if (typeof named === "string" && named) return /train/i.test(named) && (aboutFlow || !hasData || /all/i.test(named));
+  return aboutFlow && /train/i.test(JSON.stringify(data));
+}

@@ -1,0 +1,197 @@
+// The emulator's core: the store plus tasks, models and faults, id lookups that answer 404/400, and seeding.
+import type { Config } from "../config/schema.js";
+import type { FaultController } from "./faults.js";
+import { isObjectId } from "./ids.js";
+import { ModelService } from "./models.js";
+import { badRequest, notFound } from "./problem.js";
+import type { AnalyticsRec, EndpointRec, FlowRec, IntentRec, LocaleRec, ProjectRec, SnapshotRec, Store, TaskRec } from "./state.js";
+import { TaskRunner } from "./tasks.js";
+
+export interface CoreOptions {
+  taskDelayMs: number;
+  packagePadBytes: number;
+}
+
+export interface SeedLearningSentence {
+  sentence: string;
+  /** Intent name (in the given flow). */
+  intent: string;
+  /** Unix seconds, ms or an ISO date; default now. */
+  createdAt?: number | string;
+  confirmedCount?: number;
+  rejectedCount?: number;
+}
+
+export interface SeedAnalytics {
+  inputText: string;
+  intent?: string | null;
+  intentScore?: number | null;
+  /** ISO date-time (or ms since epoch). */
+  timestamp: string | number;
+  localeName?: string;
+  flowName?: string;
+  sessionId?: string;
+  /** Project name or _id; default the first project. */
+  project?: string;
+}
+
+export class EmulatorCore {
+  readonly models = new ModelService();
+  readonly tasks: TaskRunner;
+  /** `http://127.0.0.1:PORT`, set once listening. */
+  origin = "";
+
+  constructor(
+    readonly store: Store,
+    readonly faults: FaultController,
+    readonly opts: CoreOptions,
+    readonly changed: () => void,
+  ) {
+    this.tasks = new TaskRunner(store, () => this.opts.taskDelayMs, changed, (k) => faults.count(k));
+  }
+
+  // ---- lookups (404 when missing)
+
+  project(id: string): ProjectRec {
+    const p = this.store.projects.get(id);
+    if (!p) throw notFound("Project");
+    return p;
+  }
+
+  flow(id: string): FlowRec {
+    const f = this.store.flows.get(id);
+    if (!f) throw notFound("Flow");
+    return f;
+  }
+
+  locale(id: string): LocaleRec {
+    const l = this.store.locales.get(id);
+    if (!l) throw notFound("Locale");
+    return l;
+  }
+
+  /** A locale given in a request body or query: must be a locale of the project (400 otherwise). */
+  projectLocale(projectId: string, id: string, key = "localeId"): LocaleRec {
+    if (!isObjectId(id)) throw badRequest(`'${key}' must be a valid ObjectId`);
+    const l = this.store.locales.get(id);
+    if (!l || l.projectId !== projectId) throw badRequest(`'${key}': no locale ${id} in this project`);
+    return l;
+  }
+
+  intent(flow: FlowRec, id: string): IntentRec {
+    const i = this.store.intents.get(id);
+    if (!i || i.flowId !== flow._id) throw notFound("Intent");
+    return i;
+  }
+
+  task(id: string): TaskRec {
+    const t = this.store.tasks.get(id);
+    if (!t) throw notFound("Task");
+    return t;
+  }
+
+  snapshot(id: string): SnapshotRec {
+    const s = this.store.snapshots.get(id);
+    if (!s) throw notFound("Snapshot");
+    return s;
+  }
+
+  endpoint(id: string): EndpointRec {
+    const e = this.store.endpoints.get(id);
+    if (!e) throw notFound("Endpoint");
+    return e;
+  }
+
+  findProject(nameOrId?: string): ProjectRec | undefined {
+    const all = [...this.store.projects.values()];
+    if (!nameOrId) return all[0];
+    return all.find((p) => p._id === nameOrId) ?? all.find((p) => p.name === nameOrId);
+  }
+
+  findFlow(nameOrId: string, projectId?: string): FlowRec | undefined {
+    const all = [...this.store.flows.values()].filter((f) => !projectId || f.projectId === projectId);
+    return all.find((f) => f._id === nameOrId) ?? all.find((f) => f.name === nameOrId);
+  }
+
+  // ---- seeding
+
+  /** Creates (if missing) the config's project, its locales (the values of every flow's `locales`), its flows, one endpoint per flow. */
+  seed(config: Config): ProjectRec {
+    const s = this.store;
+    const name = config.cognigy.project;
+    const project = this.findProject(name) ?? s.createProject(name, isObjectId(name) && !s.projects.has(name) ? name : undefined);
+    const first = config.flows[0];
+    const primaryName = first.locales[first.defaultLocale];
+    const names = [...new Set(config.flows.flatMap((f) => Object.values(f.locales)))];
+    names.sort((a, b) => (a === primaryName ? -1 : b === primaryName ? 1 : 0));
+    for (const ln of names) {
+      if (!s.localesOf(project._id).some((l) => l.name === ln)) s.createLocale(project._id, ln, ln === primaryName && !s.localesOf(project._id).some((l) => l.primary));
+    }
+    const primary = s.primaryLocale(project._id)!;
+    for (const f of config.flows) {
+      let flow = s.flowsOf(project._id).find((x) => x.name === f.name || x._id === f.name);
+      if (!flow) {
+        flow = s.createFlow(project._id, f.name, isObjectId(f.name) && !s.flows.has(f.name) ? f.name : undefined);
+        s.createEndpoint(flow, primary, `${f.name} Endpoint`);
+      }
+    }
+    this.changed();
+    return project;
+  }
+
+  seedLearningSentences(flowName: string, items: SeedLearningSentence[]): string[] {
+    const flow = this.findFlow(flowName);
+    if (!flow) throw new Error(`no flow '${flowName}'`);
+    const intents = this.store.intentsOf(flow._id);
+    const ids: string[] = [];
+    for (const it of items) {
+      const intent = intents.find((i) => i.name === it.intent || i._id === it.intent);
+      if (!intent) throw new Error(`no intent '${it.intent}' in flow '${flow.name}'`);
+      const meta = this.store.meta();
+      if (it.createdAt !== undefined) meta.createdAt = meta.lastChanged = toSeconds(it.createdAt);
+      const rec = {
+        _id: this.store.ids.objectId(),
+        flowId: flow._id,
+        intentId: intent._id,
+        sentence: it.sentence,
+        confirmedCount: it.confirmedCount ?? 0,
+        rejectedCount: it.rejectedCount ?? 0,
+        ...meta,
+      };
+      this.store.learningSentences.set(rec._id, rec);
+      ids.push(rec._id);
+    }
+    this.changed();
+    return ids;
+  }
+
+  seedAnalytics(items: SeedAnalytics[]): void {
+    for (const it of items) {
+      const project = this.findProject(it.project);
+      if (!project) throw new Error("no project to attach analytics to");
+      const flow = this.findFlow(it.flowName ?? "", project._id) ?? this.store.flowsOf(project._id)[0];
+      const rec: AnalyticsRec = {
+        _id: this.store.ids.objectId(),
+        projectId: project._id,
+        inputText: it.inputText,
+        intent: it.intent ?? null,
+        intentScore: it.intentScore ?? null,
+        intentFlow: it.intent ? (flow?.referenceId ?? null) : null,
+        timestamp: new Date(typeof it.timestamp === "number" ? it.timestamp : Date.parse(it.timestamp)).toISOString(),
+        localeName: it.localeName ?? this.store.primaryLocale(project._id)?.name ?? "",
+        flowName: it.flowName ?? flow?.name ?? "",
+        flowReferenceId: flow?.referenceId ?? "",
+        sessionId: it.sessionId ?? `session-${this.store.analytics.length + 1}`,
+        type: "input",
+        understood: Boolean(it.intent),
+      };
+      this.store.analytics.push(rec);
+    }
+    this.changed();
+  }
+}
+
+function toSeconds(v: number | string): number {
+  if (typeof v === "string") return Math.floor(Date.parse(v) / 1000);
+  return v > 1e11 ? Math.floor(v / 1000) : Math.floor(v);
+}

@@ -1,0 +1,134 @@
+// The evaluate step: scores every held-out utterance with nlu/scores (bounded concurrency) and computes the metrics.
+import pLimit from "p-limit";
+import { maskPii } from "../checks/pii.js";
+import type { RunConfig } from "../config/options.js";
+import type { EvaluationInfo, Metrics, Prediction } from "../report/types.js";
+import { shardSlice, stratifiedSample } from "./holdout.js";
+import { computeMetrics, metricsByLocale, topPrediction, toScored } from "./metrics.js";
+import { splitFlow, type TestItem, testKey } from "./testset.js";
+import type { PipelineDeps, Target } from "./types.js";
+
+/**
+ * The threshold used when neither the config (flows[].threshold.lower) nor Cognigy's flow settings
+ * (intentThreshold.lower) give one: a top score below it counts as no intent ("(none)").
+ */
+export const DEFAULT_THRESHOLD = 0.4;
+
+export interface EvaluateResult {
+  metrics: Metrics;
+  predictions: Prediction[];
+  evaluation: EvaluationInfo;
+}
+
+/** The flow's threshold: config, else Cognigy's flow settings, else DEFAULT_THRESHOLD. */
+export async function flowThreshold(deps: PipelineDeps, t: Target): Promise<number> {
+  if (t.flow.threshold) return t.flow.threshold.lower;
+  const s = await deps.client.getFlowSettings(t.flowId);
+  const lower = s.intentThreshold?.lower;
+  return typeof lower === "number" && Number.isFinite(lower) ? lower : DEFAULT_THRESHOLD;
+}
+
+export interface TestSelection {
+  /** Tests whose (file, line) a test-leakage finding names: they measure nothing and are left out. */
+  leaked?: ReadonlySet<string>;
+  /** Keeps only the tests it accepts (check mode: intents the current model has). */
+  only?: (item: TestItem) => boolean;
+  /** Why `only` leaves tests out, for the report. */
+  onlyReason?: string;
+}
+
+/**
+ * Every test of the run in order, without leaked ones, then `only`, the optional stratified sample and the shard slice.
+ * testsPerIntent counts the tests that are not leaked (before `only`, sample and shard).
+ */
+export function selectTests(
+  run: RunConfig,
+  targets: readonly Target[],
+  sel: TestSelection = {},
+): { all: TestItem[]; selected: TestItem[]; testsPerIntent: Record<string, number>; heldOut: number; excluded?: { count: number; reason: string } } {
+  const all: TestItem[] = [];
+  const testsPerIntent: Record<string, number> = {};
+  let heldOut = 0;
+  let leaked = 0;
+  const multi = targets.length > 1;
+  const isLeaked = (i: TestItem) => Boolean(sel.leaked && i.file !== undefined && i.line !== undefined && sel.leaked.has(testKey(i.file, i.line)));
+  for (const t of targets) {
+    const s = splitFlow(t.data, run.config.evaluate);
+    const kept = s.tests.filter((i) => !isLeaked(i));
+    all.push(...kept);
+    leaked += s.tests.length - kept.length;
+    heldOut += s.heldOut;
+    for (const name of Object.keys(s.testsPerIntent)) testsPerIntent[multi ? `${t.flow.name}/${name}` : name] = 0;
+    for (const i of kept) {
+      if (i.expected === null) continue;
+      const k = multi ? `${t.flow.name}/${i.expected}` : i.expected;
+      if (k in testsPerIntent) testsPerIntent[k]++;
+    }
+  }
+  let selected = sel.only ? all.filter(sel.only) : all;
+  const filtered = all.length - selected.length;
+  const reasons: string[] = [];
+  if (leaked) reasons.push(`${leaked} that leaked into the training examples (test-leakage)`);
+  if (filtered) reasons.push(`${filtered} ${sel.onlyReason ?? "filtered out"}`);
+  const { sample, seed } = run.config.evaluate;
+  if (sample !== undefined && sample < 1) {
+    selected = stratifiedSample(selected, sample, seed, (i) => `${i.flow}\u0000${i.locale}\u0000${i.expected ?? ""}`, (i) => i.text);
+  }
+  if (run.shard) selected = shardSlice(selected, run.shard.index, run.shard.count);
+  return { all, selected, testsPerIntent, heldOut, ...(leaked + filtered ? { excluded: { count: leaked + filtered, reason: reasons.join("; ") } } : {}) };
+}
+
+/**
+ * Scores the held-out tests against each flow's trained model (flow and locale referenceIds), at most
+ * evaluate.concurrency calls at a time (the client's request budget still applies to each).
+ */
+export async function evaluateFlows(
+  run: RunConfig,
+  deps: PipelineDeps,
+  input: { targets: Target[] } & TestSelection,
+): Promise<EvaluateResult> {
+  const { all, selected, testsPerIntent, heldOut, excluded } = selectTests(run, input.targets, input);
+  const byFlow = new Map(input.targets.map((t) => [t.flow.name, t]));
+  const thresholds = new Map<string, number>();
+  for (const t of input.targets) thresholds.set(t.flow.name, await flowThreshold(deps, t));
+  const limit = pLimit(run.config.evaluate.concurrency);
+  const predictions: Prediction[] = new Array(selected.length);
+  let done = 0;
+  let nextLog = 0.25;
+  const clock = () => performance.now();
+  await Promise.all(
+    selected.map((item, i) =>
+      limit(async () => {
+        const t = byFlow.get(item.flow) as Target;
+        const locale = t.locales.find((l) => l.key === item.locale);
+        if (!locale) throw new Error(`no locale ${item.locale} in flow ${item.flow}`);
+        const t0 = clock();
+        const scores = await deps.client.scores(t.projectId, { flowReferenceId: t.flowReferenceId, localeReferenceId: locale.locale.referenceId, sentence: item.text });
+        const ms = clock() - t0;
+        const top = topPrediction(scores, thresholds.get(item.flow) ?? DEFAULT_THRESHOLD);
+        predictions[i] = { flow: item.flow, locale: item.locale, text: maskPii(item.text), expected: item.expected, predicted: top.predicted, score: top.score, ms: Math.round(ms * 10) / 10 };
+        done++;
+        if (selected.length >= 400 && done / selected.length >= nextLog && done < selected.length) {
+          deps.logger.info(`scored ${done}/${selected.length}`);
+          while (done / selected.length >= nextLog) nextLog += 0.25;
+        }
+      }),
+    ),
+  );
+  const threshold = thresholds.get(input.targets[0]?.flow.name ?? "") ?? DEFAULT_THRESHOLD;
+  const metrics = computeMetrics(toScored(predictions), { threshold });
+  const shard = run.shard ? `${run.shard.index}/${run.shard.count}` : undefined;
+  if (shard) metrics.shard = shard;
+  const evaluation: EvaluationInfo = {
+    threshold,
+    testsPerIntent,
+    heldOutBySplit: heldOut,
+    totalTests: all.length,
+    scored: predictions.length,
+    byLocale: metricsByLocale(predictions, threshold),
+  };
+  if (run.config.evaluate.sample !== undefined && run.config.evaluate.sample < 1) evaluation.sample = run.config.evaluate.sample;
+  if (shard) evaluation.shard = shard;
+  if (excluded) evaluation.excluded = excluded;
+  return { metrics, predictions, evaluation };
+}

@@ -1,0 +1,20 @@
+// The pipeline's public surface: the modes (runCheck, runRelease, …), each step, and the pure parts (metrics, gate, merge).
+export { createClient } from "./client.js";
+export { type DesiredIntent, diffFlow, type FlowDiff, MANAGED_TAG, type RemoteIntent } from "./diff.js";
+export { DEFAULT_THRESHOLD, type EvaluateResult, evaluateFlows, selectTests } from "./evaluate.js";
+export { applyGate, type GateBaseline, type GateInput } from "./gate.js";
+export { shardSlice, splitHeldOut, stratifiedSample, unitHash } from "./holdout.js";
+export { mergeReports } from "./merge.js";
+export { computeMetrics, NONE, OUT_OF_SCOPE, toScored } from "./metrics.js";
+export { type FlowPlanDetail, type PlanResult, planFlows, readRemoteFlow } from "./plan.js";
+export { promote, type PromoteInput } from "./promote.js";
+export { resolveTargets } from "./resolve.js";
+export { loadBaseline, planSummary, runCheck, runEvaluate, runPlan, runRelease, runSync, runTrain, Runner } from "./run.js";
+export { backupName, promotionName, SNAPSHOT_PREFIX } from "./snapshots.js";
+export { type Backup, backupProject, isDestructive } from "./sync-backup.js";
+export { checkDeletions, syncFlows, writeCalls } from "./sync.js";
+export { splitFlow, type TestItem } from "./testset.js";
+export { trainFlows } from "./train.js";
+export type { PipelineDeps, Prediction, RunDeps, StepEvent, Target } from "./types.js";
+export { validateData, type ValidateResult } from "./validate.js";
+export { type BackupOptions, type BackupSummary, type DriftResult, driftMarkdown, runBackup, runDrift } from "./backup.js";

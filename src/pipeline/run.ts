@@ -1,0 +1,420 @@
+// The modes as step chains (check, release, and the single-step CLI commands), each returning one Report.
+import { readFile } from "node:fs/promises";
+import { CognigyApiError } from "../cognigy/errors.js";
+import type { CognigyApi } from "../cognigy/types.js";
+import type { RunConfig } from "../config/options.js";
+import { ConfigError, errorMessage, isUserError, UserError } from "../errors.js";
+import type { Mode, Plan, Report, StepTiming } from "../report/types.js";
+import { VERSION } from "../version.js";
+import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
+import { createClient } from "./client.js";
+import { gateLines, metricsLines, planLines } from "./console.js";
+import { evaluateFlows } from "./evaluate.js";
+import { applyGate, type GateBaseline } from "./gate.js";
+import { type PlanResult, planFlows } from "./plan.js";
+import { promote } from "./promote.js";
+import { resolveTargets } from "./resolve.js";
+import { checkDeletions, syncFlows } from "./sync.js";
+import { trainFlows } from "./train.js";
+import type { TestItem } from "./testset.js";
+import type { PipelineDeps, RunDeps, Target } from "./types.js";
+import { type ValidateResult, validateData } from "./validate.js";
+
+/** Thrown by a step after it recorded its failure in the report: ends the chain. */
+class StepFailed extends Error {}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** "+1 sentence" / "intents +2 ~1, sentences +15 −3" / "no changes". */
+export function planSummary(plan: Plan | undefined): string {
+  if (!plan) return "not planned";
+  if (plan.empty) return "no changes";
+  const t = plan.totals;
+  const parts: string[] = [];
+  if (t.createIntents || t.updateIntents || t.deleteIntents) parts.push(`intents +${t.createIntents} ~${t.updateIntents} −${t.deleteIntents}`);
+  if (t.addSentences || t.removeSentences) parts.push(`sentences +${t.addSentences} −${t.removeSentences}`);
+  return parts.join(", ") || "no changes";
+}
+
+/** Reads a baseline report.json for the regression gate; a missing or unreadable file only warns. */
+export async function loadBaseline(path: string | undefined, deps: Pick<PipelineDeps, "logger">): Promise<GateBaseline | undefined> {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    deps.logger.warn(`baseline ${path} not found: regression against the last promoted model is not checked`);
+    return undefined;
+  }
+  try {
+    const r = JSON.parse(text) as Partial<Report>;
+    if (!r.metrics || typeof r.metrics.macroF1 !== "number") {
+      deps.logger.warn(`baseline ${path} has no metrics: regression is not checked`);
+      return undefined;
+    }
+    return { path, commit: r.commit, metrics: r.metrics };
+  } catch (e) {
+    deps.logger.warn(`baseline ${path} is not valid JSON (${errorMessage(e)}): regression is not checked`);
+    return undefined;
+  }
+}
+
+/** Runs the steps of one mode: timings, audit events, failure recording, the request stats and the one-line summary. */
+export class Runner {
+  readonly report: Report;
+  /** Tests the validation found leaked into the training examples (left out of the evaluation). */
+  leaked: ReadonlySet<string> = new Set();
+  private clientValue?: CognigyApi;
+  private readonly now: () => number;
+
+  constructor(
+    readonly run: RunConfig,
+    readonly deps: RunDeps,
+    mode: Mode,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.clientValue = deps.client;
+    this.report = {
+      version: 1,
+      tool: { name: "cognigy-nlu", version: VERSION },
+      status: "success",
+      mode,
+      ...(run.commit ? { commit: run.commit } : {}),
+      startedAt: new Date(this.now()).toISOString(),
+      summary: "",
+      findings: [],
+      timings: [],
+    };
+  }
+
+  /** True when a client was given or an API key is configured. */
+  get canConnect(): boolean {
+    return Boolean(this.clientValue || this.run.apiKey);
+  }
+
+  get client(): CognigyApi {
+    this.clientValue ??= createClient(this.run, this.deps.logger);
+    return this.clientValue;
+  }
+
+  /** deps with the client, for the step functions. */
+  get stepDeps(): PipelineDeps {
+    return { ...this.deps, client: this.client };
+  }
+
+  /** Runs one step in a log group; records its timing and audit event; a failure ends the chain (StepFailed). */
+  async step<T>(name: string, fn: () => Promise<T>, counts?: (r: T) => Record<string, number> | undefined): Promise<T> {
+    this.deps.onStep?.(name);
+    const t0 = this.now();
+    const timing = (outcome: StepTiming["outcome"]) => {
+      const ms = this.now() - t0;
+      this.report.timings.push({ step: name, ms, outcome });
+      return ms;
+    };
+    try {
+      const r = await this.deps.logger.group(name, fn);
+      const ms = timing("success");
+      this.deps.audit?.({ step: name, outcome: "success", counts: counts?.(r), durationMs: ms });
+      return r;
+    } catch (e) {
+      const ms = timing("failure");
+      const message = errorMessage(e);
+      this.deps.audit?.({ step: name, outcome: "failure", durationMs: ms, message });
+      this.report.status = "failure";
+      this.report.error = { step: name, message };
+      const partial = (e as { partial?: unknown }).partial;
+      if (partial && name === "sync") this.report.sync = partial as Report["sync"];
+      if (partial && name === "train") this.report.training = partial as Report["training"];
+      this.deps.logger.error(message);
+      if (isUserError(e) && e.hint) this.deps.logger.info(`hint: ${e.hint}`);
+      if (e instanceof ConfigError || !isUserError(e)) throw e;
+      throw new StepFailed(message);
+    }
+  }
+
+  /** Records a skipped step (timing 0, outcome skipped). */
+  skip(name: string, why: string): void {
+    this.report.timings.push({ step: name, ms: 0, outcome: "skipped" });
+    this.deps.audit?.({ step: name, outcome: "skipped", durationMs: 0, message: why });
+    this.deps.logger.info(`${name}: skipped (${why})`);
+  }
+
+  finish(summary: (r: Report) => string): Report {
+    this.report.finishedAt = new Date(this.now()).toISOString();
+    if (this.clientValue) this.report.requests = this.clientValue.stats();
+    this.report.summary = this.report.error ? `${this.report.mode} failed at ${this.report.error.step}: ${this.report.error.message}` : summary(this.report);
+    return this.report;
+  }
+
+  /** Runs `body`; a StepFailed ends it quietly (already recorded), other errors propagate. */
+  async execute(body: () => Promise<void>, summary: (r: Report) => string): Promise<Report> {
+    try {
+      await body();
+    } catch (e) {
+      if (!(e instanceof StepFailed)) throw e;
+    }
+    return this.finish(summary);
+  }
+
+  // ---- the steps as the modes use them ----
+
+  async validate(): Promise<ValidateResult> {
+    return this.step(
+      "validate",
+      async () => {
+        const v = await validateData(this.run, this.deps.dataset);
+        this.report.findings = v.findings;
+        const intents = v.dataset.flows.reduce((n, f) => n + f.intents.length, 0);
+        this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}`);
+        if (v.blocking > 0) throw new UserError(`${plural(v.blocking, "error")} in the training data (see the findings)`, "cognigy-nlu validate lists them with file and line");
+        if (v.errors > 0) this.deps.logger.warn(`${plural(v.errors, "test")} leaked into the training examples (test-leakage): left out of the evaluation`);
+        this.leaked = v.leakedTests;
+        return v;
+      },
+      (r) => ({ errors: r.errors, warnings: r.warnings, intents: r.dataset.flows.reduce((n, f) => n + f.intents.length, 0) }),
+    );
+  }
+
+  async plan(v: ValidateResult): Promise<PlanResult> {
+    return this.step(
+      "plan",
+      async () => {
+        const p = await planFlows(this.run, this.stepDeps, { dataset: v.dataset, targets: await resolveTargets(this.run.config, v.dataset, this.client) });
+        this.report.plan = p.plan;
+        for (const line of planLines(p.plan)) this.deps.logger.info(line);
+        return p;
+      },
+      (r) => ({ ...r.plan.totals }),
+    );
+  }
+
+  async gate(): Promise<boolean> {
+    const baseline = await loadBaseline(this.run.baseline, this.deps);
+    if (baseline) {
+      const m = baseline.metrics;
+      this.report.baselineMetrics = { accuracy: m.accuracy ?? 0, macroF1: m.macroF1, macroPrecision: m.macroPrecision ?? 0, macroRecall: m.macroRecall ?? 0, perIntent: m.perIntent };
+    }
+    const gate = await this.step(
+      "gate",
+      async () => {
+        const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent });
+        this.report.gate = g;
+        for (const line of gateLines(g)) this.deps.logger.info(line);
+        return g;
+      },
+      (g) => ({ reasons: g.reasons.length }),
+    );
+    return gate.passed;
+  }
+
+  /**
+   * Scores the held-out tests. With `untrainedIsSkip` (check mode), a 4xx from nlu/scores (a flow without a trained
+   * model) skips the evaluation instead of failing; returns false then.
+   */
+  async evaluate(
+    targets: Target[],
+    opts: { model: "trained-now" | "current"; only?: (t: TestItem) => boolean; onlyReason?: string; untrainedIsSkip?: boolean },
+  ): Promise<boolean> {
+    const e = await this.step(
+      "evaluate",
+      async () => {
+        try {
+          const e = await evaluateFlows(this.run, this.stepDeps, { targets, leaked: this.leaked, only: opts.only, onlyReason: opts.onlyReason });
+          this.report.metrics = e.metrics;
+          this.report.predictions = e.predictions;
+          this.report.evaluation = { ...e.evaluation, model: opts.model };
+          for (const line of metricsLines(e.metrics)) this.deps.logger.info(line);
+          if (e.evaluation.excluded) this.deps.logger.info(`(${plural(e.evaluation.excluded.count, "test")} left out: ${e.evaluation.excluded.reason})`);
+          return e;
+        } catch (err) {
+          const untrained = err instanceof CognigyApiError && err.status >= 400 && err.status < 500 && ![401, 403, 408, 429].includes(err.status);
+          if (opts.untrainedIsSkip && untrained) {
+            this.deps.logger.info(`cannot score against the current model (${err.message}); is the flow trained?`);
+            return undefined;
+          }
+          throw err;
+        }
+      },
+      (r) => ({ scored: r?.predictions.length ?? 0 }),
+    );
+    if (!e) {
+      const names = targets.map((t) => t.flow.name).join(", ");
+      this.report.evaluation = { threshold: 0, testsPerIntent: {}, heldOutBySplit: 0, totalTests: 0, scored: 0, model: opts.model, skipped: `${names} could not be scored (no trained model yet?)` };
+      return false;
+    }
+    return true;
+  }
+}
+
+function metricsText(r: Report): string {
+  return r.metrics ? `macro F1 ${r.metrics.macroF1.toFixed(3)}` : "not evaluated";
+}
+
+function gateText(r: Report): string {
+  if (!r.gate) return "";
+  if (r.gate.passed) return `, gate passed`;
+  const more = r.gate.reasons.length > 1 ? ` (+${r.gate.reasons.length - 1} more)` : "";
+  return `, gate failed: ${r.gate.reasons[0]}${more}`;
+}
+
+/**
+ * Release (push to main): validate → plan → backup → sync → train → evaluate → gate → promote (or roll back).
+ * The backup is taken when the sync deletes or overwrites anything, and — as a snapshot, whatever sync.backup says
+ * (unless off) — whenever something changes and promote.onGateFailure is `rollback`, so a failed gate can restore it.
+ * Training is skipped when nothing changed and the model is up to date. Fails (status failure) on validation errors,
+ * a failed step or a failed gate; `--dry-run` stops after the plan.
+ */
+export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report> {
+  const r = new Runner(run, deps, "release");
+  let backup: Backup | undefined;
+  return r.execute(
+    async () => {
+      const v = await r.validate();
+      const plan = await r.plan(v);
+      if (run.dryRun) {
+        for (const step of ["backup", "sync", "train", "evaluate", "gate", "promote"]) r.skip(step, "--dry-run");
+        return;
+      }
+      const targets = plan.flows.map((f) => f.target);
+      const rollbackWanted = run.config.promote.onGateFailure === "rollback" && !plan.plan.empty;
+      if (run.config.sync.backup !== "off" && (isDestructive(plan) || rollbackWanted)) {
+        backup = await r.step(
+          "backup",
+          async () => {
+            checkDeletions(run, plan);
+            return backupProject(run, r.stepDeps, { plan, kind: rollbackWanted ? "snapshot" : run.config.sync.backup === "export" ? "export" : "snapshot" });
+          },
+          () => ({}),
+        );
+      } else r.skip("backup", plan.plan.empty ? "nothing to change" : run.config.sync.backup === "off" ? "sync.backup is off" : "the change only adds");
+      r.report.sync = await r.step("sync", () => syncFlows(run, r.stepDeps, { plan, backup: backup ?? null }), (s) => ({ writeCalls: s.writeCalls }));
+      if (backup) r.report.sync.backup = backup;
+      if (plan.plan.empty && targets.every((t) => !t.isTrainingOutOfDate)) r.skip("train", "nothing changed and the model is up to date");
+      else r.report.training = await r.step("train", () => trainFlows(run, r.stepDeps, { targets }), (t) => ({ tasks: t.tasks.length }));
+      await r.evaluate(targets, { model: "trained-now" });
+      const passed = await r.gate();
+      r.report.promotion = await r.step("promote", () => promote(run, r.stepDeps, { targets, gatePassed: passed, backup }), (p) => ({ promoted: p.promoted ? 1 : 0 }));
+      if (!passed) r.report.status = "failure";
+    },
+    (rep) => {
+      if (run.dryRun) return `release dry run: ${planSummary(rep.plan)}; nothing was changed`;
+      const promo = rep.promotion?.promoted
+        ? rep.promotion.snapshotName
+          ? `; promoted ${rep.promotion.snapshotName}`
+          : "; promoted"
+        : rep.promotion?.rolledBack
+          ? `; rolled back to ${rep.promotion.snapshotName ?? "the backup"}`
+          : "";
+      return `release ${rep.status === "success" ? "passed" : "failed"}: ${planSummary(rep.plan)}; ${metricsText(rep)}${gateText(rep)}${promo}`;
+    },
+  );
+}
+
+/**
+ * Check (pull request): validate → (with an API key) plan → evaluate the model trained in Cognigy now, on the tests of
+ * intents it already has → gate verdict. Without an API key only validate runs, and the report says so; a missing key
+ * never fails a check.
+ */
+export async function runCheck(run: RunConfig, deps: RunDeps): Promise<Report> {
+  const r = new Runner(run, deps, "check");
+  let note = "";
+  return r.execute(
+    async () => {
+      const v = await r.validate();
+      if (!r.canConnect) {
+        note = "no API key (COGNIGY_API_KEY), so plan and evaluation were skipped";
+        r.skip("plan", "no API key");
+        return;
+      }
+      const plan = await r.plan(v);
+      const targets = plan.flows.map((f) => f.target);
+      const stale = targets.filter((t) => t.isTrainingOutOfDate).map((t) => t.flow.name);
+      const known = new Map(plan.flows.map((f) => [f.target.flow.name, new Set(f.diff.intents.filter((i) => i.action !== "create").map((i) => i.name))]));
+      const evaluated = await r.evaluate(targets, {
+        model: "current",
+        only: (t) => t.expected === null || Boolean(known.get(t.flow)?.has(t.expected)),
+        onlyReason: "of intents not in Cognigy yet (the current model cannot know them)",
+        untrainedIsSkip: true,
+      });
+      if (!evaluated) {
+        note = `evaluation skipped: ${r.report.evaluation?.skipped}`;
+        return;
+      }
+      if (stale.length) note = `the model of ${stale.join(", ")} is older than its data in Cognigy`;
+      const passed = await r.gate();
+      if (!passed) r.report.status = "failure";
+    },
+    (rep) => {
+      const head = `check ${rep.status === "success" ? "passed" : "failed"}`;
+      if (!rep.plan) {
+        const warnings = rep.findings.filter((f) => f.severity === "warning").length;
+        return `${head}: the training data is valid (${plural(warnings, "warning")}); ${note}`;
+      }
+      return `${head}: plan ${planSummary(rep.plan)}; current model ${metricsText(rep)}${gateText(rep)}${note ? `; ${note}` : ""}`;
+    },
+  );
+}
+
+/** `plan`: validate → plan. */
+export async function runPlan(run: RunConfig, deps: RunDeps): Promise<{ report: Report; plan?: PlanResult }> {
+  const r = new Runner(run, deps, "plan");
+  let plan: PlanResult | undefined;
+  const report = await r.execute(
+    async () => {
+      const v = await r.validate();
+      plan = await r.plan(v);
+    },
+    (rep) => `plan: ${planSummary(rep.plan)}`,
+  );
+  return { report, plan };
+}
+
+/** `sync`: validate → plan → (backup) → sync. `--dry-run` stops after the plan. */
+export async function runSync(run: RunConfig, deps: RunDeps): Promise<Report> {
+  const r = new Runner(run, deps, "sync");
+  return r.execute(
+    async () => {
+      const v = await r.validate();
+      const plan = await r.plan(v);
+      if (run.dryRun) {
+        r.skip("sync", "--dry-run");
+        return;
+      }
+      r.report.sync = await r.step("sync", () => syncFlows(run, r.stepDeps, { plan }), (s) => ({ writeCalls: s.writeCalls }));
+    },
+    (rep) => `sync ${rep.sync?.applied ? "applied" : run.dryRun ? "dry run" : "done"}: ${planSummary(rep.plan)}${rep.sync ? ` (${plural(rep.sync.writeCalls, "write call")})` : ""}`,
+  );
+}
+
+/** `train`: validate → resolve → train. */
+export async function runTrain(run: RunConfig, deps: RunDeps): Promise<Report> {
+  const r = new Runner(run, deps, "train");
+  return r.execute(
+    async () => {
+      const v = await r.validate();
+      const targets = await r.step("resolve", () => resolveTargets(run.config, v.dataset, r.client));
+      r.report.training = await r.step("train", () => trainFlows(run, r.stepDeps, { targets }), (t) => ({ tasks: t.tasks.length }));
+    },
+    (rep) => `trained ${plural(rep.training?.tasks.length ?? 0, "flow locale")} (${rep.training?.mode ?? run.config.train.mode})`,
+  );
+}
+
+/** `evaluate`: validate → resolve → evaluate the trained model → gate (not for a single shard: merge the shards first). */
+export async function runEvaluate(run: RunConfig, deps: RunDeps): Promise<Report> {
+  const r = new Runner(run, deps, "evaluate");
+  return r.execute(
+    async () => {
+      const v = await r.validate();
+      const targets = await r.step("resolve", () => resolveTargets(run.config, v.dataset, r.client));
+      await r.evaluate(targets, { model: "current" });
+      if (run.shard) {
+        r.skip("gate", `shard ${run.shard.index}/${run.shard.count}: the gate applies to the merged report (cognigy-nlu report merge)`);
+        return;
+      }
+      if (!(await r.gate())) r.report.status = "failure";
+    },
+    (rep) => `evaluate${run.shard ? ` shard ${run.shard.index}/${run.shard.count}` : ""}: ${plural(rep.metrics?.total ?? 0, "utterance")}, accuracy ${(rep.metrics?.accuracy ?? 0).toFixed(3)}, ${metricsText(rep)}${gateText(rep)}`,
+  );
+}

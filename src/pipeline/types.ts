@@ -1,0 +1,54 @@
+// Shared shapes of the pipeline steps: what every step receives (deps) and the resolved Cognigy targets they work on.
+import type { CognigyApi, Locale } from "../cognigy/types.js";
+import type { FlowConfig } from "../config/schema.js";
+import type { Dataset, FlowData } from "../dataset/types.js";
+import type { Logger } from "../logger.js";
+import type { Status } from "../report/types.js";
+
+/** One audit event per step (the Action writes them as JSONL). */
+export interface StepEvent {
+  step: string;
+  outcome: Status;
+  counts?: Record<string, number>;
+  durationMs: number;
+  message?: string;
+}
+
+/** What the steps talk to. Everything that reaches the outside world is injected here. */
+export interface PipelineDeps {
+  client: CognigyApi;
+  logger: Logger;
+  /** Called once per step when it ends. */
+  audit?: (event: StepEvent) => void;
+  /** Called when a step starts ("plan", "sync", …). */
+  onStep?: (step: string) => void;
+  /** Clock (snapshot names, timings). Default: Date.now. */
+  now?: () => number;
+}
+
+/** deps for runCheck / runRelease: the client is optional there (no API key → validate only). */
+export interface RunDeps extends Omit<PipelineDeps, "client"> {
+  client?: CognigyApi;
+  /** An already loaded dataset (e.g. the demo's edited in-memory copy); default: loadDataset from run.root. */
+  dataset?: Dataset;
+}
+
+export interface TargetLocale {
+  /** The YAML locale key. */
+  key: string;
+  locale: Locale;
+}
+
+/** One configured flow resolved to its Cognigy ids. */
+export interface Target {
+  flow: FlowConfig;
+  data: FlowData;
+  projectId: string;
+  flowId: string;
+  flowReferenceId: string;
+  /** Whether Cognigy says the flow's model is older than its data. */
+  isTrainingOutOfDate: boolean;
+  locales: TargetLocale[];
+}
+
+export type { Prediction } from "../report/types.js";

@@ -1,0 +1,54 @@
+// The validate step of check / release: loads the dataset and runs every check (no network).
+import { runChecks } from "../checks/index.js";
+import type { Finding } from "../checks/types.js";
+import type { RunConfig } from "../config/options.js";
+import { loadDataset } from "../dataset/load.js";
+import type { Dataset } from "../dataset/types.js";
+import { testKey } from "./testset.js";
+
+export interface ValidateResult {
+  dataset: Dataset;
+  /** Loader and check findings, most severe first. */
+  findings: Finding[];
+  errors: number;
+  warnings: number;
+  /** Errors that stop a sync (every error except the ones the pipeline neutralises, see NON_BLOCKING_RULES). */
+  blocking: number;
+  /** Tests named by test-leakage findings (`file:line`): evaluation leaves them out. */
+  leakedTests: Set<string>;
+}
+
+/**
+ * Error rules that do not stop check / release: the pipeline handles them itself. A leaked test (equal or near-equal
+ * to a training example) is left out of the evaluation, so it cannot inflate the metrics; the finding stays in the
+ * report (and `cognigy-nlu validate` still fails on it).
+ */
+export const NON_BLOCKING_RULES: ReadonlySet<string> = new Set(["test-leakage"]);
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+function key(f: Finding): string {
+  return `${f.rule}\u0000${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.message}`;
+}
+
+export async function validateData(run: RunConfig, given?: Dataset): Promise<ValidateResult> {
+  const dataset = given ?? (await loadDataset({ config: run.config, root: run.root }));
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const f of [...dataset.findings, ...(await runChecks(dataset, run.config.checks))]) {
+    const k = key(f);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    findings.push(f);
+  }
+  findings.sort((a, b) => RANK[a.severity] - RANK[b.severity] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
+  const errors = findings.filter((f) => f.severity === "error");
+  return {
+    dataset,
+    findings,
+    errors: errors.length,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+    blocking: errors.filter((f) => !NON_BLOCKING_RULES.has(f.rule)).length,
+    leakedTests: new Set(findings.filter((f) => f.rule === "test-leakage" && f.severity !== "info").map((f) => testKey(f.file, f.line))),
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { runChecks } from "../../src/checks/index.js";
+import { checks, dataset } from "./build.js";
+
+const rich = () =>
+  dataset(
+    {
+      a: { examples: ["book a table for two", "x", "mail me at me@example.com", "one more", "and another", "yet another one"], tests: ["a held out test"] },
+      b: { examples: ["book a table for two", "book a table for too", "b three", "b four", "b five"], tests: ["book a table for 2"] },
+    },
+    [{ text: "q", expect: "nope" }],
+  );
+
+describe("runChecks", () => {
+  it("runs every family and sorts by file, line, column", () => {
+    const ds = rich();
+    ds.findings.push({ rule: "yaml", severity: "error", file: "training-data/main/intents/0.yml", line: 2, column: 1, message: "bad" });
+    const f = runChecks(ds, checks());
+    const rules = new Set(f.map((x) => x.rule));
+    for (const r of ["yaml", "duplicate-across", "near-duplicate-within", "length", "pii", "unknown-intent", "min-examples"]) expect(rules).toContain(r);
+    const keys = f.map((x) => [x.file, x.line, x.column]);
+    expect(keys).toEqual([...keys].sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : (p[1] as number) - (q[1] as number) || (p[2] as number) - (q[2] as number))));
+  });
+
+  it("applies checks.rules overrides and checks.pii, and skips switched-off work", () => {
+    const f = runChecks(rich(), checks({ rules: { "duplicate-across": "warning", length: "off" }, pii: "warning", nearDuplicate: "off" }));
+    expect(f.filter((x) => x.rule === "duplicate-across").map((x) => x.severity)).toEqual(["warning"]);
+    expect(f.some((x) => x.rule === "length")).toBe(false);
+    expect(f.filter((x) => x.rule === "pii").map((x) => x.severity)).toEqual(["warning"]);
+    expect(f.some((x) => x.rule.startsWith("near-duplicate"))).toBe(false);
+    expect(runChecks(rich(), checks({ pii: "off" })).some((x) => x.rule === "pii")).toBe(false);
+  });
+});

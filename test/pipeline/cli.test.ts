@@ -1,0 +1,117 @@
+// The pipeline commands through the CLI entry (in-process), on a small bot written as YAML files, against the emulator.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli.js";
+import { loadConfig } from "../../src/config/load.js";
+import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import type { Report } from "../../src/report/types.js";
+import { smallBot } from "./helpers.js";
+
+const KEY = "cli-pipeline-key-90ab12cd";
+let dir: string;
+let emu: Emulator;
+const cwd = process.cwd();
+
+function writeBot(root: string): void {
+  const bot = smallBot(4, 8, 3);
+  const q = (s: string) => JSON.stringify(s);
+  mkdirSync(join(root, "training-data/main/intents"), { recursive: true });
+  mkdirSync(join(root, "training-data/main/tests"), { recursive: true });
+  for (const i of bot.intents) {
+    const ex = i.examples["en-US"].map((u) => `  - ${q(u.text)}\n`).join("");
+    const ts = i.tests["en-US"].map((u) => `  - ${q(u.text)}\n`).join("");
+    writeFileSync(join(root, `training-data/main/intents/${i.name}.yml`), `intent: ${i.name}\nexamples:\n${ex}tests:\n${ts}`);
+  }
+  writeFileSync(join(root, "training-data/main/tests/oos.yml"), bot.tests.map((t) => `- text: ${q(t.text)}\n  expect: null\n`).join(""));
+  writeFileSync(
+    join(root, "cognigy-nlu.yml"),
+    `cognigy:
+  baseUrl: http://127.0.0.1:9
+  project: CLI Bot
+flows:
+  - name: Main
+    dir: training-data/main
+    locales: { en-US: en-US }
+    defaultLocale: en-US
+checks:
+  minExamples: { error: 1, warning: 1 }
+gate:
+  macroF1: 0.5
+  macroPrecision: 0.5
+  minIntentF1: 0
+  minTestsPerIntent: 1
+`,
+  );
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
+  try {
+    const code = await main([...args, "--base-url", emu.url, "--rate-limit", "0"], { ...process.env, COGNIGY_API_KEY: KEY });
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "cnlu-cli-"));
+  writeBot(dir);
+  emu = await startEmulator({ port: 0, apiKey: KEY, seed: loadConfig(join(dir, "cognigy-nlu.yml")).config, rateLimit: 0, taskDelayMs: 10 });
+  process.chdir(dir);
+});
+
+afterAll(async () => {
+  process.chdir(cwd);
+  await emu.close();
+});
+
+describe("pipeline commands", () => {
+  it("plan --format json prints the plan JSON and writes plan.json; release passes and never prints the key", async () => {
+    const plan = await cli(["plan", "--format", "json", "--out", join(dir, "p1")]);
+    expect(plan.code).toBe(0);
+    const p = JSON.parse(plan.out);
+    expect(p.totals.createIntents).toBe(4);
+    expect(JSON.parse(readFileSync(join(dir, "p1", "plan.json"), "utf8"))).toEqual(p);
+    const rel = await cli(["release", "--out", join(dir, "r1")]);
+    expect(rel.err).toBe("");
+    expect(rel.code).toBe(0);
+    expect(rel.out).toMatch(/✓ release passed/);
+    const written = readFileSync(join(dir, "r1", "report.json"), "utf8");
+    expect(`${rel.out}${rel.err}${written}`).not.toContain(KEY);
+    // machine names survive the writers' PII masking
+    expect((JSON.parse(written) as Report).promotion?.snapshotName).toMatch(/^cognigy-nlu-[a-z0-9-]+-\d{8}T\d{4}$/);
+    const again = await cli(["plan", "--format", "json", "--out", join(dir, "p2")]);
+    expect(JSON.parse(again.out).empty).toBe(true);
+  });
+
+  it("evaluate --shard writes shard reports that report merge combines; a strict gate exits 1", async () => {
+    for (const i of [1, 2]) expect((await cli(["evaluate", "--shard", `${i}/2`, "--out", join(dir, `s${i}`)])).code).toBe(0);
+    const merged = await cli(["report", "merge", join(dir, "s1", "report.json"), join(dir, "s2", "report.json"), "--out", join(dir, "m")]);
+    expect(merged.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, "m", "report.json"), "utf8")) as Report;
+    expect(m.metrics?.total).toBe(14);
+    expect(m.gate?.passed).toBe(true);
+    const whole = await cli(["evaluate", "--out", join(dir, "w")]);
+    const w = JSON.parse(readFileSync(join(dir, "w", "report.json"), "utf8")) as Report;
+    expect(whole.code).toBe(0);
+    expect(m.metrics?.macroF1).toBe(w.metrics?.macroF1);
+    writeFileSync(join(dir, "strict.yml"), readFileSync(join(dir, "cognigy-nlu.yml"), "utf8").replace("macroF1: 0.5", "macroF1: 1").replace("minTestsPerIntent: 1", "minTestsPerIntent: 9"));
+    const strict = await cli(["evaluate", "--config", join(dir, "strict.yml"), "--out", join(dir, "x")]);
+    expect(strict.code).toBe(1);
+    expect(strict.out).toMatch(/gate: FAILED/);
+    expect(strict.out).toMatch(/intent IntentA has 3 test utterances, at least 9 required/);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { gateSchema } from "../../src/config/schema.js";
+import { applyGate } from "../../src/pipeline/gate.js";
+import type { IntentMetrics, Metrics } from "../../src/report/types.js";
+
+const im = (f1: number, support = 5): IntentMetrics => ({ precision: f1, recall: f1, f1, support });
+function metrics(perIntent: Record<string, IntentMetrics>, over: Partial<Metrics> = {}): Metrics {
+  const vals = Object.values(perIntent);
+  const mean = vals.reduce((a, m) => a + m.f1, 0) / vals.length;
+  return {
+    total: vals.reduce((a, m) => a + m.support, 0),
+    accuracy: mean,
+    macroF1: mean,
+    macroPrecision: mean,
+    macroRecall: mean,
+    weightedF1: mean,
+    weightedPrecision: mean,
+    weightedRecall: mean,
+    perIntent,
+    confusionMatrix: {},
+    confusions: [],
+    latencyMs: { p50: 1, p95: 2 },
+    ...over,
+  };
+}
+const gate = gateSchema.parse({});
+
+describe("applyGate", () => {
+  it("passes good metrics and lists every check", () => {
+    const r = applyGate({ metrics: metrics({ A: im(0.9), B: im(0.95) }), gate });
+    expect(r.passed).toBe(true);
+    expect(r.reasons).toEqual([]);
+    expect(r.checks.map((c) => c.name)).toEqual(["macroF1", "macroPrecision", "minIntentF1", "minTestsPerIntent"]);
+  });
+
+  it("explains absolute failures in words", () => {
+    const r = applyGate({ metrics: metrics({ A: im(0.4), B: im(0.95) }, { macroF1: 0.812 }), gate: { ...gate, accuracy: 0.9 } });
+    expect(r.passed).toBe(false);
+    expect(r.reasons).toContain("macro F1 0.812 is below the required 0.850");
+    expect(r.reasons).toContain("intent A F1 0.40 is below the required 0.50");
+    expect(r.reasons.some((x) => x.startsWith("accuracy 0.675 is below the required 0.900"))).toBe(true);
+  });
+
+  it("counts tests per intent from the whole test set when given", () => {
+    const r = applyGate({ metrics: metrics({ Thanks: im(1, 2), B: im(1, 5) }), gate, testsPerIntent: { Thanks: 2, B: 5, Empty: 0 } });
+    expect(r.reasons).toEqual(["intent Empty has 0 test utterances, at least 3 required", "intent Thanks has 2 test utterances, at least 3 required"]);
+  });
+
+  it("fails on regression against a baseline, per intent and on macro F1", () => {
+    const baseline = { path: "base/report.json", metrics: metrics({ TrackOrder: im(0.91), B: im(0.9) }) };
+    const r = applyGate({ metrics: metrics({ TrackOrder: im(0.78), B: im(0.9) }), gate: { ...gate, macroF1: 0.5, macroPrecision: 0.5 }, baseline });
+    expect(r.passed).toBe(false);
+    expect(r.reasons).toEqual(["macro F1 dropped from 0.905 to 0.840 (−0.065, allowed −0.020)", "intent TrackOrder F1 dropped from 0.91 to 0.78 (−0.13, allowed −0.02)"]);
+    expect(r.baseline).toEqual({ path: "base/report.json", macroF1: 0.905, commit: undefined });
+    const ok = applyGate({ metrics: metrics({ TrackOrder: im(0.9), B: im(0.9) }), gate, baseline });
+    expect(ok.passed).toBe(true);
+  });
+
+  it("fails when nothing was scored", () => {
+    const r = applyGate({ metrics: undefined, gate });
+    expect(r.passed).toBe(false);
+    expect(r.reasons[0]).toMatch(/no held-out test utterance was scored/);
+  });
+});

@@ -1,0 +1,46 @@
+// Test helpers for the report writers: the sample fixture and a synthetic report of any size.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Confusion, IntentMetrics, Report } from "../../src/report/types.js";
+
+const LONG = "_with_a_rather_long_descriptive_name_for_width".repeat(3);
+const FIXTURE = fileURLToPath(new URL("../fixtures/report/sample-report.json", import.meta.url));
+
+/** A fresh deep copy of test/fixtures/report/sample-report.json (15 intents, with a baseline). */
+export function sampleReport(): Report {
+  return JSON.parse(readFileSync(FIXTURE, "utf8")) as Report;
+}
+
+/** A report with `n` intents (long names), findings and confusions, for the size caps. */
+export function bigReport(n: number): Report {
+  const r = sampleReport();
+  const perIntent: Record<string, IntentMetrics> = {};
+  const matrix: Record<string, Record<string, number>> = {};
+  const confusions: Confusion[] = [];
+  const base: Record<string, IntentMetrics> = {};
+  for (let i = 0; i < n; i++) {
+    const name = `Intent_${String(i).padStart(5, "0")}${LONG}`;
+    const f1 = ((i * 7919) % 1000) / 1000;
+    perIntent[name] = { precision: f1, recall: f1, f1, support: 10 + (i % 7) };
+    base[name] = { precision: f1, recall: f1, f1: Math.min(1, f1 + 0.01), support: 10 + (i % 7) };
+    const other = `Intent_${String((i + 1) % n).padStart(5, "0")}${LONG}`;
+    matrix[name] = { [name]: 8, [other]: 2 };
+    confusions.push({ expected: name, predicted: other, count: 2, examples: ["an example utterance that is fairly long to take up room", "another one"] });
+  }
+  r.metrics!.perIntent = perIntent;
+  r.metrics!.confusionMatrix = matrix;
+  r.metrics!.confusions = confusions;
+  r.baselineMetrics!.perIntent = base;
+  r.findings = [];
+  for (let i = 0; i < n; i++) {
+    r.findings.push({
+      rule: i % 2 ? "min-examples" : "near-duplicate-across",
+      severity: i % 3 ? "warning" : "error",
+      file: `training-data/main/intents/intent_${i}.yml`,
+      line: i + 1,
+      column: 7,
+      message: `finding number ${i} with a message long enough to matter for the size of the output`,
+    });
+  }
+  return r;
+}
