@@ -1,11 +1,15 @@
 // Hostile URLs: a webhook URL (Action input or sendWebhook) or base URL with a non-HTTP scheme is refused before any
 // request, with a message that names the input but never echoes the URL (it may carry a token).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { INPUT_DEFAULTS, parseActionConfig, type RawInputs } from "../../src/action/inputs.js";
 import { resolveRunConfig } from "../../src/config/options.js";
 import { ConfigError } from "../../src/errors.js";
 import { Redactor } from "../../src/report/redact.js";
 import { sendWebhook } from "../../src/report/webhook.js";
+import { writeBaseRepo } from "./corpus.js";
 
 const TOKEN = "tok-hostile-url-9c8b7a";
 const BAD = [
@@ -49,7 +53,14 @@ describe("non-HTTP webhook and base URLs", () => {
     expect((err as Error).message).not.toContain(TOKEN);
   });
 
-  it.each(BAD.filter((u) => u.trim()))("--base-url %s is a usage error that does not echo a token", (url) => {
-    expect(() => resolveRunConfig({ baseUrl: url, config: "cognigy-nlu.yml" }, {}, "/nonexistent-repo")).toThrow(ConfigError);
+  it.each(BAD.filter((u) => u.trim()))("--base-url %s is a usage error naming the flag", (url) => {
+    const repo = mkdtempSync(join(tmpdir(), "cnlu-urls-"));
+    try {
+      writeBaseRepo(repo);
+      expect(() => resolveRunConfig({}, {}, repo)).not.toThrow();
+      expect(() => resolveRunConfig({ baseUrl: url }, {}, repo)).toThrow(/base-url: expected an http\(s\) URL/);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
