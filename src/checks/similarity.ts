@@ -415,13 +415,13 @@ export function similarJoin(input: readonly string[], t: number, stop: JoinLimit
   const maxPairs = stop.maxPairs ?? Number.POSITIVE_INFINITY;
   let budget = stop.maxCandidates ?? Number.POSITIVE_INFINITY;
   let complete = true;
-  probes: for (let id = 0; id < texts.length; id++) {
+  for (let id = 0; id < texts.length; id++) {
     const l = lengths[id];
     // Each pair once: from its shorter string, or from the earlier one when the lengths are equal.
     const n = index.candidates(l, hashes, hashAt[id], l, limits.partner[l], id + 1, buf);
     if ((budget -= n) < 0 || out.length >= maxPairs) {
       complete = false;
-      break probes;
+      break;
     }
     for (let j = 0; j < n; j++) {
       const c = buf[j];
