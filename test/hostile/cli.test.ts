@@ -1,9 +1,10 @@
 // Hostile input through `node dist/cli.js validate` in temp repos: a clear error or finding with file and line, exit 1
 // or 2 (never an "unexpected failure" or a stack), within a time and memory bound, no writes, no injected annotations.
 import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { Finding } from "../../src/checks/types.js";
 import { ensureCli, FULL, treeDiff, treeSnapshot } from "../reliability/dist.js";
+import { recordFigures } from "../reliability/figures.js";
 import { runCli } from "./bounded.js";
 import { type HostileCase, hostileCases, writeBaseRepo } from "./corpus.js";
 import { type CaseResult, judge, sandbox } from "./judge.js";
@@ -14,7 +15,8 @@ const ALWAYS = /secret|symlink|fifo|workflow-command|invalid-utf8|deep-block-map
 /** npm test: those plus every 6th case; RELIABILITY_FULL=1: every case. */
 const cases = FULL ? all : all.filter((c, i) => !c.heavy && (ALWAYS.test(c.id) || i % 6 === 0));
 const MEMORY_BOUND = 400 * 1024 * 1024;
-const figures: { id: string; ms: number; rss: number }[] = [];
+const figures: { id: string; ms: number; rss: number; timedOut: boolean }[] = [];
+const failures: string[] = [];
 let cli: string;
 
 beforeAll(() => {
@@ -25,6 +27,7 @@ afterAll(() => {
   if (!figures.length) return;
   const maxRss = Math.max(...figures.map((f) => f.rss));
   const slowest = [...figures].sort((a, b) => b.ms - a.ms)[0];
+  recordFigures("hostile-cli", { full: FULL, runs: figures.length, maxRssMb: Math.round(maxRss / 1024 / 1024), slowest: { id: slowest.id, ms: Math.round(slowest.ms) }, hung: figures.filter((f) => f.timedOut).map((f) => f.id), failed: failures });
   process.stdout.write(
     `hostile (cli): ${figures.length} runs of validate; slowest ${slowest.id} ${Math.round(slowest.ms)} ms; peak RSS ${(maxRss / 1024 / 1024).toFixed(0)} MB\n`,
   );
@@ -64,12 +67,13 @@ function parseRun(c: HostileCase, stdout: string, stderr: string, code: number |
 
 describe("hostile input: node dist/cli.js validate", () => {
   it.each(cases.map((c) => [c.id, c] as const))("%s", async (_id, c) => {
+    onTestFailed(() => void failures.push(c.id));
     const sb = sandbox();
     try {
       c.build(sb.repo, sb.root);
       const before = treeSnapshot(sb.root, (rel) => rel.startsWith("tmp"));
       const r = await runCli({ cli, args: ["validate", "--format", c.format ?? "json"], cwd: sb.repo, home: sb.home, tmp: sb.tmp, timeoutMs: c.heavy ? 30_000 : 15_000 });
-      figures.push({ id: c.id, ms: r.ms, rss: r.maxRssBytes });
+      figures.push({ id: c.id, ms: r.ms, rss: r.maxRssBytes, timedOut: r.timedOut });
       const where = `${c.description}\nexit ${r.code} ${r.signal ?? ""}\nstderr: ${r.stderr.slice(0, 1500)}`;
       expect(r.timedOut, `hung: killed after ${Math.round(r.ms)} ms\n${where}`).toBe(false);
       expect(r.stderr, where).not.toMatch(/unexpected failure|out of memory|RangeError|TypeError/i);

@@ -1,8 +1,9 @@
 // Hostile input through the library (loadConfig → loadDataset → runChecks): every case gives a clear error or finding
 // with file and line, within its time bound, under a heap cap, without throwing, polluting prototypes or writing files.
 import { rmSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { treeDiff, treeSnapshot } from "../reliability/dist.js";
+import { recordFigures } from "../reliability/figures.js";
 import { LibraryRunner } from "./bounded.js";
 import { hostileCases } from "./corpus.js";
 import { judge, sandbox } from "./judge.js";
@@ -10,6 +11,7 @@ import { judge, sandbox } from "./judge.js";
 const cases = hostileCases();
 let runner: LibraryRunner;
 const timings: { id: string; ms: number }[] = [];
+const failures: string[] = [];
 
 beforeAll(() => {
   runner = new LibraryRunner();
@@ -18,6 +20,7 @@ beforeAll(() => {
 afterAll(async () => {
   await runner.close();
   const slowest = [...timings].sort((a, b) => b.ms - a.ms).slice(0, 5);
+  recordFigures("hostile-library", { cases: cases.length, bad: cases.filter((c) => c.expect.some((e) => e.kind !== "ok")).length, passed: timings.length, failed: failures, slowest });
   process.stdout.write(`hostile (library): ${timings.length} cases; slowest ${slowest.map((t) => `${t.id} ${Math.round(t.ms)} ms`).join(", ")}\n`);
 });
 
@@ -29,6 +32,7 @@ describe("hostile input: library", () => {
   });
 
   it.each(cases.map((c) => [c.id, c] as const))("%s", async (_id, c) => {
+    onTestFailed(() => void failures.push(c.id));
     const sb = sandbox();
     try {
       c.build(sb.repo, sb.root);

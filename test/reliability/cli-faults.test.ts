@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { type DumpedState, startEmulator } from "../../src/emulator/index.js";
 import { ensureCli, FULL } from "./dist.js";
+import { recordFigures } from "./figures.js";
 import { API_KEY, botV2, releaseInProcess, runCli, sameData, tempDir, writeRepo } from "./harness.js";
 import { LeakScanner } from "./leak-scan.js";
 
@@ -45,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   emu?.kill("SIGTERM");
+  recordFigures("cli-faults", { full: FULL, spec: SPEC, rows });
   if (rows.length) process.stdout.write(`CLI releases under --faults ${SPEC}:\n${rows.map((r) => `  ${r}`).join("\n")}\n`);
 });
 

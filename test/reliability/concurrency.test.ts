@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DumpedState, Emulator } from "../../src/emulator/index.js";
 import { ensureCli, FULL } from "./dist.js";
+import { recordFigures } from "./figures.js";
 import { API_KEY, type Baseline, type BotVersion, botV2, botV3, botV4, emulatorFrom, makeBaseline, releaseInProcess, runCli, sameData, tempDir, writeRepo } from "./harness.js";
 import { LeakScanner } from "./leak-scan.js";
 
@@ -31,6 +32,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
+  recordFigures("concurrency", { full: FULL, rows });
   if (rows.length) process.stdout.write(`concurrent releases:\n${rows.map((r) => `  ${r}`).join("\n")}\n`);
 });
 

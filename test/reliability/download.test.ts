@@ -11,9 +11,10 @@ import { Redactor } from "../../src/report/redact.js";
 import { writeReportFiles } from "../../src/report/write.js";
 import { type CutProxy, startCutProxy } from "./cut-proxy.js";
 import { FULL } from "./dist.js";
+import { recordFigures } from "./figures.js";
 import { API_KEY, type Baseline, botV1, capturedLogger, clientFor, emulatorFrom, makeBaseline, runConfigFor, sameData, tempDir, writeRepo } from "./harness.js";
 import { LeakScanner } from "./leak-scan.js";
-import { clearFailure } from "./matrix.js";
+import { burst, clearFailure } from "./matrix.js";
 
 const PACKAGE_BYTES = 2 * 1024 * 1024;
 
@@ -32,7 +33,7 @@ const SCENARIOS: DownloadScenario[] = [
   { id: "download reset before the body (twice)", arm: (e) => e.faults.queue({ match: "GET /download/", kind: "drop", times: 2 }), expect: "complete" },
   { id: "download link answers 409 until the package is ready", arm: (e) => e.faults.set("early409=3"), expect: "complete" },
   { id: "placeholder body instead of the package", arm: (e) => e.faults.set("placeholder=2"), expect: "complete" },
-  { id: "5xx burst on the download", arm: (e) => (["502", "503", "500"] as const).forEach((kind) => e.faults.queue({ match: "GET /download/", kind })), expect: "complete" },
+  { id: "5xx burst on the download", arm: (e) => burst(e, ["502", "503", "500"], "GET /download/"), expect: "complete" },
   { id: "package task ends in error", arm: (e) => e.faults.queue({ match: "/package", kind: "taskerror" }), expect: "fail" },
 ];
 
@@ -46,6 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  recordFigures("downloads", { full: FULL, rows });
   if (rows.length) process.stdout.write(`backup downloads: ${rows.map((r) => `${r.outcome}${r.step ? ` at ${r.step}` : ""}: ${r.id}`).join("; ")}\n`);
 });
 

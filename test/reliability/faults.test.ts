@@ -1,10 +1,10 @@
 // Faults × pipeline steps, whole release runs against the emulator: every run completes with the intended state or fails
 // clearly at the faulted step leaving the state before / the intended state / a restorable backup — never an inconsistent
 // mix — and never leaks the API key. npm test runs a fast subset; RELIABILITY_FULL=1 the whole matrix.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FULL } from "./dist.js";
+import { recordFigures } from "./figures.js";
 import { API_KEY, type Baseline, botV2, configYaml, emulatorFrom, makeBaseline, releaseInProcess, tempDir, writeRepo } from "./harness.js";
 import { LeakScanner } from "./leak-scan.js";
 import { type Classified, classify, scenarios, tally, tallyLine } from "./matrix.js";
@@ -28,7 +28,7 @@ afterAll(() => {
     ...rows.map((r) => `  ${r.outcome.padEnd(15)} ${r.state.padEnd(33)} faults ${String(r.faults).padStart(3)}  +${String(r.wasted).padStart(3)} req  ${r.id}${r.step ? `  [failed at ${r.step}]` : ""}`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
-  if (process.env.RELIABILITY_FIGURES) writeFileSync(join(process.env.RELIABILITY_FIGURES, "faults.json"), JSON.stringify({ full: FULL, tally: t, baseline: { requests: baseline.cleanRequests, ms: baseline.cleanMs }, rows }, null, 2));
+  recordFigures("faults", { full: FULL, tally: t, baseline: { requests: baseline.cleanRequests, ms: Math.round(baseline.cleanMs) }, rows });
 });
 
 describe("fault matrix: whole release runs under injected faults", () => {

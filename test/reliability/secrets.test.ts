@@ -10,6 +10,7 @@ import { AuditLog } from "../../src/report/audit.js";
 import { Redactor } from "../../src/report/redact.js";
 import { DELIVERY_HEADER, SIGNATURE_HEADER, sendWebhook, TIMESTAMP_HEADER, verifyWebhookSignature, webhookPayload } from "../../src/report/webhook.js";
 import { ensureCli } from "./dist.js";
+import { recordFigures } from "./figures.js";
 import { API_KEY, type Baseline, type BotVersion, botV2, configYaml, emulatorFrom, makeBaseline, releaseInProcess, runCli, tempDir, writeRepo } from "./harness.js";
 import { LeakScanner, type Needle } from "./leak-scan.js";
 
@@ -84,6 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
+  recordFigures("secrets", { rows: figures });
   if (figures.length) process.stdout.write(`leak scans:\n${figures.map((f) => `  ${f}`).join("\n")}\n`);
 });
 

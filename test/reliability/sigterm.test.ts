@@ -9,6 +9,7 @@ import type { PersistedState } from "../../src/emulator/state.js";
 import { silentLogger } from "../../src/logger.js";
 import type { Report } from "../../src/report/types.js";
 import { ensureCli, FULL } from "./dist.js";
+import { recordFigures } from "./figures.js";
 import { API_KEY, type Baseline, botV2, clientFor, emulatorFrom, makeBaseline, runCli, sameData, tempDir, writeRepo } from "./harness.js";
 import { LeakScanner } from "./leak-scan.js";
 
@@ -56,6 +57,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
+  recordFigures("sigterm", { full: FULL, rows });
   if (rows.length) process.stdout.write(`SIGTERM and re-run:\n${rows.map((r) => `  ${r}`).join("\n")}\n`);
 });
 
