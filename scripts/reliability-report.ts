@@ -15,6 +15,8 @@ const command = "RELIABILITY_FULL=1 npx vitest run test/reliability test/hostile
 
 let exit = 0;
 let seconds = 0;
+let date = new Date().toISOString().slice(0, 10);
+if (noRun >= 0 && existsSync(join(dir, "meta.json"))) ({ exit, seconds, date } = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8")));
 if (noRun < 0) {
   const t0 = Date.now();
   const r = spawnSync("npx", ["vitest", "run", "test/reliability", "test/hostile"], {
@@ -27,6 +29,7 @@ if (noRun < 0) {
   exit = r.status ?? 1;
   const summary = (r.stdout ?? "").split("\n").filter((l) => /Test Files|Tests {2}|FAIL/.test(l.replace(/\x1b\[[0-9;]*m/g, "")));
   process.stderr.write(`${summary.map((l) => l.replace(/\x1b\[[0-9;]*m/g, "")).join("\n")}\n`);
+  writeFileSync(join(dir, "meta.json"), JSON.stringify({ exit, seconds, date }));
 }
 
 function read<T>(name: string): T | undefined {
@@ -89,7 +92,11 @@ if (sigterm) out.push("### SIGTERM mid-run, then re-run (`node dist/cli.js relea
 const cliFaults = read<{ spec: string; rows: string[] }>("cli-faults");
 if (cliFaults) out.push(`### CLI releases against \`cognigy-nlu emulator --faults ${cliFaults.spec}\``, "", ...cliFaults.rows.map((r) => `- ${r}`), "");
 const conc = read<{ rows: string[] }>("concurrency");
-if (conc) out.push("### Two releases on one flow at once (no concurrency group)", "", ...conc.rows.map((r) => `- ${r.replace(/traceId [^)]*/g, "traceId …").replace(/[0-9a-f]{24}/g, "…")}`), "");
+if (conc) {
+  const mixed = conc.rows.filter((r) => /state mixed/.test(r)).length;
+  out.push("### Two releases on one flow at once (no concurrency group)", "", `${conc.rows.length} pairs of concurrent runs: ${mixed} left the flow with a mix of both commits${mixed ? " (see Concurrency above: use the concurrency group)" : ""}.`, "");
+}
+if (conc) out.push(...conc.rows.map((r) => `- ${r.replace(/traceId [^)]*/g, "traceId …").replace(/[0-9a-f]{24}/g, "…")}`), "");
 const secrets = read<{ rows: string[] }>("secrets");
 if (secrets) out.push("### Leak scans (API key, webhook secret, GitHub token, URL-borne token, 4 planted PII strings)", "", ...secrets.rows.map((r) => `- ${r}`), "");
 const hl = read<{ cases: number; bad: number; passed: number; failed: string[]; slowest: { id: string; ms: number }[] }>("hostile-library");
@@ -106,7 +113,7 @@ if (hl || hc) {
     );
   out.push("");
 }
-out.push(`Produced by \`${command}\`${noRun < 0 ? ` (exit ${exit}, ${seconds} s, ${new Date().toISOString().slice(0, 10)})` : ""} via \`node --import tsx scripts/reliability-report.ts --write\`.`);
+out.push(`Produced by \`${command}\`${seconds ? ` (exit ${exit}, ${seconds} s, ${date})` : ""} via \`node --import tsx scripts/reliability-report.ts --write\`.`);
 
 const text = out.join("\n");
 process.stdout.write(`${text}\n`);

@@ -25,7 +25,7 @@ export async function runMode(action: ActionConfig, run: RunConfig, validateOnly
     return runCheck({ ...run, apiKey: undefined }, { logger: deps.logger, audit: deps.audit });
   }
   const client = createClient(run, deps.logger);
-  if (action.mode === "check") return runCheck(run, { client, logger: deps.logger, audit: deps.audit });
+  if (action.mode === "check") return runCheck({ ...run, failOnDrift: action.failOnDrift }, { client, logger: deps.logger, audit: deps.audit });
   if (action.mode === "release") return runRelease(run, { client, logger: deps.logger, audit: deps.audit });
   return runBackupHook(action, run, client, deps);
 }

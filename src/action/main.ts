@@ -62,6 +62,7 @@ export async function run(): Promise<void> {
     const ctx = readGitHubContext(env);
     // 2. Inputs, once.
     const { action, run: runConfig } = parseInputs(raw, env, process.cwd());
+    redactor.allow(runConfig.config.cognigy.baseUrl); // the API host is not PII, even as a bare IP
     const ann = new Annotator(redact);
     await execute(action, runConfig, ctx, { env, redactor, logger, ann });
   } catch (e) {

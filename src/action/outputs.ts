@@ -23,6 +23,15 @@ export function planSummary(plan: Plan | undefined): string {
   return `+${t.createIntents} intents, ~${t.updateIntents} changed, -${t.deleteIntents} deleted; +${t.addSentences} / -${t.removeSentences} sentences`;
 }
 
+/** The snapshot a backup run wrote (report.backup.snapshot.id, see BackupSummary in src/pipeline/backup.ts), if any. */
+function backupSnapshotId(backup: unknown): string | undefined {
+  if (typeof backup !== "object" || backup === null) return undefined;
+  const snapshot = (backup as { snapshot?: unknown }).snapshot;
+  if (typeof snapshot !== "object" || snapshot === null) return undefined;
+  const id = (snapshot as { id?: unknown }).id;
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
 export function computeOutputs(report: Report, opts: { status: string; reportPath: string; artifactId?: number }): ActionOutputs {
   return {
     status: opts.status,
@@ -30,7 +39,8 @@ export function computeOutputs(report: Report, opts: { status: string; reportPat
     accuracy: num(report.metrics?.accuracy),
     "macro-f1": num(report.metrics?.macroF1),
     "plan-summary": planSummary(report.plan),
-    "snapshot-id": report.promotion?.snapshotId ?? "",
+    // release: the promoted snapshot; backup mode: the backup's snapshot
+    "snapshot-id": report.promotion?.snapshotId ?? backupSnapshotId(report.backup) ?? "",
     "report-path": opts.reportPath,
     "artifact-id": opts.artifactId === undefined ? "" : String(opts.artifactId),
   };

@@ -5,7 +5,23 @@
 // occurs in r near its own position (multi-match-aware window). Segments are looked up by a polynomial
 // hash (collisions only add candidates); candidates pass a letter-count bound, and survivors are verified
 // with a banded edit distance. The result equals the all-pairs answer exactly (test/checks/similarity.test.ts).
+//
+// Texts longer than MAX_JOIN_LENGTH are left out of every join (and of the brute-force references).
 import { distance } from "fastest-levenshtein";
+
+/**
+ * Texts longer than this (UTF-16 code units) are never paired. Probing a text of length L costs O(k²) segment
+ * lookups, k ≈ (1 − t)·L the edits it allows, so a single 1 MB utterance would keep the join busy for minutes.
+ * Such texts are far over any real utterance (the `length` check reports everything over its max, default 300, as
+ * an error), and the exact-duplicate checks (equal normalised texts, duplicates.ts and leakage's exact matches) still
+ * cover them: only the near-equal search skips them.
+ */
+export const MAX_JOIN_LENGTH = 2000;
+
+/** True for texts the joins pair at all: not empty, not over MAX_JOIN_LENGTH. */
+function joinable(s: string): boolean {
+  return s.length > 0 && s.length <= MAX_JOIN_LENGTH;
+}
 
 export interface SimilarPair {
   /** Index into the first list. */
@@ -158,7 +174,7 @@ const LETTER_ORDER = "etaoinshrdlcumwfgypbvkjxqz";
 const BUCKET_OF = new Uint8Array(128).fill(BUCKETS - 1);
 for (let i = 0; i < LETTER_ORDER.length; i++) BUCKET_OF[LETTER_ORDER.charCodeAt(i)] = i;
 
-/** Non-empty strings renumbered by length (then by original index), with lengths, letter counts and prefix hashes. */
+/** Joinable strings (non-empty, at most MAX_JOIN_LENGTH) renumbered by length (then by original index), with lengths, letter counts and prefix hashes. */
 interface Prepared {
   texts: string[];
   lengths: Int32Array;
@@ -184,16 +200,13 @@ function prepare(input: readonly string[]): Prepared {
 function prepareNow(input: readonly string[]): Prepared {
   // Counting sort by length (stable: original order within a length).
   let longest = 0;
-  for (const s of input) if (s.length > longest) longest = s.length;
+  for (const s of input) if (joinable(s) && s.length > longest) longest = s.length;
   const bucket = new Int32Array(longest + 2);
-  for (const s of input) if (s.length > 0) bucket[s.length + 1]++;
+  for (const s of input) if (joinable(s)) bucket[s.length + 1]++;
   for (let L = 1; L <= longest + 1; L++) bucket[L] += bucket[L - 1];
   const n = bucket[longest + 1];
   const orig = new Int32Array(n);
-  for (let i = 0; i < input.length; i++) {
-    const L = input[i].length;
-    if (L > 0) orig[bucket[L]++] = i;
-  }
+  for (let i = 0; i < input.length; i++) if (joinable(input[i])) orig[bucket[input[i].length]++] = i;
   const texts = new Array<string>(n);
   const lengths = new Int32Array(n);
   const hashAt = new Int32Array(n + 1);
@@ -402,8 +415,8 @@ export interface JoinResult {
 }
 
 /**
- * Every pair i < j of `input` with similarity ≥ t (0 < t ≤ 1); empty strings are never paired. Without
- * limits the result equals the all-pairs answer.
+ * Every pair i < j of `input` with similarity ≥ t (0 < t ≤ 1); empty strings and strings over MAX_JOIN_LENGTH
+ * are never paired. Without limits the result equals the all-pairs answer (similarPairsBrute).
  */
 export function similarJoin(input: readonly string[], t: number, stop: JoinLimits = {}): JoinResult {
   const p = prepare(input);
@@ -445,8 +458,8 @@ export function similarPairs(input: readonly string[], t: number): SimilarPair[]
 }
 
 /**
- * Every pair (i, j), i in `left`, j in `right`, with similarity ≥ t (0 < t ≤ 1); empty strings are never
- * paired. Without limits the result equals the all-pairs answer.
+ * Every pair (i, j), i in `left`, j in `right`, with similarity ≥ t (0 < t ≤ 1); empty strings and strings over
+ * MAX_JOIN_LENGTH are never paired. Without limits the result equals the all-pairs answer (similarPairsBetweenBrute).
  */
 export function similarJoinBetween(left: readonly string[], right: readonly string[], t: number, stop: JoinLimits = {}): JoinResult {
   const pl = prepare(left);
@@ -492,9 +505,9 @@ export function similarPairsBetween(left: readonly string[], right: readonly str
 export function similarPairsBrute(texts: string[], t: number): SimilarPair[] {
   const out: SimilarPair[] = [];
   for (let i = 0; i < texts.length; i++) {
-    if (texts[i].length === 0) continue;
+    if (!joinable(texts[i])) continue;
     for (let j = i + 1; j < texts.length; j++) {
-      if (texts[j].length === 0) continue;
+      if (!joinable(texts[j])) continue;
       const sim = similarity(texts[i], texts[j]);
       if (sim >= t) out.push({ a: i, b: j, similarity: sim });
     }
@@ -506,9 +519,9 @@ export function similarPairsBrute(texts: string[], t: number): SimilarPair[] {
 export function similarPairsBetweenBrute(left: string[], right: string[], t: number): SimilarPair[] {
   const out: SimilarPair[] = [];
   for (let i = 0; i < left.length; i++) {
-    if (left[i].length === 0) continue;
+    if (!joinable(left[i])) continue;
     for (let j = 0; j < right.length; j++) {
-      if (right[j].length === 0) continue;
+      if (!joinable(right[j])) continue;
       const sim = similarity(left[i], right[j]);
       if (sim >= t) out.push({ a: i, b: j, similarity: sim });
     }

@@ -1,8 +1,10 @@
-// Per-utterance text checks: length bounds, control / invisible / bidi-override characters, mojibake.
+// Text checks: length bounds, control / invisible / bidi-override characters, mojibake (utterances); the same
+// invisible-character check on intent names, descriptions, tags and test-set `expect` values.
 import type { ChecksConfig } from "../config/schema.js";
+import type { Place } from "../dataset/types.js";
 import { finding } from "./finding.js";
 import { quote } from "./show.js";
-import type { Finding } from "./types.js";
+import type { Finding, Location } from "./types.js";
 import type { FlowView, Item } from "./view.js";
 
 const CHAR_NAMES = new Map<number, string>([
@@ -111,6 +113,21 @@ function codePointLength(s: string): number {
   return n;
 }
 
+/** The invisible / control / bidi characters in a text (joiners that are part of normal writing excepted), as "U+200B (zero-width space)". */
+function invisibleChars(text: string): string[] {
+  INVISIBLE.lastIndex = 0;
+  if (!INVISIBLE.test(text)) return [];
+  INVISIBLE.lastIndex = 0;
+  const seen = new Set<number>();
+  for (let m = INVISIBLE.exec(text); m; m = INVISIBLE.exec(text)) {
+    const c = m[0].charCodeAt(0);
+    if (seen.has(c) || legitimate(text, m.index)) continue;
+    seen.add(c);
+  }
+  INVISIBLE.lastIndex = 0;
+  return [...seen].map((c) => `${codePoint(c)} (${CHAR_NAMES.get(c) ?? "control character"})`);
+}
+
 function checkItem(item: Item, length: ChecksConfig["length"], out: Finding[]): void {
   const { text } = item;
   const extra = { intent: item.intent ?? undefined, locale: item.locale };
@@ -121,26 +138,14 @@ function checkItem(item: Item, length: ChecksConfig["length"], out: Finding[]): 
     else if (n > length.max)
       out.push(finding("length", item, `${quote(text, 40)} is too long (${n} characters, maximum ${length.max})`, { hint: "shorten it to the part that carries the intent", ...extra }));
   }
-  INVISIBLE.lastIndex = 0;
-  if (INVISIBLE.test(text)) {
-    INVISIBLE.lastIndex = 0;
-    const seen = new Set<number>();
-    for (let m = INVISIBLE.exec(text); m; m = INVISIBLE.exec(text)) {
-      const c = m[0].charCodeAt(0);
-      if (seen.has(c) || legitimate(text, m.index)) continue;
-      seen.add(c);
-    }
-    INVISIBLE.lastIndex = 0;
-    if (seen.size) {
-      const names = [...seen].map((c) => `${codePoint(c)} (${CHAR_NAMES.get(c) ?? "control character"})`);
-      out.push(
-        finding("invisible-chars", item, `${quote(text)} contains ${names.join(", ")}`, {
-          hint: "remove it: invisible and direction-changing characters make texts that look equal differ (or hide what they say)",
-          ...extra,
-        }),
-      );
-    }
-  }
+  const names = invisibleChars(text);
+  if (names.length)
+    out.push(
+      finding("invisible-chars", item, `${quote(text)} contains ${names.join(", ")}`, {
+        hint: "remove it: invisible and direction-changing characters make texts that look equal differ (or hide what they say)",
+        ...extra,
+      }),
+    );
   if (MOJIBAKE.test(text)) {
     const fixed = fixMojibake(text);
     out.push(
@@ -152,10 +157,39 @@ function checkItem(item: Item, length: ChecksConfig["length"], out: Finding[]): 
   }
 }
 
-/** `length`, `invisible-chars` and `mojibake` for every example and test. */
+/** `invisible-chars` for a name-like value (intent name, description, tag, expect) at its place; the characters shown as U+XXXX, never raw. */
+function checkName(what: string, value: string, at: Location, intent: string, out: Finding[]): void {
+  const names = invisibleChars(value);
+  if (names.length)
+    out.push(
+      finding("invisible-chars", at, `${what} ${quote(value)} contains ${names.join(", ")}`, {
+        hint: "remove it: the name looks like another one but is a different string (in Cognigy, in tests and in reports)",
+        intent,
+      }),
+    );
+}
+
+function placeIn(file: string, at: Place | undefined, fallback: Location): Location {
+  return at ? { file, line: at.line, column: at.column } : fallback;
+}
+
+/** `invisible-chars` for intent names, descriptions and tags, and test-set `expect` values. */
+function nameFindings(view: FlowView, out: Finding[]): void {
+  for (const intent of view.data.intents) {
+    const at: Location = { file: intent.file, line: intent.line, column: intent.column };
+    checkName("intent name", intent.name, at, intent.name, out);
+    if (intent.description !== undefined) checkName("the description", intent.description, placeIn(intent.file, intent.descriptionAt, at), intent.name, out);
+    intent.tags.forEach((tag, i) => checkName("tag", tag, placeIn(intent.file, intent.tagsAt?.[i], at), intent.name, out));
+  }
+  for (const t of view.data.tests)
+    if (t.expect !== null) checkName("expected intent", t.expect, placeIn(t.file, t.expectAt, { file: t.file, line: t.line, column: t.column }), t.expect, out);
+}
+
+/** `length`, `invisible-chars` and `mojibake` for every example and test; `invisible-chars` for names (see nameFindings). */
 export function textFindings(view: FlowView, length: ChecksConfig["length"]): Finding[] {
   const out: Finding[] = [];
   for (const items of view.examples.values()) for (const item of items) checkItem(item, length, out);
   for (const items of view.tests.values()) for (const item of items) checkItem(item, length, out);
+  nameFindings(view, out);
   return out;
 }

@@ -69,6 +69,15 @@ interface Page<T> {
   total?: number;
 }
 
+/** How to recognise the task an interrupted POST started (see findStartedTask). */
+interface TaskCheck {
+  kind: TaskKind;
+  needles: string[];
+  fields?: Record<string, string>;
+  projectId?: ObjectId;
+  known?: ReadonlySet<string>;
+}
+
 type SentenceValue = { text: string; localeId?: ObjectId; slots?: unknown[] };
 
 export class CognigyClient implements CognigyApi {
@@ -84,6 +93,8 @@ export class CognigyClient implements CognigyApi {
   private readonly flowProject = new Map<ObjectId, ObjectId>();
   private readonly snapshotProject = new Map<ObjectId, ObjectId>();
   private readonly projectsSeen = new Set<ObjectId>();
+  /** Tasks already attributed to a request of this client: never taken for the task of a later interrupted POST. */
+  private readonly takenTasks = new Set<string>();
   /** One train at a time per flow within this process. */
   private readonly trainLocks = new Map<ObjectId, Promise<unknown>>();
 
@@ -173,30 +184,46 @@ export class CognigyClient implements CognigyApi {
    * POSTs a task-starting request. After an attempt that may have reached Cognigy (dropped connection, timeout, 5xx),
    * it looks for a task that attempt started before sending again; 429/408 are re-sent directly.
    */
-  private async startTask(
-    spec: Omit<RequestSpec<Task>, "idempotent" | "recover" | "method">,
-    check: { kind: TaskKind; needles: string[]; projectId?: ObjectId; known?: ReadonlySet<string> },
-  ): Promise<Task> {
+  private async startTask(spec: Omit<RequestSpec<Task>, "idempotent" | "recover" | "method">, check: TaskCheck): Promise<Task> {
     const task = await this.http.request<Task>({
       ...spec,
       method: "POST",
       idempotent: false,
-      recover: async ({ attemptStartedAt, error }) => {
-        if (!check.projectId) {
-          this.logger.warn(`${spec.route}: ${error.message}; the project is unknown so its tasks cannot be checked — sending again`);
-          return { kind: "resend" };
-        }
-        const found = findStartedTask(await this.listTasks(check.projectId), { since: attemptStartedAt, kind: check.kind, needles: check.needles, known: check.known });
-        if (found) {
-          this.logger.info(`POST ${spec.route}: the interrupted request did start ${taskLabel(found)}; not sending it again`);
-          return { kind: "done", value: found };
-        }
-        this.logger.debug(`POST ${spec.route}: no task from the interrupted request; sending again`);
-        return { kind: "resend" };
+      recover: async (ctx) => {
+        const found = await this.recoverTask(spec.route, ctx, check);
+        return found ? { kind: "done", value: found } : { kind: "resend" };
       },
     });
-    if (!task || typeof task !== "object" || typeof task._id !== "string") throw this.unexpected("POST", spec.route, "expected a task with an _id");
+    return this.acceptTask(spec.route, task);
+  }
+
+  /** A task this client got back from a POST (or attributed to an interrupted one): never attributed to another request. */
+  private acceptTask(route: string, task: Task | undefined): Task {
+    if (!task || typeof task !== "object" || typeof task._id !== "string") throw this.unexpected("POST", route, "expected a task with an _id");
+    this.takenTasks.add(task._id);
     return task;
+  }
+
+  /** After an interrupted task-starting POST: the task it started (not one already attributed to another request), if any. */
+  private async recoverTask(route: string, ctx: { attemptStartedAt: number; error: CognigyApiError }, check: TaskCheck): Promise<Task | undefined> {
+    if (!check.projectId) {
+      this.logger.warn(`${route}: ${ctx.error.message}; the project is unknown so its tasks cannot be checked — sending again`);
+      return undefined;
+    }
+    const found = findStartedTask(await this.listTasks(check.projectId), {
+      since: ctx.attemptStartedAt,
+      kind: check.kind,
+      needles: check.needles,
+      fields: check.fields,
+      known: check.known,
+      taken: this.takenTasks,
+    });
+    if (found) {
+      this.logger.info(`POST ${route}: the interrupted request did start ${taskLabel(found)}; not sending it again`);
+      return found;
+    }
+    this.logger.debug(`POST ${route}: no task from the interrupted request; sending again`);
+    return undefined;
   }
 
   // ---- projects, flows, locales ---------------------------------------------------------------------------
@@ -453,16 +480,50 @@ export class CognigyClient implements CognigyApi {
     return this.get<Snapshot>("/snapshots/:snapshotId", { snapshotId });
   }
 
+  /**
+   * POST /snapshots → task → wait → list → the snapshot by name. After an interrupted POST, a snapshot already listed
+   * under the name, or a new task for this name (not one attributed to an earlier request), counts as done; a recovered
+   * task that ends without the named snapshot was someone else's, so the request is sent again (once).
+   */
   async createSnapshot(projectId: ObjectId, args: { name: string; description?: string }, wait: WaitOptions = {}): Promise<Snapshot> {
-    const task = await this.startTask(
-      { route: "/snapshots", body: { projectId, name: args.name, description: args.description ?? "" } },
-      { kind: "snapshot", needles: [args.name, projectId], projectId },
-    );
-    await this.waitForTask(task._id, wait);
-    const named = (await this.listSnapshots(projectId)).filter((s) => s.name === args.name);
-    if (!named.length) throw new CognigyTaskError(`${taskLabel(task)} is done but no snapshot named '${args.name}' is listed`, task._id, "done");
-    if (named.length > 1) this.logger.warn(`${named.length} snapshots are named '${args.name}'; using the newest`);
-    return named.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0];
+    const route = "/snapshots";
+    const check: TaskCheck = { kind: "snapshot", needles: [], fields: { name: args.name }, projectId };
+    for (let round = 1; ; round++) {
+      let recovered = false;
+      const r = await this.http.request<Task | Listed>({
+        method: "POST",
+        route,
+        body: { projectId, name: args.name, description: args.description ?? "" },
+        idempotent: false,
+        recover: async (ctx) => {
+          const listed = newestNamed(await this.listSnapshots(projectId), args.name);
+          if (listed) {
+            this.logger.info(`POST ${route}: the interrupted request did create snapshot '${args.name}' (${listed._id}); not sending it again`);
+            return { kind: "done", value: new Listed(listed) };
+          }
+          const found = await this.recoverTask(route, ctx, check);
+          recovered = found !== undefined;
+          return found ? { kind: "done", value: found } : { kind: "resend" };
+        },
+      });
+      if (r instanceof Listed) return r.snapshot;
+      const task = this.acceptTask(route, r);
+      const done = await this.waitForTask(task._id, wait);
+      const named = (await this.listSnapshots(projectId)).filter((s) => s.name === args.name);
+      // the task may say which snapshot it made (the emulator's does; not guaranteed, Gap 10): prefer it over a namesake
+      const made = { ...(done.parameters ?? {}), ...(done.data ?? {}) }.snapshotId;
+      const own = named.find((s) => s._id === made);
+      if (own) return own;
+      if (!named.length) {
+        if (recovered && round === 1) {
+          this.logger.warn(`${taskLabel(task)} ended without a snapshot named '${args.name}': it was not this request's task; sending the request again`);
+          continue;
+        }
+        throw new CognigyTaskError(`${taskLabel(task)} is done but no snapshot named '${args.name}' is listed`, task._id, "done");
+      }
+      if (named.length > 1) this.logger.warn(`${named.length} snapshots are named '${args.name}'; using the newest`);
+      return newestNamed(named, args.name) as Snapshot;
+    }
   }
 
   async deleteSnapshot(snapshotId: ObjectId, wait: WaitOptions = {}): Promise<void> {
@@ -537,6 +598,16 @@ export class CognigyClient implements CognigyApi {
   async listLearningSentences(flowId: ObjectId, args: { intentId?: ObjectId; flowReferenceId?: ReferenceId } = {}): Promise<LearningSentence[]> {
     return this.paginate<LearningSentence>("/flows/:flowId/intents/learningsentences", { flowId }, { intentId: args.intentId, flowReferenceId: args.flowReferenceId });
   }
+}
+
+/** A recovery result of createSnapshot: the snapshot is already listed (never confused with a task parsed from JSON). */
+class Listed {
+  constructor(readonly snapshot: Snapshot) {}
+}
+
+/** The newest snapshot with exactly this name. */
+function newestNamed(snaps: readonly Snapshot[], name: string): Snapshot | undefined {
+  return snaps.filter((s) => s.name === name).sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))[0];
 }
 
 /** A queued/active task that is (or may be) a training of this flow. */

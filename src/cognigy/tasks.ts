@@ -103,12 +103,22 @@ export function kindMatches(t: Task, kind: TaskKind): boolean {
   return !Object.values(TASK_KINDS).some((re) => re.test(name));
 }
 
+function taskData(t: Task): Record<string, unknown> {
+  return { ...(t.parameters ?? {}), ...(t.data ?? {}) };
+}
+
 /** False only when the task carries parameters and none of them names any of the needles. */
 export function mentions(t: Task, needles: readonly string[]): boolean {
-  const data = { ...(t.parameters ?? {}), ...(t.data ?? {}) };
+  const data = taskData(t);
   if (!needles.length || Object.keys(data).length === 0) return true;
   const text = JSON.stringify(data);
   return needles.some((n) => text.includes(n));
+}
+
+/** False only when the task's parameters carry one of these fields with another value (e.g. another snapshot's name). */
+export function fieldsAgree(t: Task, fields: Readonly<Record<string, string>>): boolean {
+  const data = taskData(t);
+  return Object.entries(fields).every(([k, v]) => typeof data[k] !== "string" || data[k] === v);
 }
 
 const LIVE = new Set(["queued", "active", "done"]);
@@ -116,18 +126,26 @@ const LIVE = new Set(["queued", "active", "done"]);
 export const SKEW_MS = 5_000;
 
 /**
- * The task an interrupted POST started, if any: queued/active/done, not among the tasks seen before,
- * created after the attempt (when the task says when), of the right kind and about the right object.
+ * The task an interrupted POST started, if any: queued/active/done, not among the tasks seen before (`known`: every task
+ * listed before the POST) nor already attributed to another request (`taken`), created after the attempt (when the task
+ * says when), of the right kind and about the right object (`needles`; `fields` the task must not contradict).
  */
 export function findStartedTask(
   tasks: readonly Task[],
-  q: { since: number; kind: TaskKind; needles: readonly string[]; known?: ReadonlySet<string> },
+  q: {
+    since: number;
+    kind: TaskKind;
+    needles: readonly string[];
+    fields?: Readonly<Record<string, string>>;
+    known?: ReadonlySet<string>;
+    taken?: ReadonlySet<string>;
+  },
 ): Task | undefined {
   const fits = tasks.filter((t) => {
-    if (!LIVE.has(t.status) || q.known?.has(t._id)) return false;
+    if (!LIVE.has(t.status) || q.known?.has(t._id) || q.taken?.has(t._id)) return false;
     const at = taskCreatedAt(t);
     if (at === undefined ? !q.known && t.status === "done" : at < q.since - SKEW_MS) return false;
-    return kindMatches(t, q.kind) && mentions(t, q.needles);
+    return kindMatches(t, q.kind) && mentions(t, q.needles) && (!q.fields || fieldsAgree(t, q.fields));
   });
   fits.sort((a, b) => (taskCreatedAt(b) ?? 0) - (taskCreatedAt(a) ?? 0));
   return fits[0];

@@ -1,9 +1,11 @@
 // Reads cognigy-nlu.yml: YAML with positions, then the zod schema; every error names file:line and the key.
 import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import { didYouMean } from "../checks/suggest.js";
+import { decodeUtf8, isUtf16 } from "../dataset/files.js";
+import { RESERVED_KEYS } from "../dataset/yaml.js";
 import { ConfigError } from "../errors.js";
 import { type Config, configSchema } from "./schema.js";
 
@@ -95,20 +97,49 @@ export function formatZodIssues(file: string, issues: z.core.$ZodIssue[], doc: Y
   return lines.join("\n");
 }
 
+/** The config's bytes as text: strict UTF-8 (never silent U+FFFD replacements), else a ConfigError naming file:line. */
+function decodeConfig(bytes: Uint8Array, shown: string): string {
+  if (isUtf16(bytes)) throw new ConfigError(`${shown}:1:1: the config file is UTF-16; only UTF-8 is supported`, "save cognigy-nlu.yml as UTF-8");
+  const decoded = decodeUtf8(bytes);
+  if ("text" in decoded) return decoded.text;
+  const { line, column, offset } = decoded.invalid;
+  throw new ConfigError(
+    `${shown}:${line}:${column}: not valid UTF-8 (byte 0x${bytes[offset].toString(16).toUpperCase().padStart(2, "0")})`,
+    "save cognigy-nlu.yml as UTF-8 (it looks like Latin-1 / Windows-1252)",
+  );
+}
+
+/** Throws a ConfigError at the first reserved key (__proto__, constructor, prototype) in the document, before it becomes JavaScript data. */
+function rejectReservedKeys(root: YamlNode | null, lc: LineCounter, shown: string): void {
+  // Depth first in document order (children pushed in reverse); iterative, whatever the nesting.
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const n = stack.pop();
+    if (isPair(n)) {
+      if (isScalar(n.key) && RESERVED_KEYS.has(String(n.key.value))) {
+        const at = lineOf(lc, n.key as YamlNode);
+        throw new ConfigError(`${shown}:${at.line}:${at.col}: '${String(n.key.value)}' is not allowed as a key (a reserved JavaScript name)`, "remove the key");
+      }
+      stack.push(n.value, n.key);
+    } else if (isMap(n) || isSeq(n)) for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+  }
+}
+
 /** Loads and validates the config file. Throws ConfigError (exit 2) with file:line on any problem. */
 export function loadConfig(configPath: string, cwd = process.cwd()): { config: Config; path: string; root: string } {
   const path = isAbsolute(configPath) ? configPath : resolve(cwd, configPath);
   const shown = relative(cwd, path) || path;
-  let text: string;
+  let bytes: Buffer;
   try {
     const st = statSync(path);
     if (!st.isFile()) throw new ConfigError(`${shown}: not a file`);
     if (st.size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: the config file is ${st.size} bytes (limit ${MAX_CONFIG_BYTES})`);
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${shown}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "pass --config PATH, or create cognigy-nlu.yml at the repository root (see README)");
   }
+  const text = decodeConfig(bytes, shown);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
@@ -116,6 +147,7 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
     const at = lc.linePos(e.pos[0]);
     throw new ConfigError(`${shown}:${at.line}:${at.col}: invalid YAML: ${e.message.split("\n")[0]}`);
   }
+  rejectReservedKeys(doc.contents as YamlNode | null, lc, shown);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });

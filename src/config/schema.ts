@@ -154,7 +154,13 @@ export const configSchema = z
     $schema: z.string().optional(),
     cognigy: z
       .object({
-        baseUrl: z.url().describe("Cognigy API base URL (the api- host). The API key comes only from COGNIGY_API_KEY / the api-key input."),
+        baseUrl: z
+          .url({
+            // http(s) only: file:, javascript:, data: … would send the API key nowhere good (or read local files).
+            protocol: /^https?$/,
+            error: "expected an http:// or https:// URL such as https://api-trial.cognigy.ai (other schemes, e.g. file: or javascript:, are not allowed)",
+          })
+          .describe("Cognigy API base URL (the api- host, http or https). The API key comes only from COGNIGY_API_KEY / the api-key input."),
         project: nameOrId.describe("Project name or _id"),
         apiPrefix: z.string().default("/new/v2.0"),
         timeoutSeconds: z.number().min(1).max(600).default(30),

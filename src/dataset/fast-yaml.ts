@@ -5,8 +5,19 @@
 // block maps and sequences, one-line plain / single / double-quoted scalars, `[a, b]` word lists, comments —
 // and returns undefined for everything else (tabs, anchors, tags, multi-line scalars, numbers, duplicate keys,
 // empty values, flow maps, directives, …), so the caller falls back to `yaml`, which also reports errors.
+// Documents nested deeper than MAX_NESTING collections throw NestingTooDeep (the reader recurses once per level).
 // test/dataset/fast-yaml.test.ts checks it against `yaml` on generated documents.
 import type { PNode, PPair } from "./tree.js";
+
+/** The deepest collection nesting a training file may have (intent files need 3: map → locale map → list). */
+export const MAX_NESTING = 64;
+
+/** Thrown by fastYaml for a document nested deeper than MAX_NESTING (at `line`, 1-based): a finding, not a fallback. */
+export class NestingTooDeep extends Error {
+  constructor(readonly line: number) {
+    super(`nesting deeper than ${MAX_NESTING} levels`);
+  }
+}
 
 interface Line {
   /** 1-based line number */
@@ -100,16 +111,29 @@ class Reader {
   i = 0;
   constructor(readonly lines: Line[]) {}
 
-  /** A block (map or sequence) starting at the current line. */
-  block(): PNode {
+  /** A block (map or sequence) at nesting level `depth` (the root is 1) starting at the current line. */
+  block(depth: number): PNode {
     const L = this.lines[this.i];
-    if (L.text === "-" || L.text.startsWith("- ")) return this.seq(L.indent);
-    if (KEY.test(L.text)) return this.map(L.indent, L.text);
+    if (L.text === "-" || L.text.startsWith("- ")) return this.seq(L.indent, depth);
+    if (KEY.test(L.text)) return this.map(L.indent, L.text, depth);
     throw BAIL;
   }
 
-  seq(ind: number): PNode {
+  /** Refuses a collection at level `depth` deeper than MAX_NESTING (the recursion stops here, not at the stack's end). */
+  private level(depth: number, line: number): void {
+    if (depth > MAX_NESTING) throw new NestingTooDeep(line);
+  }
+
+  /** A scalar, or a `[a, b]` word list (one level below `depth`). */
+  private value(raw: string, no: number, column: number, depth: number): PNode {
+    const node = scalar(raw, no, column);
+    if (node.type === "seq") this.level(depth + 1, no);
+    return node;
+  }
+
+  seq(ind: number, depth: number): PNode {
     const lines = this.lines;
+    this.level(depth, lines[this.i].no);
     const items: PNode[] = [];
     const pos = { line: lines[this.i].no, column: ind + 1 };
     while (this.i < lines.length) {
@@ -123,9 +147,9 @@ class Reader {
       }
       if (rest === "" || rest.startsWith("-") || rest.startsWith("#")) throw BAIL;
       if (KEY.test(rest)) {
-        items.push(this.map(col - 1, rest));
+        items.push(this.map(col - 1, rest, depth + 1));
       } else {
-        items.push(scalar(rest, L.no, col));
+        items.push(this.value(rest, L.no, col, depth));
         this.i++;
         if (this.i < lines.length && lines[this.i].indent > ind) throw BAIL;
       }
@@ -135,8 +159,9 @@ class Reader {
   }
 
   /** A block map at indent `ind` whose first key line is the current line, read as `first` (after a "- "). */
-  map(ind: number, first: string): PNode {
+  map(ind: number, first: string, depth: number): PNode {
     const lines = this.lines;
+    this.level(depth, lines[this.i].no);
     const pairs: PPair[] = [];
     const keys = new Set<string>();
     const pos = { line: lines[this.i].no, column: ind + 1 };
@@ -154,12 +179,12 @@ class Reader {
       let node: PNode;
       if (value === "" || value.startsWith("#")) {
         const next = lines[this.i];
-        if (next && next.indent > ind) node = this.block();
-        else if (next && next.indent === ind && next.text.startsWith("- ")) node = this.seq(ind);
+        if (next && next.indent > ind) node = this.block(depth + 1);
+        else if (next && next.indent === ind && next.text.startsWith("- ")) node = this.seq(ind, depth + 1);
         else throw BAIL; // an empty value: leave the message to `yaml` and the schema
       } else {
         const col = ind + 1 + m[0].length - value.length;
-        node = scalar(value, L.no, col);
+        node = this.value(value, L.no, col, depth);
         if (this.i < lines.length && lines[this.i].indent > ind) throw BAIL;
       }
       pairs.push({ key, keyPos, value: node });
@@ -172,7 +197,10 @@ class Reader {
   }
 }
 
-/** The document tree of `text` when it is in the plain subset, else undefined (use the `yaml` package). */
+/**
+ * The document tree of `text` when it is in the plain subset, else undefined (use the `yaml` package).
+ * Throws NestingTooDeep for a document nested deeper than MAX_NESTING (read no further, by either reader).
+ */
 export function fastYaml(text: string): PNode | undefined {
   if (text.includes("\t")) return undefined;
   const raw = text.split("\n");
@@ -192,7 +220,7 @@ export function fastYaml(text: string): PNode | undefined {
   if (lines.length === 0 || lines[0].indent !== 0) return undefined;
   try {
     const r = new Reader(lines);
-    const root = r.block();
+    const root = r.block(1);
     return r.i === lines.length ? root : undefined;
   } catch (e) {
     if (e instanceof Bail) return undefined;

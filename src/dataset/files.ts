@@ -1,5 +1,4 @@
 // Safe file access for the dataset: stays inside the repository, never follows symlinks out, bounded sizes, UTF-8 only.
-import { isUtf8 } from "node:buffer";
 import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { relative, sep } from "node:path";
 import { finding } from "../checks/finding.js";
@@ -114,7 +113,8 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
   return -1;
 }
 
-function lineAt(buf: Uint8Array, offset: number): { line: number; column: number } {
+/** 1-based line and column (in bytes) of a byte offset. */
+export function lineAt(buf: Uint8Array, offset: number): { line: number; column: number } {
   let line = 1;
   let start = 0;
   for (let i = 0; i < offset; i++)
@@ -123,6 +123,27 @@ function lineAt(buf: Uint8Array, offset: number): { line: number; column: number
       start = i + 1;
     }
   return { line, column: offset - start + 1 };
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** True when the bytes start with a UTF-16 byte order mark (LE or BE). */
+export function isUtf16(buf: Uint8Array): boolean {
+  return buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+}
+
+/**
+ * Strict UTF-8 decoding (never U+FFFD replacements): the text with a leading BOM dropped, or where the first
+ * invalid byte is (offset, 1-based line and byte column). Shared by the dataset reader and the config loader.
+ */
+export function decodeUtf8(buf: Uint8Array): { text: string } | { invalid: { offset: number; line: number; column: number } } {
+  try {
+    const text = UTF8.decode(buf);
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch {
+    const offset = Math.max(0, firstInvalidUtf8(buf));
+    return { invalid: { offset, ...lineAt(buf, offset) } };
+  }
 }
 
 /**
@@ -150,20 +171,17 @@ export function readText(real: string, file: string): { text: string } | { findi
   } catch (e) {
     return { finding: finding("yaml", { file, line: 0, column: 0 }, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`) };
   }
-  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)))
+  if (isUtf16(buf))
     return { finding: finding("yaml", { file, line: 1, column: 1 }, "file is UTF-16; only UTF-8 is supported", { hint: "save the file as UTF-8" }) };
   const nul = buf.indexOf(0);
   if (nul >= 0)
     return {
       finding: finding("yaml", { file, ...lineAt(buf, nul) }, "binary content (a NUL byte); not a YAML text file", { hint: "remove the file or save it as UTF-8 text" }),
     };
-  if (!isUtf8(buf)) {
-    const bad = firstInvalidUtf8(buf);
-    return {
-      finding: finding("yaml", { file, ...lineAt(buf, Math.max(0, bad)) }, "not valid UTF-8", { hint: "save the file as UTF-8 (it looks like Latin-1 / Windows-1252)" }),
-    };
+  const decoded = decodeUtf8(buf);
+  if ("invalid" in decoded) {
+    const { line, column } = decoded.invalid;
+    return { finding: finding("yaml", { file, line, column }, "not valid UTF-8", { hint: "save the file as UTF-8 (it looks like Latin-1 / Windows-1252)" }) };
   }
-  let text = buf.toString("utf8");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
+  return { text: decoded.text };
 }

@@ -106,8 +106,14 @@ export function parseIntentFile(text: string, file: string, flow: FlowLocales): 
   const name = stringAt(root, "intent")?.trim();
   if (!name) return { findings: c.findings };
   const tags: string[] = [];
+  const tagsAt: Pos[] = [];
   const tagsNode = entry(root, "tags")?.value;
-  if (tagsNode?.type === "seq") for (const t of tagsNode.items) if (t.type === "scalar" && typeof t.value === "string" && t.value) tags.push(t.value);
+  if (tagsNode?.type === "seq")
+    for (const t of tagsNode.items)
+      if (t.type === "scalar" && typeof t.value === "string" && t.value) {
+        tags.push(t.value);
+        tagsAt.push({ line: t.pos.line, column: t.pos.column });
+      }
   const description = stringAt(root, "description");
   const intent: IntentDoc = {
     name,
@@ -118,7 +124,11 @@ export function parseIntentFile(text: string, file: string, flow: FlowLocales): 
     examples: byLocale(c, entry(root, "examples")?.value, "examples"),
     tests: byLocale(c, entry(root, "tests")?.value, "tests"),
   };
-  if (description !== undefined) intent.description = description;
+  if (tags.length) intent.tagsAt = tagsAt;
+  if (description !== undefined) {
+    intent.description = description;
+    intent.descriptionAt = { ...(entry(root, "description")?.value.pos ?? root.pos) };
+  }
   return { intent, findings: c.findings };
 }
 
@@ -154,6 +164,7 @@ export function parseTestsFile(text: string, file: string, flow: FlowLocales): T
     if (isEmpty(exp.value)) expect = null;
     else if (exp.value.type === "scalar" && typeof exp.value.value === "string" && exp.value.value.trim()) expect = exp.value.value.trim();
     else continue;
+    const expectAt = expect === null ? undefined : { line: exp.value.pos.line, column: exp.value.pos.column };
     let locale = flow.defaultLocale;
     const l = entry(m, "locale");
     if (l) {
@@ -161,7 +172,9 @@ export function parseTestsFile(text: string, file: string, flow: FlowLocales): T
       if (!checkLocale(c, l.value.value, l.value.pos, "locale")) continue;
       locale = l.value.value;
     }
-    tests.push({ text: t.value, expect, locale, file, line: t.pos.line, column: t.pos.column });
+    const tc: TestCase = { text: t.value, expect, locale, file, line: t.pos.line, column: t.pos.column };
+    if (expectAt) tc.expectAt = expectAt;
+    tests.push(tc);
   }
   return { tests, findings: c.findings };
 }

@@ -9,10 +9,20 @@ export interface Utterance extends Location {
   locale: string;
 }
 
+/** A 1-based line and column in the file of the intent or test it belongs to. */
+export interface Place {
+  line: number;
+  column: number;
+}
+
 export interface IntentDoc extends Location {
   name: string;
   description?: string;
+  /** Where the description value is written (findings about it); absent when not read from a file. */
+  descriptionAt?: Place;
   tags: string[];
+  /** Where each tag is written, parallel to `tags`; absent when not read from a file. */
+  tagsAt?: Place[];
   disabled: boolean;
   reject: boolean;
   /** Uploaded examples, per YAML locale key. */
@@ -25,6 +35,8 @@ export interface IntentDoc extends Location {
 export interface TestCase extends Location {
   text: string;
   expect: string | null;
+  /** Where the expect value is written (findings about it); absent when not read from a file or null. */
+  expectAt?: Place;
   locale: string;
 }
 

@@ -1,5 +1,5 @@
 // The emulator's text classifier: hashed TF-IDF (word 1-2-grams + char 3-4-grams within words) and a softmax regression fitted by SGD.
-// Pure and dependency-free; fitting is deterministic for a given data set and seed.
+// Pure and dependency-free; fitting is deterministic for a given set of (text, label) pairs and seed, whatever their order.
 
 export interface LabeledText {
   text: string;
@@ -203,8 +203,30 @@ interface Prepared {
   idf: Float32Array;
 }
 
-function prepare(data: LabeledText[]): Prepared {
-  const labels = [...new Set(data.map((d) => d.label))].sort();
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The training data in a canonical order: by text, then label (code units, no locale). SGD visits the examples in a
+ * seeded permutation of this order, so the fit depends on the set of pairs, not on the order they were inserted in
+ * (the emulator's store fills in whatever order imports and batches arrive).
+ */
+export function canonicalOrder(data: readonly LabeledText[]): LabeledText[] {
+  return [...data].sort((a, b) => cmp(a.text, b.text) || cmp(a.label, b.label));
+}
+
+/**
+ * Labels in the order of their first example in canonical order: it depends on the texts, not on the label strings
+ * (the emulator's labels are random referenceIds), so float sums over labels run in the same order on every run.
+ */
+function labelOrder(sorted: readonly LabeledText[]): string[] {
+  return [...new Set(sorted.map((d) => d.label))];
+}
+
+function prepare(unordered: LabeledText[]): Prepared {
+  const data = canonicalOrder(unordered);
+  const labels = labelOrder(data);
   const labelIdx = new Map(labels.map((l, i) => [l, i]));
   const raws = data.map((d) => rawFeatures(d.text));
   const df = new Map<number, number>();

@@ -38,6 +38,14 @@ export function captureTraining(store: Store, flow: FlowRec, locale: LocaleRec):
   return { flowId: flow._id, localeId: locale._id, hash, intents, examples };
 }
 
+/**
+ * The fit's seed: from the sorted example texts only. `hash` (the cache key) also covers the intents' random
+ * referenceIds, so seeding from it gave the same data a different model (and metrics) on every emulator.
+ */
+export function trainingSeed(examples: readonly { text: string }[]): number {
+  return Number.parseInt(sha256(JSON.stringify(examples.map((e) => e.text).sort())).slice(0, 8), 16);
+}
+
 /** Fitted classifiers by the hash of their training data; models persist as data and are refitted on demand. */
 export class ModelService {
   private readonly cache = new Map<string, Classifier>();
@@ -53,7 +61,7 @@ export class ModelService {
     }
     let p = this.pending.get(m.hash);
     if (!p) {
-      p = fitClassifier(m.examples, { seed: Number.parseInt(m.hash.slice(0, 8), 16), chunk: 250, onProgress: opts.onProgress })
+      p = fitClassifier(m.examples, { seed: trainingSeed(m.examples), chunk: 250, onProgress: opts.onProgress })
         .then((c) => {
           this.cache.set(m.hash, c);
           while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);

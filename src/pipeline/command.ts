@@ -23,9 +23,11 @@ export function setupCommand(ctx: CommandContext, overrides: Partial<RunConfig> 
   const run: RunConfig = { ...resolveRunConfig(overridesFromFlags(ctx.values), ctx.env, ctx.cwd), ...overrides };
   const redactor = new Redactor();
   redactor.addSecret(run.apiKey);
+  // The configured API host is not PII, even when it is a bare IP address.
+  redactor.allow(run.config.cognigy.baseUrl);
   const json = run.format === "json";
-  const logger = consoleLogger({ debug: ctx.debug || run.debug, redact: (s) => redactor.redactSecrets(s), stream: json ? process.stderr : undefined });
-  const print = (line: string) => void process.stdout.write(`${redactor.redactSecrets(line)}\n`);
+  const logger = consoleLogger({ debug: ctx.debug || run.debug, redact: (s) => redactor.redact(s), stream: json ? process.stderr : undefined });
+  const print = (line: string) => void process.stdout.write(`${redactor.redact(line)}\n`);
   return { run, redactor, logger, print, json };
 }
 

@@ -4,9 +4,10 @@ import { maskPii } from "../checks/pii.js";
 import type { RunConfig } from "../config/options.js";
 import type { EvaluationInfo, Metrics, Prediction } from "../report/types.js";
 import { shardSlice, stratifiedSample } from "./holdout.js";
+import { normalize } from "../dataset/normalize.js";
 import { computeMetrics, metricsByLocale, topPrediction, toScored } from "./metrics.js";
-import { splitFlow, type TestItem, testKey } from "./testset.js";
-import type { PipelineDeps, Target } from "./types.js";
+import { type TestItem, testKey } from "./testset.js";
+import type { FlowState, PipelineDeps, Target } from "./types.js";
 
 /**
  * The threshold used when neither the config (flows[].threshold.lower) nor Cognigy's flow settings
@@ -35,29 +36,71 @@ export interface TestSelection {
   only?: (item: TestItem) => boolean;
   /** Why `only` leaves tests out, for the report. */
   onlyReason?: string;
+  /**
+   * The model scored: `trained-now` (a release, after its sync: trained on the uploaded examples) or `current` (what
+   * Cognigy holds in the flows' state). Tests the model was trained on are left out either way. Default `current`.
+   */
+  model?: "trained-now" | "current";
 }
 
 /**
- * Every test of the run in order, without leaked ones, then `only`, the optional stratified sample and the shard slice.
- * testsPerIntent counts the tests that are not leaked (before `only`, sample and shard).
+ * Normalised texts, per YAML locale key, of the sentences the evaluated model learnt: for `trained-now` the uploaded
+ * examples plus the sentences of intents in Cognigy the repository does not define (the sync leaves them alone, the
+ * training uses them); for `current` every sentence of the flow's state.
+ */
+export function trainingTexts(flow: FlowState, model: "trained-now" | "current"): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (locale: string, texts: readonly string[] | undefined) => {
+    let set = out.get(locale);
+    if (!set) out.set(locale, (set = new Set()));
+    for (const t of texts ?? []) set.add(normalize(t));
+  };
+  const defined = new Set(flow.target.data.intents.map((i) => i.name));
+  for (const r of flow.remote) {
+    if (model === "trained-now" && defined.has(r.name)) continue;
+    for (const [locale, texts] of Object.entries(r.sentences)) add(locale, texts);
+  }
+  if (model === "trained-now") for (const byLocale of flow.split.uploaded.values()) for (const [locale, texts] of Object.entries(byLocale)) add(locale, texts);
+  return out;
+}
+
+/**
+ * Every test of the run in order, without leaked ones and without sentences the model was trained on, then `only`,
+ * the optional stratified sample and the shard slice. The tests come from each flow's split as given (made against the
+ * same Cognigy state as the plan), never recomputed here. testsPerIntent counts the tests left after the leaked and
+ * trained-on ones (before `only`, sample and shard).
  */
 export function selectTests(
   run: RunConfig,
-  targets: readonly Target[],
+  flows: readonly FlowState[],
   sel: TestSelection = {},
-): { all: TestItem[]; selected: TestItem[]; testsPerIntent: Record<string, number>; heldOut: number; excluded?: { count: number; reason: string } } {
+): {
+  all: TestItem[];
+  selected: TestItem[];
+  testsPerIntent: Record<string, number>;
+  heldOut: number;
+  keptInCognigy: number;
+  excluded?: { count: number; reason: string };
+} {
   const all: TestItem[] = [];
   const testsPerIntent: Record<string, number> = {};
   let heldOut = 0;
+  let keptInCognigy = 0;
   let leaked = 0;
-  const multi = targets.length > 1;
+  let trained = 0;
+  const multi = flows.length > 1;
   const isLeaked = (i: TestItem) => Boolean(sel.leaked && i.file !== undefined && i.line !== undefined && sel.leaked.has(testKey(i.file, i.line)));
-  for (const t of targets) {
-    const s = splitFlow(t.data, run.config.evaluate);
-    const kept = s.tests.filter((i) => !isLeaked(i));
+  for (const f of flows) {
+    const t = f.target;
+    const s = f.split;
+    const learnt = trainingTexts(f, sel.model ?? "current");
+    const notLeaked = s.tests.filter((i) => !isLeaked(i));
+    const kept = notLeaked.filter((i) => !learnt.get(i.locale)?.has(normalize(i.text)));
     all.push(...kept);
-    leaked += s.tests.length - kept.length;
+    leaked += s.tests.length - notLeaked.length;
+    trained += notLeaked.length - kept.length;
     heldOut += s.heldOut;
+    keptInCognigy += s.keptInCognigy;
     for (const name of Object.keys(s.testsPerIntent)) testsPerIntent[multi ? `${t.flow.name}/${name}` : name] = 0;
     for (const i of kept) {
       if (i.expected === null) continue;
@@ -69,28 +112,32 @@ export function selectTests(
   const filtered = all.length - selected.length;
   const reasons: string[] = [];
   if (leaked) reasons.push(`${leaked} that leaked into the training examples (test-leakage)`);
+  if (trained) reasons.push(`${trained} that the evaluated model was trained on (training sentences in Cognigy)`);
   if (filtered) reasons.push(`${filtered} ${sel.onlyReason ?? "filtered out"}`);
   const { sample, seed } = run.config.evaluate;
   if (sample !== undefined && sample < 1) {
     selected = stratifiedSample(selected, sample, seed, (i) => `${i.flow}\u0000${i.locale}\u0000${i.expected ?? ""}`, (i) => i.text);
   }
   if (run.shard) selected = shardSlice(selected, run.shard.index, run.shard.count);
-  return { all, selected, testsPerIntent, heldOut, ...(leaked + filtered ? { excluded: { count: leaked + filtered, reason: reasons.join("; ") } } : {}) };
+  const excluded = leaked + trained + filtered;
+  return { all, selected, testsPerIntent, heldOut, keptInCognigy, ...(excluded ? { excluded: { count: excluded, reason: reasons.join("; ") } } : {}) };
 }
 
 /**
  * Scores the held-out tests against each flow's trained model (flow and locale referenceIds), at most
- * evaluate.concurrency calls at a time (the client's request budget still applies to each).
+ * evaluate.concurrency calls at a time (the client's request budget still applies to each). `flows` carry the split
+ * made against the state the plan read (readFlowStates when there was no plan).
  */
 export async function evaluateFlows(
   run: RunConfig,
   deps: PipelineDeps,
-  input: { targets: Target[] } & TestSelection,
+  input: { flows: readonly FlowState[] } & TestSelection,
 ): Promise<EvaluateResult> {
-  const { all, selected, testsPerIntent, heldOut, excluded } = selectTests(run, input.targets, input);
-  const byFlow = new Map(input.targets.map((t) => [t.flow.name, t]));
+  const { all, selected, testsPerIntent, heldOut, keptInCognigy, excluded } = selectTests(run, input.flows, input);
+  const targets = input.flows.map((f) => f.target);
+  const byFlow = new Map(targets.map((t) => [t.flow.name, t]));
   const thresholds = new Map<string, number>();
-  for (const t of input.targets) thresholds.set(t.flow.name, await flowThreshold(deps, t));
+  for (const t of targets) thresholds.set(t.flow.name, await flowThreshold(deps, t));
   const limit = pLimit(run.config.evaluate.concurrency);
   const predictions: Prediction[] = new Array(selected.length);
   let done = 0;
@@ -115,7 +162,7 @@ export async function evaluateFlows(
       }),
     ),
   );
-  const threshold = thresholds.get(input.targets[0]?.flow.name ?? "") ?? DEFAULT_THRESHOLD;
+  const threshold = thresholds.get(targets[0]?.flow.name ?? "") ?? DEFAULT_THRESHOLD;
   const metrics = computeMetrics(toScored(predictions), { threshold });
   const shard = run.shard ? `${run.shard.index}/${run.shard.count}` : undefined;
   if (shard) metrics.shard = shard;
@@ -127,6 +174,7 @@ export async function evaluateFlows(
     scored: predictions.length,
     byLocale: metricsByLocale(predictions, threshold),
   };
+  if (keptInCognigy) evaluation.splitKeptInCognigy = keptInCognigy;
   if (run.config.evaluate.sample !== undefined && run.config.evaluate.sample < 1) evaluation.sample = run.config.evaluate.sample;
   if (shard) evaluation.shard = shard;
   if (excluded) evaluation.excluded = excluded;

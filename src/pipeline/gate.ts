@@ -45,9 +45,23 @@ export function applyGate(input: GateInput): GateResult {
     checks,
     ...(baseline ? { baseline: { path: baseline.path, macroF1: baseline.metrics.macroF1, commit: baseline.commit } } : {}),
   });
+  const testsPerIntent = (counts: Record<string, number>) => {
+    if (gate.minTestsPerIntent <= 0) return;
+    const names = Object.keys(counts).sort(cmp);
+    const few = names.filter((n) => counts[n] < gate.minTestsPerIntent);
+    const min = names.reduce((acc, n) => Math.min(acc, counts[n]), Number.POSITIVE_INFINITY);
+    checks.push({ name: "minTestsPerIntent", threshold: gate.minTestsPerIntent, value: Number.isFinite(min) ? min : 0, passed: few.length === 0 });
+    for (const n of few) {
+      const c = counts[n];
+      reasons.push(`intent ${n} has ${c} test utterance${c === 1 ? "" : "s"}, at least ${gate.minTestsPerIntent} required`);
+    }
+  };
   if (!metrics || metrics.total === 0 || Object.keys(metrics.perIntent).length === 0) {
-    reasons.push("no held-out test utterance was scored, so the model cannot be judged (add tests, or set evaluate.split above 0)");
+    reasons.push(
+      "no held-out test utterance was scored, so the model cannot be judged (add tests: an intent's `tests:` or tests/*.yml; evaluate.split only holds out examples that are not in Cognigy yet)",
+    );
     checks.push({ name: "tests", threshold: 1, value: metrics?.total ?? 0, passed: false });
+    if (input.testsPerIntent) testsPerIntent(input.testsPerIntent);
     return result();
   }
 
@@ -69,17 +83,7 @@ export function applyGate(input: GateInput): GateResult {
     for (const [name, m] of low) reasons.push(`intent ${name} F1 ${f2(m.f1)} is below the required ${f2(gate.minIntentF1)}`);
   }
 
-  if (gate.minTestsPerIntent > 0) {
-    const counts: Record<string, number> = input.testsPerIntent ?? Object.fromEntries(intents.map(([n, m]) => [n, m.support]));
-    const names = Object.keys(counts).sort(cmp);
-    const few = names.filter((n) => counts[n] < gate.minTestsPerIntent);
-    const min = names.reduce((acc, n) => Math.min(acc, counts[n]), Number.POSITIVE_INFINITY);
-    checks.push({ name: "minTestsPerIntent", threshold: gate.minTestsPerIntent, value: Number.isFinite(min) ? min : 0, passed: few.length === 0 });
-    for (const n of few) {
-      const c = counts[n];
-      reasons.push(`intent ${n} has ${c} test utterance${c === 1 ? "" : "s"}, at least ${gate.minTestsPerIntent} required`);
-    }
-  }
+  testsPerIntent(input.testsPerIntent ?? Object.fromEntries(intents.map(([n, m]) => [n, m.support])));
 
   if (baseline) {
     const allowed = gate.maxRegression;

@@ -1,4 +1,4 @@
-// Deterministic held-out selection (pure): the split of examples never uploaded, stratified sampling and shard slices.
+// Deterministic held-out selection (pure): the seeded split (never of a sentence Cognigy has), stratified samples, shards.
 import { createHash } from "node:crypto";
 
 /** A number in [0, 1) from a seeded SHA-256 of the text: the same for the same (seed, text) on every machine. */
@@ -30,6 +30,30 @@ export function splitHeldOut(keys: readonly string[], share: number, seed: strin
     if (chosen.has(k)) held.add(i);
   });
   return held;
+}
+
+/**
+ * The held-out rule (evaluate.split) for one intent × locale without written tests, given what Cognigy holds now.
+ *
+ * The candidates are the seeded-hash choice of `splitHeldOut`. The split never removes a sentence that is already in
+ * Cognigy: a candidate whose normalised text Cognigy already has for this intent and locale stays in training and is
+ * NOT used as a test either (the model has seen it, so scoring it would be leakage). Only candidates Cognigy does not
+ * have yet are held out: never uploaded, and evaluated. So adopting a bot (`cognigy-nlu pull`: every example already
+ * in Cognigy, no tests) plans no deletions and holds nothing out, and the gate's minTestsPerIntent reports the intents
+ * that have too few tests. The split therefore depends on Cognigy's state: every step that uses it (plan, drift,
+ * evaluate) must work from the same snapshot of that state (in a release, the one read before the sync).
+ *
+ * `inCognigy` holds the normalised texts Cognigy has for the intent and locale; `keys` are normalised the same way.
+ * Returns the held-out indices and how many candidates stayed in training because Cognigy already had them.
+ */
+export function splitAgainstCognigy(keys: readonly string[], share: number, seed: string, inCognigy: ReadonlySet<string>): { held: Set<number>; keptInCognigy: number } {
+  const held = new Set<number>();
+  let keptInCognigy = 0;
+  for (const i of splitHeldOut(keys, share, seed)) {
+    if (inCognigy.has(keys[i])) keptInCognigy++;
+    else held.add(i);
+  }
+  return { held, keptInCognigy };
 }
 
 /**

@@ -8,15 +8,14 @@ import type { FlowPlan, IntentChange, Plan, SentenceChange } from "../report/typ
 import { type DesiredIntent, deletionCount, deletionLimit, diffFlow, type FlowDiff, isEmptyDiff, type RemoteIntent } from "./diff.js";
 import { resolveTargets } from "./resolve.js";
 import { type FlowSplit, splitFlow } from "./testset.js";
-import type { PipelineDeps, Target } from "./types.js";
+import type { FlowState, PipelineDeps, Target } from "./types.js";
 import type { RunConfig } from "../config/options.js";
 
 /** Sentence changes listed per flow and kind in the report (the totals always count them all). */
 export const MAX_LISTED_SENTENCES = 500;
 
-export interface FlowPlanDetail {
-  target: Target;
-  split: FlowSplit;
+/** One flow's plan; `remote` is the flow in Cognigy when the plan read it (before any sync of the run). */
+export interface FlowPlanDetail extends FlowState {
   desired: DesiredIntent[];
   diff: FlowDiff;
   /** Sentences the change deletes (removals + sentences of deleted intents) and how many may be. */
@@ -131,15 +130,29 @@ export function planTotals(flows: readonly FlowPlan[], empty: boolean): Plan {
   return { flows: [...flows], totals, empty };
 }
 
+/**
+ * Reads each flow from Cognigy once and splits its data against that state (see splitAgainstCognigy): what `evaluate`
+ * uses when no plan of the same run has read the flows already.
+ */
+export async function readFlowStates(config: Config, client: CognigyApi, targets: readonly Target[]): Promise<FlowState[]> {
+  const out: FlowState[] = [];
+  for (const target of targets) {
+    const remote = await readRemoteFlow(client, target);
+    out.push({ target, remote, split: splitFlow(target.data, config.evaluate, remote) });
+  }
+  return out;
+}
+
 /** Diffs one resolved flow: reads Cognigy, compares with the files (same normalisation as the checks). */
 export async function planFlow(config: Config, client: CognigyApi, target: Target): Promise<FlowPlanDetail> {
-  const split = splitFlow(target.data, config.evaluate);
-  const desired = desiredIntents(target, split);
   const remote = await readRemoteFlow(client, target);
+  const split = splitFlow(target.data, config.evaluate, remote);
+  const desired = desiredIntents(target, split);
   const diff = diffFlow(desired, remote, { prune: target.flow.prune, locales: target.locales.map((l) => l.key), normalize });
   return {
     target,
     split,
+    remote,
     desired,
     diff,
     deletions: deletionCount(diff),

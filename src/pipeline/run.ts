@@ -9,15 +9,17 @@ import { VERSION } from "../version.js";
 import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
 import { createClient } from "./client.js";
 import { gateLines, metricsLines, planLines } from "./console.js";
+import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
 import { evaluateFlows } from "./evaluate.js";
 import { applyGate, type GateBaseline } from "./gate.js";
-import { type PlanResult, planFlows } from "./plan.js";
+import { requireUnchanged } from "./guard.js";
+import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
 import { promote } from "./promote.js";
 import { resolveTargets } from "./resolve.js";
 import { checkDeletions, syncFlows } from "./sync.js";
 import { trainFlows } from "./train.js";
 import type { TestItem } from "./testset.js";
-import type { PipelineDeps, RunDeps, Target } from "./types.js";
+import type { FlowState, PipelineDeps, RunDeps } from "./types.js";
 import { type ValidateResult, validateData } from "./validate.js";
 
 /** Thrown by a step after it recorded its failure in the report: ends the chain. */
@@ -210,18 +212,20 @@ export class Runner {
   }
 
   /**
-   * Scores the held-out tests. With `untrainedIsSkip` (check mode), a 4xx from nlu/scores (a flow without a trained
-   * model) skips the evaluation instead of failing; returns false then.
+   * Scores the held-out tests of `flows` (each with the split made against the Cognigy state its plan read: in a
+   * release the state before the sync, so nothing uploaded is ever scored). With `untrainedIsSkip` (check mode), a 4xx
+   * from nlu/scores (a flow without a trained model) skips the evaluation instead of failing; returns false then.
    */
   async evaluate(
-    targets: Target[],
+    flows: readonly FlowState[],
     opts: { model: "trained-now" | "current"; only?: (t: TestItem) => boolean; onlyReason?: string; untrainedIsSkip?: boolean },
   ): Promise<boolean> {
+    const targets = flows.map((f) => f.target);
     const e = await this.step(
       "evaluate",
       async () => {
         try {
-          const e = await evaluateFlows(this.run, this.stepDeps, { targets, leaked: this.leaked, only: opts.only, onlyReason: opts.onlyReason });
+          const e = await evaluateFlows(this.run, this.stepDeps, { flows, leaked: this.leaked, only: opts.only, onlyReason: opts.onlyReason, model: opts.model });
           this.report.metrics = e.metrics;
           this.report.predictions = e.predictions;
           this.report.evaluation = { ...e.evaluation, model: opts.model };
@@ -289,13 +293,30 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
           () => ({}),
         );
       } else r.skip("backup", plan.plan.empty ? "nothing to change" : run.config.sync.backup === "off" ? "sync.backup is off" : "the change only adds");
-      r.report.sync = await r.step("sync", () => syncFlows(run, r.stepDeps, { plan, backup: backup ?? null }), (s) => ({ writeCalls: s.writeCalls }));
+      r.report.sync = await r.step(
+        "sync",
+        async () => {
+          const s = await syncFlows(run, r.stepDeps, { plan, backup: backup ?? null });
+          // another writer (a release without a concurrency group, a UI edit) must not have changed the flows meanwhile
+          await requireUnchanged(r.stepDeps, plan, { when: "after sync", backup, partial: backup ? { ...s, backup } : s });
+          return s;
+        },
+        (s) => ({ writeCalls: s.writeCalls }),
+      );
       if (backup) r.report.sync.backup = backup;
       if (plan.plan.empty && targets.every((t) => !t.isTrainingOutOfDate)) r.skip("train", "nothing changed and the model is up to date");
       else r.report.training = await r.step("train", () => trainFlows(run, r.stepDeps, { targets }), (t) => ({ tasks: t.tasks.length }));
-      await r.evaluate(targets, { model: "trained-now" });
+      // plan.flows: the splits made against the state before the sync (what was uploaded is never a test)
+      await r.evaluate(plan.flows, { model: "trained-now" });
       const passed = await r.gate();
-      r.report.promotion = await r.step("promote", () => promote(run, r.stepDeps, { targets, gatePassed: passed, backup }), (p) => ({ promoted: p.promoted ? 1 : 0 }));
+      r.report.promotion = await r.step(
+        "promote",
+        async () => {
+          await requireUnchanged(r.stepDeps, plan, { when: "before promotion", backup });
+          return promote(run, r.stepDeps, { targets, gatePassed: passed, backup });
+        },
+        (p) => ({ promoted: p.promoted ? 1 : 0 }),
+      );
       if (!passed) r.report.status = "failure";
     },
     (rep) => {
@@ -313,13 +334,15 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
 }
 
 /**
- * Check (pull request): validate → (with an API key) plan → evaluate the model trained in Cognigy now, on the tests of
- * intents it already has → gate verdict. Without an API key only validate runs, and the report says so; a missing key
- * never fails a check.
+ * Check (pull request): validate → (with an API key) plan → drift (from the state the plan read: no extra requests) →
+ * evaluate the model trained in Cognigy now, on the tests of intents it already has → gate verdict. Without an API key
+ * only validate runs, and the report says so; a missing key never fails a check. `failOnDrift` fails the check when
+ * Cognigy has changes that are not in git (the rest still runs and is reported).
  */
-export async function runCheck(run: RunConfig, deps: RunDeps): Promise<Report> {
+export async function runCheck(run: RunConfig & { failOnDrift?: boolean }, deps: RunDeps): Promise<Report> {
   const r = new Runner(run, deps, "check");
   let note = "";
+  let drift = "";
   return r.execute(
     async () => {
       const v = await r.validate();
@@ -330,9 +353,20 @@ export async function runCheck(run: RunConfig, deps: RunDeps): Promise<Report> {
       }
       const plan = await r.plan(v);
       const targets = plan.flows.map((f) => f.target);
+      const remote = new Map(plan.flows.map((f) => [f.target.flowId, f.remote]));
+      const d = await r.step("drift", () => computeDrift(run, r.stepDeps, { dataset: v.dataset, targets, remote }), (x) => ({ ...x.totals }));
+      r.report.drift = maskDrift(d);
+      deps.logger.info(driftSummary(d));
+      if (!d.clean) {
+        drift = driftSummary(d);
+        if (run.failOnDrift) {
+          r.report.status = "failure";
+          drift += " (fail-on-drift)";
+        }
+      }
       const stale = targets.filter((t) => t.isTrainingOutOfDate).map((t) => t.flow.name);
       const known = new Map(plan.flows.map((f) => [f.target.flow.name, new Set(f.diff.intents.filter((i) => i.action !== "create").map((i) => i.name))]));
-      const evaluated = await r.evaluate(targets, {
+      const evaluated = await r.evaluate(plan.flows, {
         model: "current",
         only: (t) => t.expected === null || Boolean(known.get(t.flow)?.has(t.expected)),
         onlyReason: "of intents not in Cognigy yet (the current model cannot know them)",
@@ -352,7 +386,7 @@ export async function runCheck(run: RunConfig, deps: RunDeps): Promise<Report> {
         const warnings = rep.findings.filter((f) => f.severity === "warning").length;
         return `${head}: the training data is valid (${plural(warnings, "warning")}); ${note}`;
       }
-      return `${head}: plan ${planSummary(rep.plan)}; current model ${metricsText(rep)}${gateText(rep)}${note ? `; ${note}` : ""}`;
+      return `${head}: plan ${planSummary(rep.plan)}; current model ${metricsText(rep)}${gateText(rep)}${drift ? `; ${drift}` : ""}${note ? `; ${note}` : ""}`;
     },
   );
 }
@@ -407,8 +441,9 @@ export async function runEvaluate(run: RunConfig, deps: RunDeps): Promise<Report
   return r.execute(
     async () => {
       const v = await r.validate();
-      const targets = await r.step("resolve", () => resolveTargets(run.config, v.dataset, r.client));
-      await r.evaluate(targets, { model: "current" });
+      // the split is made against the flows as Cognigy holds them now (the state the trained model comes from)
+      const flows = await r.step("resolve", async () => readFlowStates(run.config, r.client, await resolveTargets(run.config, v.dataset, r.client)));
+      await r.evaluate(flows, { model: "current" });
       if (run.shard) {
         r.skip("gate", `shard ${run.shard.index}/${run.shard.count}: the gate applies to the merged report (cognigy-nlu report merge)`);
         return;

@@ -4,6 +4,8 @@ import type { FlowConfig } from "../config/schema.js";
 import type { Dataset, FlowData } from "../dataset/types.js";
 import type { Logger } from "../logger.js";
 import type { Status } from "../report/types.js";
+import type { RemoteIntent } from "./diff.js";
+import type { FlowSplit } from "./testset.js";
 
 /** One audit event per step (the Action writes them as JSONL). */
 export interface StepEvent {
@@ -49,6 +51,16 @@ export interface Target {
   /** Whether Cognigy says the flow's model is older than its data. */
   isTrainingOutOfDate: boolean;
   locales: TargetLocale[];
+}
+
+/**
+ * One flow as the steps of a run share it: Cognigy's state read once (in a release: before the sync) and the held-out
+ * split made against that state, so plan, drift and evaluate agree on what is uploaded and what is a test.
+ */
+export interface FlowState {
+  target: Target;
+  remote: RemoteIntent[];
+  split: FlowSplit;
 }
 
 export type { Prediction } from "../report/types.js";

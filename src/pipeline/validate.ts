@@ -35,7 +35,9 @@ export async function validateData(run: RunConfig, given?: Dataset): Promise<Val
   const dataset = given ?? (await loadDataset({ config: run.config, root: run.root }));
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  for (const f of [...dataset.findings, ...(await runChecks(dataset, run.config.checks))]) {
+  // runChecks already holds the loader's findings (yaml, schema…) with the configured severities applied: adding
+  // dataset.findings again would bring back their default severity (or a finding switched off).
+  for (const f of runChecks(dataset, run.config.checks)) {
     const k = key(f);
     if (seen.has(k)) continue;
     seen.add(k);

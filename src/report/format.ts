@@ -198,6 +198,7 @@ export function evaluationNotes(report: Report): string[] {
   if (e.skipped) notes.push(`Evaluation skipped: ${e.skipped}`);
   if (isNum(e.scored) && isNum(e.totalTests) && e.scored !== e.totalTests) notes.push(`scored ${fmtInt(e.scored)} of ${fmtInt(e.totalTests)} test utterances${e.sample ? ` (sample ${fmtInt(e.sample)})` : ""}`);
   if (e.heldOutBySplit) notes.push(`${fmtInt(e.heldOutBySplit)} examples held out by split`);
+  if (e.splitKeptInCognigy) notes.push(`${fmtInt(e.splitKeptInCognigy)} examples the split picked were already in Cognigy: kept in training, not tests`);
   if (e.excluded?.count) notes.push(`${fmtInt(e.excluded.count)} tests excluded: ${e.excluded.reason}`);
   if (e.mergedShards?.length) notes.push(`merged shards ${e.mergedShards.join(", ")}`);
   if (e.model === "current") notes.push("evaluated the model currently trained in Cognigy (may predate this change)");

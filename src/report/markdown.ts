@@ -1,5 +1,7 @@
 // GitHub-flavoured markdown renderers: the job summary (≤ 1 MiB), report.md (uncapped) and the sticky PR comment (≤ 65,536 chars).
 import type { Finding } from "../checks/types.js";
+import type { DriftResult } from "../pipeline/drift/compare.js";
+import { driftChangeCount, driftMarkdown } from "../pipeline/drift/markdown.js";
 import {
   type BaselineInput,
   type BaselineMetrics,
@@ -222,6 +224,7 @@ function fullSections(ctx: Ctx): Section[] {
   return [
     verdictSection(ctx),
     planSection(ctx),
+    driftSection(ctx),
     metricsSection(ctx),
     perIntentSection(ctx),
     confusionsSection(ctx, 10, false),
@@ -290,6 +293,21 @@ function planSection(ctx: Ctx): Section {
       .map((n) => `- ${md(ctx, n, 400)}`)
       .join("\n");
     return { text: `#### Plan\n\n${lead ? `${lead}\n\n` : ""}${body}${notes ? `\n\n${notes}` : ""}`, cut };
+  };
+}
+
+function isDrift(d: unknown): d is DriftResult {
+  const x = d as Partial<DriftResult> | null;
+  return typeof x === "object" && x !== null && typeof x.clean === "boolean" && Array.isArray(x.flows) && typeof x.totals === "object";
+}
+
+/** report.drift (check and backup modes): what was changed in Cognigy and not in git, with the drift module's table. */
+function driftSection(ctx: Ctx): Section {
+  return (limit) => {
+    const drift = ctx.report.drift;
+    if (!isDrift(drift)) return undefined;
+    const text = driftMarkdown(drift, { maxRows: limit, heading: "Drift (changed in Cognigy, not in git)", headingLevel: 4 });
+    return { text, cut: driftChangeCount(drift) > limit };
   };
 }
 

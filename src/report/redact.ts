@@ -1,5 +1,5 @@
 // Secret and PII masking in one place: every report writer (markdown, HTML, JSON, audit, webhook) goes through a Redactor.
-import { maskPii as defaultMaskPii } from "../checks/pii.js";
+import { maskPii as defaultMaskPii, type PiiOptions } from "../checks/pii.js";
 
 export const MASK = "***";
 /** Secrets shorter than this are ignored: masking them would shred ordinary text. */
@@ -27,8 +27,11 @@ export const MACHINE_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 export interface RedactorOptions {
-  /** The PII masker (default: maskPii from src/checks/pii.ts). */
-  maskPii?: (text: string) => string;
+  /**
+   * The PII masker (default: maskPii from src/checks/pii.ts). Its second argument lists the allowed strings (see
+   * Redactor.allow), already stripped of secrets; a masker that ignores it simply allows nothing.
+   */
+  maskPii?: (text: string, opts?: PiiOptions) => string;
 }
 
 /** Every form under which a secret may show up in text: raw, URL-encoded, JSON/HTML-escaped, base64 (any alignment). */
@@ -67,11 +70,18 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Masks registered secrets (in every encoded form) and PII. One instance per run; register secrets before anything is written. */
+/**
+ * Masks registered secrets (in every encoded form) and PII. One instance per run; register secrets before anything is
+ * written. Strings the tool knows are not PII (the configured base URL, names it generated) can be allowed: PII masking
+ * spares them, secret masking never does.
+ */
 export class Redactor {
   private readonly secrets = new Set<string>();
   private pattern: RegExp | undefined;
-  private readonly mask: (text: string) => string;
+  private readonly mask: (text: string, opts?: PiiOptions) => string;
+  private readonly allowed = new Set<string>();
+  /** The allowed strings as they look after secret masking (rebuilt when a secret or an allowed string is added). */
+  private allowedForms: string[] | undefined;
 
   constructor(opts: RedactorOptions = {}) {
     this.mask = opts.maskPii ?? defaultMaskPii;
@@ -97,7 +107,19 @@ export class Redactor {
       // longest first so a longer encoded form wins over a shorter one it contains
       const alts = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
       this.pattern = new RegExp(alts.join("|"), "g");
+      this.allowedForms = undefined;
     }
+  }
+
+  /**
+   * Marks a string as known not to be PII (the configured base URL, a snapshot name the tool generated): PII detection
+   * leaves its occurrences alone (a match lying entirely inside one). Secrets inside it are still masked. Empty or
+   * missing values are ignored.
+   */
+  allow(value: string | undefined | null): void {
+    if (typeof value !== "string" || value.trim().length === 0 || this.allowed.has(value)) return;
+    this.allowed.add(value);
+    this.allowedForms = undefined;
   }
 
   /** True when at least one secret is registered. */
@@ -111,10 +133,13 @@ export class Redactor {
     return text.replace(this.pattern, MASK);
   }
 
-  /** Secrets out, then PII masked. For any free text that ends up in an output. */
+  /** Secrets out, then PII masked (allowed strings spared). For any free text that ends up in an output. */
   redact(text: string): string {
     if (text.length === 0) return text;
-    return this.mask(this.redactSecrets(text));
+    const clean = this.redactSecrets(text);
+    if (this.allowed.size === 0) return this.mask(clean);
+    this.allowedForms ??= [...new Set([...this.allowed].map((a) => this.redactSecrets(a)))].filter((a) => a.length > 0);
+    return this.mask(clean, { allow: this.allowedForms });
   }
 
   /**

@@ -137,6 +137,8 @@ export interface EvaluationInfo {
   testsPerIntent: Record<string, number>;
   /** Examples held out by evaluate.split (never uploaded). */
   heldOutBySplit: number;
+  /** Examples evaluate.split picked that Cognigy already had: kept in training, not tests (the split never deletes). */
+  splitKeptInCognigy?: number;
   /** Test utterances in the whole set, and how many this run scored. */
   totalTests: number;
   scored: number;

@@ -24,14 +24,41 @@ const PROJECT = "65f0000000000000000000a1";
 
 /** A task service: POSTs to task-starting routes create tasks (stamped with the shared fake clock); faults are scripted. */
 function taskServer(clock: ReturnType<typeof fakeClock>) {
-  const tasks: (Task & { createdAt: number; polls: number; doneAfter: number })[] = [];
-  const st = { creates: 0, fault: [] as ("dropBefore" | "dropAfter" | "502after" | "429")[], doneAfter: 1, snapshots: [] as { _id: string; name: string; createdAt: number }[], forms: [] as FormData[] };
+  const tasks: (Task & { createdAt: number; polls: number; doneAfter: number; snapName?: string; snapId?: string })[] = [];
+  const st = {
+    creates: 0,
+    fault: [] as ("dropBefore" | "dropAfter" | "502after" | "429")[],
+    doneAfter: 1,
+    snapshots: [] as { _id: string; name: string; createdAt: number }[],
+    forms: [] as FormData[],
+    /** Whether a createSnapshot task's data names the snapshot (the emulator's does; the real API may not: Gap 10). */
+    snapshotDataHasName: true,
+    /** createSnapshot tasks finish (and list their snapshot) as soon as they are created. */
+    instantSnapshots: false,
+    /** A finished createSnapshot task names the snapshot it made in its data (the emulator's does; Gap 10). */
+    snapshotIdInTask: false,
+  };
   let n = 0;
   const newTask = (type: string, data: Record<string, unknown>) => {
     st.creates++;
     const t = { _id: `65f00000000000000000${String(++n).padStart(4, "0")}`, status: "queued" as const, type, data, createdAt: Math.floor(clock.t / 1000), polls: 0, doneAfter: st.doneAfter };
     tasks.push(t);
     return t;
+  };
+  const newSnapshotTask = (body: { projectId: string; name: string }) => {
+    const t: (typeof tasks)[number] = Object.assign(newTask("createSnapshot", st.snapshotDataHasName ? body : { projectId: body.projectId }), { snapName: body.name });
+    if (st.instantSnapshots) {
+      t.status = "done";
+      makeSnapshot(t);
+    }
+    return t;
+  };
+  /** The snapshot a finished createSnapshot task made (its id in the task data when `snapshotIdInTask`). */
+  const makeSnapshot = (t: (typeof tasks)[number]) => {
+    const _id = `65f0000000000000000005${String(st.snapshots.length).padStart(2, "0")}`;
+    st.snapshots.push({ _id, name: t.snapName as string, createdAt: t.createdAt });
+    t.snapId = _id;
+    if (st.snapshotIdInTask) t.data = { ...t.data, snapshotId: _id };
   };
   const view = (t: (typeof tasks)[number]) => ({ _id: t._id, name: t.type, status: t.status, data: t.data, createdAt: t.createdAt, currentStep: t.polls, totalStep: t.doneAfter, failReason: t.failReason ?? null });
   const handler = async (q: Seen, res: ServerResponse) => {
@@ -42,10 +69,7 @@ function taskServer(clock: ReturnType<typeof fakeClock>) {
       if (!t) return problem(res, 404, "no task");
       t.polls++;
       if (t.status === "queued" || t.status === "active") t.status = t.polls >= t.doneAfter ? "done" : "active";
-      if (t.status === "done" && t.type === "createSnapshot") {
-        const name = (t.data as { name: string }).name;
-        if (!st.snapshots.some((s) => s.name === name)) st.snapshots.push({ _id: `65f0000000000000000005${String(st.snapshots.length).padStart(2, "0")}`, name, createdAt: t.createdAt });
-      }
+      if (t.status === "done" && t.snapName && !t.snapId) makeSnapshot(t);
       return json(res, 200, view(t));
     }
     if (q.method === "GET" && p === "/snapshots") return json(res, 200, { items: st.snapshots, nextCursor: null });
@@ -58,7 +82,7 @@ function taskServer(clock: ReturnType<typeof fakeClock>) {
     else if (p === `/flows/${FLOW}/intents/import`) {
       st.forms.push(await new Request("http://x", { method: "POST", headers: { "content-type": String(q.headers["content-type"]) }, body: q.body }).formData());
       task = newTask("importIntents", { flowId: FLOW });
-    } else if (p === "/snapshots") task = newTask("createSnapshot", jsonBody(q) as Record<string, unknown>);
+    } else if (p === "/snapshots") task = newSnapshotTask(jsonBody(q) as { projectId: string; name: string });
     else if (p === "/snapshots/upload") {
       st.forms.push(await new Request("http://x", { method: "POST", headers: { "content-type": String(q.headers["content-type"]) }, body: q.body }).formData());
       task = newTask("uploadSnapshot", {});
@@ -172,6 +196,78 @@ describe("snapshots", () => {
     expect(snap.name).toBe("release-abc123");
     expect(st.creates).toBe(1);
     expect(st.snapshots).toHaveLength(1);
+  });
+
+  // Two snapshots < 5 s apart (backup, then promotion) whose second POST is interrupted: the first task is of the same
+  // kind, project and time window, so it must not be taken for the second one's.
+  describe.each([
+    ["names the snapshot", true],
+    ["carries only the project id", false],
+  ])("second create interrupted < 5 s after the first (task data %s)", (_label, hasName) => {
+    async function twoCreates(fault: "dropAfter" | "dropBefore" | "502after") {
+      const c = setup();
+      c.st.snapshotDataHasName = hasName;
+      const first = await c.client.createSnapshot(PROJECT, { name: "backup-1" });
+      c.clock.t += 2_000;
+      c.st.fault.push(fault);
+      const second = await c.client.createSnapshot(PROJECT, { name: "backup-2" });
+      return { ...c, first, second };
+    }
+
+    it.each(["dropAfter", "502after"] as const)("%s the server started it: the new task is attributed, nothing sent twice", async (fault) => {
+      const { first, second, st, tasks, posts, logger } = await twoCreates(fault);
+      expect(first.name).toBe("backup-1");
+      expect(second.name).toBe("backup-2");
+      expect(st.creates).toBe(2);
+      expect(posts()).toHaveLength(2);
+      expect(st.snapshots.map((x) => x.name)).toEqual(["backup-1", "backup-2"]);
+      expect(logger.text()).toContain(`did start task ${tasks[1]._id}`);
+      expect(logger.text()).not.toContain(`did start task ${tasks[0]._id}`);
+    });
+
+    it("dropped before reaching the server: sent again once, the first task is not taken for it", async () => {
+      const { second, st, posts, logger } = await twoCreates("dropBefore");
+      expect(second.name).toBe("backup-2");
+      expect(st.creates).toBe(2);
+      expect(posts()).toHaveLength(3);
+      expect(st.snapshots.map((x) => x.name)).toEqual(["backup-1", "backup-2"]);
+      expect(logger.text()).not.toContain("did start task");
+    });
+  });
+
+  it("an interrupted create whose snapshot is already listed is done: no task wait, nothing re-sent", async () => {
+    const { client, st, posts, lists, logger } = setup();
+    st.instantSnapshots = true;
+    st.fault.push("dropAfter");
+    const snap = await client.createSnapshot(PROJECT, { name: "release-fast" });
+    expect(snap.name).toBe("release-fast");
+    expect(posts()).toHaveLength(1);
+    expect(lists()).toHaveLength(0);
+    expect(srv.seen.some((q) => q.path.includes("/tasks/"))).toBe(false);
+    expect(logger.text()).toContain("did create snapshot 'release-fast'");
+  });
+
+  it("another process's snapshot task (no name in its data) taken for an interrupted create: detected, sent again", async () => {
+    const { client, st, tasks, posts, clock } = setup();
+    st.snapshotDataHasName = false;
+    tasks.push({ _id: "65f0000000000000000000cc", status: "active", type: "createSnapshot", data: { projectId: PROJECT }, createdAt: Math.floor(clock.t / 1000), polls: 0, doneAfter: 1 });
+    st.fault.push("dropBefore");
+    const snap = await client.createSnapshot(PROJECT, { name: "release-mine" });
+    expect(snap.name).toBe("release-mine");
+    expect(posts()).toHaveLength(2);
+    expect(st.creates).toBe(1);
+    expect(st.snapshots.map((x) => x.name)).toEqual(["release-mine"]);
+  });
+
+  it.each([
+    ["says which snapshot it made: that one, not a newer namesake", true, "65f000000000000000000501"],
+    ["does not say which snapshot it made: the newest namesake", false, "65f0000000000000000000dd"],
+  ])("two snapshots with the requested name (another run picked the same name); the task %s", async (_label, idInTask, expected) => {
+    const { client, st, clock } = setup();
+    st.snapshotIdInTask = idInTask;
+    st.snapshots.push({ _id: "65f0000000000000000000dd", name: "backup-same", createdAt: Math.floor(clock.t / 1000) + 60 });
+    const snap = await client.createSnapshot(PROJECT, { name: "backup-same" });
+    expect(snap._id).toBe(expected);
   });
 
   it("upload sends projectId and the file; restore sends {projectId}; both wait for their task", async () => {

@@ -29,6 +29,23 @@ describe("classifier", () => {
     expect(c).toEqual(a);
   });
 
+  it("fits the same model whatever order the sentences come in and whatever the labels are called", () => {
+    const probes = ["cancel my pizza", "when do you open", "a large pepperoni please", "what is the capital of mongolia"];
+    const scores = (c: ReturnType<typeof fitClassifierSync>, name: (l: string) => string = (l) => l) =>
+      probes.map((p) => Object.fromEntries(c.predict(p).map((x) => [name(x.label), x.score])));
+    const a = scores(fitClassifierSync(small, { seed: 3 }));
+    // reversed, and interleaved as an async import might deliver them
+    const reversed = [...small].reverse();
+    const interleaved = [...small.filter((_, i) => i % 2 === 1), ...small.filter((_, i) => i % 2 === 0).reverse()];
+    expect(scores(fitClassifierSync(reversed, { seed: 3 }))).toEqual(a);
+    expect(scores(fitClassifierSync(interleaved, { seed: 3 }))).toEqual(a);
+    // labels renamed so that they sort the other way round (the emulator labels by random referenceIds)
+    const rename: Record<string, string> = { OrderPizza: "0-order", CancelOrder: "9-cancel", OpeningHours: "5-hours" };
+    const back = Object.fromEntries(Object.entries(rename).map(([k, v]) => [v, k]));
+    const renamed = interleaved.map((d) => ({ text: d.text, label: rename[d.label] }));
+    expect(scores(fitClassifierSync(renamed, { seed: 3 }), (l) => back[l])).toEqual(a);
+  });
+
   it("stops when aborted", async () => {
     const ac = new AbortController();
     ac.abort(new Error("stop"));

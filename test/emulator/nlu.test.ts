@@ -80,6 +80,26 @@ describe("import and export", () => {
 });
 
 describe("training and scores", () => {
+  it("the same sentences give the same scores on every emulator, whatever order they were inserted in", async () => {
+    const reversed = Object.fromEntries(Object.entries(SMALL).reverse().map(([k, v]) => [k, [...v].reverse()]));
+    const other = await start();
+    try {
+      const probes = ["cancel my pizza", "are you open late", "one pepperoni", "tell me a joke"];
+      const scores = async (a: Api, data: Record<string, string[]>) => {
+        const ids = await loadAndTrain(a, data);
+        const out: Record<string, number>[] = [];
+        for (const sentence of probes) {
+          const r = await a.ok("POST", `/projects/${ids.projectId}/nlu/scores`, { flowReferenceId: ids.flowRef, localeReferenceId: ids.localeRef, sentence });
+          out.push(Object.fromEntries(r.map((x: { name: string; score: number }) => [x.name, x.score])));
+        }
+        return out;
+      };
+      expect(await scores(other, reversed)).toEqual(await scores(api, SMALL));
+    } finally {
+      await other.emu.close();
+    }
+  });
+
   it("task lifecycle queued → active → done with progress; flips isTrainingOutOfDate", async () => {
     const ids = await api.ids();
     const t = await api.ok("POST", `/flows/${ids.flowId}/intents/import`, importForm(importFile(SMALL), ids.localeId, "overwrite"));

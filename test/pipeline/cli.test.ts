@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli.js";
+import { CognigyClient } from "../../src/cognigy/client.js";
 import { loadConfig } from "../../src/config/load.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import type { Report } from "../../src/report/types.js";
@@ -113,5 +114,22 @@ describe("pipeline commands", () => {
     expect(strict.code).toBe(1);
     expect(strict.out).toMatch(/gate: FAILED/);
     expect(strict.out).toMatch(/intent IntentA has 3 test utterances, at least 9 required/);
+  });
+
+  it("check shows drift and exits 1 on it with --fail-on-drift", async () => {
+    expect((await cli(["check", "--fail-on-drift", "--out", join(dir, "c0")])).code).toBe(0);
+    const client = new CognigyClient({ baseUrl: emu.url, apiKey: KEY, rateLimit: 0 });
+    const project = await client.resolveProject("CLI Bot");
+    const flow = (await client.listFlows(project._id))[0];
+    const locale = (await client.listLocales(project._id))[0];
+    const intent = (await client.listIntents(flow._id)).find((i) => i.name === "IntentC");
+    await client.batchSentences(flow._id, intent?._id as string, [{ op: "create", value: { text: "which gate for the night flight", localeId: locale._id } }]);
+    const check = await cli(["check", "--out", join(dir, "c1")]);
+    expect(check.code).toBe(0);
+    expect(check.out).toMatch(/drift: 1 sentence\(s\) added in Cognigy and not in git/);
+    expect(readFileSync(join(dir, "c1", "report.md"), "utf8")).toContain("| Main | IntentC | en-US | added | which gate for the night flight |");
+    const strict = await cli(["check", "--fail-on-drift", "--out", join(dir, "c2")]);
+    expect(strict.code).toBe(1);
+    expect(strict.out).toMatch(/fail-on-drift/);
   });
 });

@@ -10,7 +10,9 @@ import type { Dataset, IntentDoc } from "../../src/dataset/types.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { UserError } from "../../src/errors.js";
 import { RecordingLogger } from "../../src/logger.js";
+import { renderSummary } from "../../src/report/markdown.js";
 import { MANAGED_TAG } from "../../src/pipeline/diff.js";
+import type { DriftResult } from "../../src/pipeline/drift.js";
 import { mergeReports } from "../../src/pipeline/merge.js";
 import { planFlows } from "../../src/pipeline/plan.js";
 import { resolveTargets } from "../../src/pipeline/resolve.js";
@@ -328,5 +330,98 @@ describe("release, gate, promote and rollback", () => {
     expect(report.evaluation?.excluded?.count).toBe(1);
     expect(report.gate?.passed).toBe(true);
     expect(report.status).toBe("success");
+  });
+});
+
+describe("the held-out split against Cognigy's state", () => {
+  /** Every flow sentence in Cognigy now (en-US). */
+  function inCognigy(emu: Emulator): string[] {
+    return flowState(emu).intents.flatMap((i) => i.sentences["en-US"].map((x) => x.text));
+  }
+  const noTests = () => smallBot(4, 10, 0);
+
+  it("an adopted bot (every example in Cognigy, no tests): empty plan, nothing held out or scored, the gate names the intents without tests", async () => {
+    const c = await setup({ bot: noTests() });
+    // the bot as `pull` adopts it: every example already uploaded
+    const whole = { ...c.run, config: { ...c.run.config, evaluate: { ...c.run.config.evaluate, split: 0 } } };
+    await syncFlows(whole, c.deps, { plan: await planFlows(whole, c.deps, { dataset: c.ds }) });
+    expect(inCognigy(c.emu)).toHaveLength(40);
+    const p = await plan(c);
+    expect(p.plan.totals).toMatchObject({ addSentences: 0, removeSentences: 0, unchanged: 40 });
+    expect(p.plan.empty).toBe(true);
+    expect(p.flows[0].split.keptInCognigy).toBeGreaterThan(0);
+    const report = await runRelease(c.run, { ...c.deps, dataset: c.ds });
+    expect(report.error).toBeUndefined();
+    expect(report.plan?.empty).toBe(true);
+    expect(report.evaluation?.heldOutBySplit).toBe(0);
+    expect(report.evaluation?.splitKeptInCognigy).toBe(p.flows[0].split.keptInCognigy);
+    const examples = new Set(c.ds.flows[0].intents.flatMap((i) => i.examples["en-US"].map((u) => u.text)));
+    expect(report.predictions?.length).toBe(2); // the two out-of-scope tests only
+    for (const x of report.predictions ?? []) expect(examples.has(x.text)).toBe(false);
+    expect(report.gate?.passed).toBe(false);
+    expect(report.gate?.reasons).toContain("intent IntentA has 0 test utterances, at least 1 required");
+    expect(inCognigy(c.emu)).toHaveLength(40);
+  });
+
+  it("a release scores only what it did not upload; a candidate added in Cognigy by hand stays there and stops being a test", async () => {
+    const c = await setup({ bot: noTests() });
+    const first = await runRelease(c.run, { ...c.deps, dataset: c.ds });
+    expect(first.error).toBeUndefined();
+    const live = new Set(inCognigy(c.emu));
+    const heldOut = (first.predictions ?? []).filter((x) => x.expected !== null).map((x) => x.text);
+    expect(heldOut.length).toBe(first.evaluation?.heldOutBySplit);
+    expect(heldOut.length).toBeGreaterThan(3);
+    expect(live.size + heldOut.length).toBe(40);
+    for (const t of heldOut) expect(live.has(t)).toBe(false);
+    // someone adds one held-out sentence in the Cognigy UI
+    const target = (await resolveTargets(c.run.config, c.ds, c.client))[0];
+    const name = (first.predictions ?? []).find((x) => x.text === heldOut[0])?.expected as string;
+    const id = (await c.client.listIntents(target.flowId)).find((i) => i.name === name)?._id as string;
+    await c.client.batchSentences(target.flowId, id, [{ op: "create", value: { text: heldOut[0], localeId: target.locales[0].locale._id } }]);
+    const p = await plan(c);
+    expect(p.plan.totals.removeSentences).toBe(0);
+    expect(p.plan.empty).toBe(true);
+    const second = await runRelease(c.run, { ...c.deps, dataset: c.ds });
+    expect(second.error).toBeUndefined();
+    const scored = (second.predictions ?? []).map((x) => x.text);
+    expect(scored).not.toContain(heldOut[0]);
+    expect(second.evaluation?.heldOutBySplit).toBe(heldOut.length - 1);
+    const after = new Set(inCognigy(c.emu));
+    expect(after.has(heldOut[0])).toBe(true);
+    for (const t of scored) expect(after.has(t)).toBe(false);
+    // evaluate on its own reads the same state and agrees
+    const alone = await runEvaluate(c.run, { ...c.deps, dataset: c.ds });
+    expect(alone.predictions?.map((x) => x.text)).toEqual(scored);
+  });
+});
+
+describe("drift in check mode", () => {
+  it("reports what was changed in Cognigy and not in git from the plan's read (no extra requests), in the summary; fail-on-drift fails", async () => {
+    const c = await setup();
+    expect((await runRelease(c.run, { ...c.deps, dataset: c.ds })).status).toBe("success");
+    const clean = await runCheck(c.run, { ...c.deps, dataset: c.ds });
+    expect((clean.drift as DriftResult).clean).toBe(true);
+    expect(clean.status).toBe("success");
+    // someone adds a sentence in the Cognigy UI
+    const target = (await resolveTargets(c.run.config, c.ds, c.client))[0];
+    const id = (await c.client.listIntents(target.flowId)).find((i) => i.name === "IntentB")?._id as string;
+    await c.client.batchSentences(target.flowId, id, [{ op: "create", value: { text: "will it snow in the mountains", localeId: target.locales[0].locale._id } }]);
+    const mark = c.emu.requestLog.length;
+    const report = await runCheck(c.run, { ...c.deps, dataset: c.ds });
+    // one intent listing and one export per locale: drift reuses the plan's read
+    expect(c.emu.requestLog.slice(mark).filter((e) => /\/intents\/export/.test(e.path))).toHaveLength(1);
+    const d = report.drift as DriftResult;
+    expect(d.clean).toBe(false);
+    expect(d.flows[0].addedSentences).toEqual([{ intent: "IntentB", locale: "en-US", text: "will it snow in the mountains" }]);
+    expect(report.timings.map((t) => t.step)).toEqual(["validate", "plan", "drift", "evaluate", "gate"]);
+    expect(report.status).toBe("success");
+    expect(report.summary).toMatch(/drift: 1 sentence\(s\) added in Cognigy and not in git/);
+    const md = renderSummary(report);
+    expect(md).toContain("#### Drift (changed in Cognigy, not in git)");
+    expect(md).toContain("| Main | IntentB | en-US | added | will it snow in the mountains |");
+    const strict = await runCheck({ ...c.run, failOnDrift: true }, { ...c.deps, dataset: c.ds });
+    expect(strict.status).toBe("failure");
+    expect(strict.gate?.passed).toBe(true);
+    expect(strict.summary).toMatch(/^check failed: .*drift: 1 sentence\(s\) added in Cognigy and not in git \(fail-on-drift\)/);
   });
 });

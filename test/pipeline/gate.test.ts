@@ -61,4 +61,15 @@ describe("applyGate", () => {
     expect(r.passed).toBe(false);
     expect(r.reasons[0]).toMatch(/no held-out test utterance was scored/);
   });
+
+  it("names the intents without enough tests when nothing was scored (an adopted bot: the split holds nothing out)", () => {
+    const r = applyGate({ metrics: undefined, gate: { ...gate, minTestsPerIntent: 2 }, testsPerIntent: { B: 0, A: 1, C: 3 } });
+    expect(r.passed).toBe(false);
+    expect(r.reasons).toEqual([
+      expect.stringMatching(/^no held-out test utterance was scored.*evaluate\.split only holds out examples that are not in Cognigy yet/),
+      "intent A has 1 test utterance, at least 2 required",
+      "intent B has 0 test utterances, at least 2 required",
+    ]);
+    expect(r.checks.map((c) => c.name)).toEqual(["tests", "minTestsPerIntent"]);
+  });
 });

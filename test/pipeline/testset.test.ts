@@ -10,7 +10,7 @@ describe("splitFlow", () => {
     const cfg = config();
     const ex = Array.from({ length: 20 }, (_, i) => `example number ${i}`);
     const data = flowData(cfg, [intent("HasTests", { "en-US": ex }, { "en-US": ["held out test"] }), intent("NoTests", { "en-US": ex.map((e) => `${e} b`) })], [testCase("tests set item", "HasTests"), testCase("nothing", null)]);
-    const s = splitFlow(data, { split: 0.2, seed: "s" });
+    const s = splitFlow(data, { split: 0.2, seed: "s" }, []);
     expect(s.uploaded.get("HasTests")?.["en-US"]).toHaveLength(20);
     const noTests = s.uploaded.get("NoTests")?.["en-US"] ?? [];
     const held = s.tests.filter((t) => t.source === "split");
@@ -21,13 +21,37 @@ describe("splitFlow", () => {
     expect(s.testsPerIntent).toEqual({ HasTests: 2, NoTests: held.length });
     expect(s.tests.map((t) => t.source)).toEqual(["intent", ...held.map(() => "split"), "testset", "testset"]);
     // deterministic
-    expect(splitFlow(data, { split: 0.2, seed: "s" }).tests).toEqual(s.tests);
+    expect(splitFlow(data, { split: 0.2, seed: "s" }, []).tests).toEqual(s.tests);
+  });
+
+  it("never holds out a sentence Cognigy already has: it stays in training and is not a test either", () => {
+    const cfg = config();
+    const ex = Array.from({ length: 40 }, (_, i) => `utterance number ${i}`);
+    const data = flowData(cfg, [intent("NoTests", { "en-US": ex })]);
+    const fresh = splitFlow(data, { split: 0.2, seed: "s" }, []);
+    const candidates = fresh.tests.map((t) => t.text);
+    expect(candidates.length).toBeGreaterThan(2);
+    // adopted bot: every example already in Cognigy (written differently: the match is on normalised text)
+    const all = splitFlow(data, { split: 0.2, seed: "s" }, [{ name: "NoTests", sentences: { "en-US": ex.map((t) => ` ${t.toUpperCase()}!`) } }]);
+    expect(all.heldOut).toBe(0);
+    expect(all.tests).toEqual([]);
+    expect(all.keptInCognigy).toBe(candidates.length);
+    expect(all.uploaded.get("NoTests")?.["en-US"]).toEqual(ex);
+    expect(all.testsPerIntent).toEqual({ NoTests: 0 });
+    // half of the candidates in Cognigy: only the others are held out
+    const inCognigy = ex.filter((t) => !candidates.includes(t) || candidates.indexOf(t) % 2 === 0);
+    const half = splitFlow(data, { split: 0.2, seed: "s" }, [{ name: "NoTests", sentences: { "en-US": inCognigy } }]);
+    expect(half.tests.map((t) => t.text)).toEqual(candidates.filter((_, i) => i % 2 === 1));
+    expect(half.uploaded.get("NoTests")?.["en-US"]).toEqual(inCognigy);
+    // another intent's or another locale's sentence does not count
+    const elsewhere = splitFlow(data, { split: 0.2, seed: "s" }, [{ name: "Other", sentences: { "en-US": ex } }, { name: "NoTests", sentences: { "de-DE": ex } }]);
+    expect(elsewhere.tests).toEqual(fresh.tests);
   });
 
   it("a test in tests/*.yml counts as the intent's test (no split)", () => {
     const cfg = config();
     const data = flowData(cfg, [intent("A", { "en-US": ["a one", "a two", "a three", "a four"] })], [testCase("a five", "A")]);
-    const s = splitFlow(data, { split: 0.5, seed: "s" });
+    const s = splitFlow(data, { split: 0.5, seed: "s" }, []);
     expect(s.heldOut).toBe(0);
     expect(s.uploaded.get("A")?.["en-US"]).toHaveLength(4);
   });

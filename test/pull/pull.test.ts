@@ -15,6 +15,7 @@ import { RecordingLogger } from "../../src/logger.js";
 import { planFlows } from "../../src/pipeline/plan.js";
 import { pullFlows } from "../../src/pipeline/pull.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
+import { setup, syncAndTrain, writeBot } from "../backup/helpers.js";
 
 const KEY = "pull-test-key-0c9e33d1";
 // The shared acceptance kit next to the repository (../shared) writes CLINC150 as a repository.
@@ -78,9 +79,9 @@ describe.skipIf(!HAVE_CLINC)("pull (CLINC150 from ../shared/acceptance)", () => 
   it("pulls a CLINC150-sized flow into an empty repository: one stable file per intent, then plan → empty", async () => {
     const target = join(tmp, "target");
     mkdirSync(join(target, "training-data/main/intents"), { recursive: true });
-    // the pulled files have no held-out tests (Cognigy has none): evaluation must come from tests added later
-    const cfg = readFileSync(join(source, "cognigy-nlu.yml"), "utf8").replace("gate:", "evaluate:\n  split: 0\ngate:");
-    writeFileSync(join(target, "cognigy-nlu.yml"), cfg);
+    // the pulled files have no held-out tests (Cognigy has none), and the default evaluate.split never holds out (so
+    // never deletes) a sentence Cognigy already has: evaluation must come from tests added later
+    writeFileSync(join(target, "cognigy-nlu.yml"), readFileSync(join(source, "cognigy-nlu.yml"), "utf8"));
     const r = await pullFlows(runFor(target), { client, logger });
     expect(r.flows[0]?.created).toHaveLength(150);
     const files = readdirSync(join(target, "training-data/main/intents")).sort();
@@ -98,4 +99,27 @@ describe.skipIf(!HAVE_CLINC)("pull (CLINC150 from ../shared/acceptance)", () => 
     expect(again.flows[0]?.updated).toEqual([]);
     expect(existsSync(join(target, "training-data/main/tests"))).toBe(false);
   }, 30_000);
+});
+
+describe("pull round trip with the default evaluate.split", () => {
+  it("an adopted bot (no tests in the repository) plans no change: the split never removes what Cognigy has", async () => {
+    const s = await setup();
+    try {
+      await syncAndTrain(s, { train: false });
+      const root = mkdtempSync(join(tmpdir(), "cnlu-adopt-"));
+      writeBot(root, [], s.cfg);
+      const run: RunConfig = { ...s.run, root, configPath: join(root, "cognigy-nlu.yml") };
+      expect(run.config.evaluate.split).toBeGreaterThan(0);
+      const r = await pullFlows(run, s.deps);
+      expect(r.flows[0]?.created).toHaveLength(4);
+      const p = await planFlows(run, s.deps, { dataset: loadDataset({ config: run.config, root }) });
+      expect(p.plan.totals).toMatchObject({ addSentences: 0, removeSentences: 0, deleteIntents: 0, unchanged: 32 });
+      expect(p.plan.empty).toBe(true);
+      expect(p.flows[0]?.split.heldOut).toBe(0);
+      expect(p.flows[0]?.split.keptInCognigy).toBeGreaterThan(0);
+      rmSync(root, { recursive: true, force: true });
+    } finally {
+      await s.close();
+    }
+  });
 });

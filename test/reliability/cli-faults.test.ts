@@ -1,6 +1,7 @@
 // The CLI end to end under the emulator's own fault switches, as the acceptance check runs it: `cognigy-nlu emulator
 // --faults …` as one process, `cognigy-nlu release` runs against it as others (real sleeps, real Retry-After).
 import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
@@ -46,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   emu?.kill("SIGTERM");
+  if (work) rmSync(work, { recursive: true, force: true });
   recordFigures("cli-faults", { full: FULL, spec: SPEC, rows });
   if (rows.length) process.stdout.write(`CLI releases under --faults ${SPEC}:\n${rows.map((r) => `  ${r}`).join("\n")}\n`);
 });

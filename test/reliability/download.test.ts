@@ -1,7 +1,7 @@
 // Backups under download faults: a package download cut mid-stream, reset before the body, or answered 409 until ready.
 // Each backup completes with a verified package, or fails cleanly naming its step and leaves no half-written backup;
 // the bot's data in Cognigy is never changed by a backup.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,6 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
   recordFigures("downloads", { full: FULL, rows });
   if (rows.length) process.stdout.write(`backup downloads: ${rows.map((r) => `${r.outcome}${r.step ? ` at ${r.step}` : ""}: ${r.id}`).join("; ")}\n`);
 });

@@ -1,6 +1,7 @@
 // Faults × pipeline steps, whole release runs against the emulator: every run completes with the intended state or fails
 // clearly at the faulted step leaving the state before / the intended state / a restorable backup — never an inconsistent
 // mix — and never leaks the API key. npm test runs a fast subset; RELIABILITY_FULL=1 the whole matrix.
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FULL } from "./dist.js";
@@ -20,6 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
   if (!rows.length) return;
   const t = tally(rows);
   const lines = [

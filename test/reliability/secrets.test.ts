@@ -3,6 +3,7 @@
 // URL-borne token and planted PII; runs under faults and with --debug. Webhook receivers verify the HMAC, reject replays.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
@@ -84,6 +85,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (work) rmSync(work, { recursive: true, force: true });
   for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
   recordFigures("secrets", { rows: figures });
   if (figures.length) process.stdout.write(`leak scans:\n${figures.map((f) => `  ${f}`).join("\n")}\n`);

@@ -1,7 +1,7 @@
 // A release killed (SIGTERM) mid-run and re-run, as `node dist/cli.js release` child processes: the killed run leaves the
 // state before, the intended state or a mix with its backup snapshot recorded in its output (restorable); the re-run
 // completes and reaches exactly the intended state.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../src/emulator/index.js";
@@ -57,6 +57,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
   recordFigures("sigterm", { full: FULL, rows });
   if (rows.length) process.stdout.write(`SIGTERM and re-run:\n${rows.map((r) => `  ${r}`).join("\n")}\n`);
 });

@@ -102,4 +102,58 @@ describe("Redactor", () => {
     expect(forms).toContain("a%20b%2Fc");
     expect(forms).toContain(Buffer.from("a b/c").toString("base64"));
   });
+
+  it("allow() spares an allowed string from PII masking, and only its occurrences", () => {
+    const r = new Redactor();
+    const base = "http://203.0.113.7:8080";
+    expect(r.redact(`GET ${base}/api`)).toBe("GET http://***.***.***.***:8080/api");
+    r.allow(base);
+    expect(r.redact(`GET ${base}/api from 203.0.113.7, call 0176 1234567`)).toBe(`GET ${base}/api from ***.***.***.***, call **** *****67`);
+    expect(r.redactDeep({ message: `to ${base}`, [`${base} key`]: 1 })).toEqual({ message: `to ${base}`, [`${base} key`]: 1 });
+  });
+
+  it("still masks secrets inside allowed strings, whether registered before or after allow()", () => {
+    const before = new Redactor();
+    before.addSecret(KEY);
+    before.allow(`http://203.0.113.7:8080/hook/${KEY}`);
+    const after = new Redactor();
+    after.allow(`http://203.0.113.7:8080/hook/${KEY}`);
+    after.addSecret(KEY);
+    for (const r of [before, after]) {
+      const out = r.redact(`posting to http://203.0.113.7:8080/hook/${KEY} now`);
+      expect(out).toBe("posting to http://203.0.113.7:8080/hook/*** now");
+      expect(r.redactDeep({ url: `http://203.0.113.7:8080/hook/${KEY}` })).toEqual({ url: "http://203.0.113.7:8080/hook/***" });
+    }
+  });
+
+  it("hands the injected masker the allowed strings with secrets already removed", () => {
+    const seen: unknown[] = [];
+    const r = new Redactor({
+      maskPii: (s, opts) => {
+        seen.push(opts?.allow ? [...opts.allow] : undefined);
+        return s;
+      },
+    });
+    r.addSecret(KEY);
+    r.allow("");
+    r.allow("   ");
+    r.allow(undefined);
+    r.redact("one");
+    r.allow(`name-${KEY}`);
+    r.allow(`name-${KEY}`);
+    r.redact("two");
+    expect(seen).toEqual([undefined, ["name-***"]]);
+  });
+
+  it("by default leaves the tool's own machine values alone: snapshot names, digests, local URLs, times", () => {
+    const r = new Redactor();
+    const lines = [
+      "created snapshot cognigy-nlu-backup-demo-20261123104025",
+      "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+      "webhook to http://127.0.0.1:46147/hook answered 500",
+      "emulator at http://127.0.0.1:46147 (v1.2.3), took 123456789 ms at 2025-01-31T12:34:56.789Z",
+    ];
+    for (const l of lines) expect(r.redact(l)).toBe(l);
+    expect(r.redact("user wrote: call +49 170 1234567")).toBe("user wrote: call +** *** *****67");
+  });
 });

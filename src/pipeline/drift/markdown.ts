@@ -13,9 +13,9 @@ function cell(s: unknown): string {
 }
 
 /** Markdown: a verdict line, a totals table per flow and a change table (at most `maxRows` rows, with a note). */
-export function driftMarkdown(drift: DriftResult, opts: { maxRows?: number; heading?: string } = {}): string {
+export function driftMarkdown(drift: DriftResult, opts: { maxRows?: number; heading?: string; headingLevel?: number } = {}): string {
   const max = opts.maxRows ?? 100;
-  const lines: string[] = [`### ${opts.heading ?? "Drift: Cognigy vs git"}`, ""];
+  const lines: string[] = [`${"#".repeat(opts.headingLevel ?? 3)} ${opts.heading ?? "Drift: Cognigy vs git"}`, ""];
   if (drift.clean) {
     lines.push("No drift: the live flows match the repository.", "");
     return lines.join("\n");
@@ -34,6 +34,7 @@ export function driftMarkdown(drift: DriftResult, opts: { maxRows?: number; head
     );
   }
   const rows: string[] = [];
+  // one row per change: driftChangeCount counts them
   for (const f of drift.flows) {
     for (const i of f.addedIntents) rows.push(`| ${cell(f.flow)} | ${cell(i.intent)} | | intent added in Cognigy | ${i.sentences} sentence(s) |`);
     for (const i of f.removedIntents) rows.push(`| ${cell(f.flow)} | ${cell(i.intent)} | | intent missing in Cognigy | |`);
@@ -47,4 +48,14 @@ export function driftMarkdown(drift: DriftResult, opts: { maxRows?: number; head
   if (rows.length > max) lines.push("", `… ${rows.length - max} more change(s) in report.json (drift).`);
   lines.push("");
   return lines.join("\n");
+}
+
+/** How many change rows driftMarkdown lists in all (before `maxRows`). */
+export function driftChangeCount(drift: DriftResult): number {
+  let n = 0;
+  for (const f of drift.flows) {
+    n += f.addedIntents.length + f.removedIntents.length + f.editedSentences.length + f.addedSentences.length + f.removedSentences.length;
+    for (const i of f.changedIntents) n += Object.keys(i.fields).length;
+  }
+  return n;
 }
