@@ -6,7 +6,7 @@ import { duplicateIntents, exactDuplicates } from "./duplicates.js";
 import { applySeverities, compareFindings } from "./finding.js";
 import { testLeakage } from "./leakage.js";
 import { localeCoverage } from "./locales.js";
-import { nearDuplicates } from "./near-duplicates.js";
+import { NEAR_DUPLICATE_LIMITS, nearDuplicates } from "./near-duplicates.js";
 import { piiFindings } from "./pii.js";
 import { textFindings } from "./text.js";
 import { missingTests, unknownIntents } from "./tests.js";
@@ -29,13 +29,18 @@ export function runChecks(dataset: Dataset, checks: ChecksConfig): Finding[] {
   const add = (fs: Finding[]) => {
     for (const f of fs) all.push(f);
   };
+  // The near-equal searches skip texts well over the length max: those are `length` errors already, and each costs
+  // search time quadratic in its length (exact duplicates and exact leaks still cover them). The cap is on the
+  // normalised text in UTF-16 units, hence twice the max (in code points): a text within the max is skipped only if
+  // normalisation (NFKC) more than doubles it.
+  const maxLength = checks.length === "off" ? NEAR_DUPLICATE_LIMITS.maxLength : Math.min(NEAR_DUPLICATE_LIMITS.maxLength, 2 * checks.length.max);
   for (const flow of dataset.flows) {
     const view = viewOf(flow);
     if (!off(checks, "duplicate-intent")) add(duplicateIntents(view));
     if (!(off(checks, "duplicate-within") && off(checks, "duplicate-across"))) add(exactDuplicates(view));
     if (checks.nearDuplicate !== "off" && !(off(checks, "near-duplicate-within") && off(checks, "near-duplicate-across")))
-      add(nearDuplicates(view, checks.nearDuplicate));
-    if (!off(checks, "test-leakage")) add(testLeakage(view, checks.leakage));
+      add(nearDuplicates(view, checks.nearDuplicate, { ...NEAR_DUPLICATE_LIMITS, maxLength }));
+    if (!off(checks, "test-leakage")) add(testLeakage(view, checks.leakage, maxLength));
     if (!off(checks, "min-examples") || !off(checks, "max-examples")) add(exampleCounts(view, checks));
     if (!off(checks, "imbalance")) add(imbalance(view, checks.maxImbalance));
     if (!off(checks, "missing-tests")) add(missingTests(view));

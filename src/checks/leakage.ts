@@ -6,8 +6,11 @@ import { similarJoinBetween } from "./similarity.js";
 import type { Finding } from "./types.js";
 import { distinctTexts, type FlowView, type Item } from "./view.js";
 
-/** One finding per leaked test, naming its closest training example; `threshold` "off" = exact matches only. */
-export function testLeakage(view: FlowView, threshold: number | "off"): Finding[] {
+/**
+ * One finding per leaked test, naming its closest training example; `threshold` "off" = exact matches only.
+ * Exact matches cover every text; the near-equal search skips normalised texts over `maxLength` (see MAX_JOIN_LENGTH).
+ */
+export function testLeakage(view: FlowView, threshold: number | "off", maxLength: number = NEAR_DUPLICATE_LIMITS.maxLength): Finding[] {
   const out: Finding[] = [];
   for (const locale of view.tests.keys()) {
     const ex = distinctTexts(view, "examples", locale);
@@ -25,7 +28,7 @@ export function testLeakage(view: FlowView, threshold: number | "off"): Finding[
       if (exact) best.set(t, { sim: 1, items: exact });
     }
     if (threshold !== "off") {
-      const join = similarJoinBetween(testTexts, exampleTexts, threshold, NEAR_DUPLICATE_LIMITS);
+      const join = similarJoinBetween(testTexts, exampleTexts, threshold, { ...NEAR_DUPLICATE_LIMITS, maxLength });
       for (const p of join.pairs) {
         const t = testTexts[p.a];
         const cur = best.get(t);

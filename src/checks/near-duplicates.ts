@@ -1,12 +1,15 @@
 // Near-duplicates: examples whose normalised texts are ≥ nearDuplicate similar (across intents: warning; within: info).
 import { finding } from "./finding.js";
 import { quote, where } from "./show.js";
-import { type JoinLimits, similarJoin } from "./similarity.js";
+import { type JoinLimits, MAX_JOIN_LENGTH, similarJoin } from "./similarity.js";
 import type { Finding } from "./types.js";
 import { distinctTexts, type FlowView, type Item } from "./view.js";
 
-/** Bounds for pathological (template-made) data: the check reports that it stopped instead of running for minutes. */
-export const NEAR_DUPLICATE_LIMITS: Required<JoinLimits> = { maxPairs: 20_000, maxCandidates: 50_000_000 };
+/**
+ * Bounds for pathological data: the check reports that it stopped instead of running for minutes (template-made
+ * texts), and skips texts over maxLength (runChecks lowers it to twice the `length` max: longer texts are already errors).
+ */
+export const NEAR_DUPLICATE_LIMITS: Required<JoinLimits> = { maxPairs: 20_000, maxCandidates: 50_000_000, maxLength: MAX_JOIN_LENGTH };
 /** Findings listed per flow and locale; the rest are counted in one closing finding. */
 export const MAX_NEAR_DUPLICATE_FINDINGS = 10_000;
 
@@ -24,6 +27,7 @@ function firstPerIntent(items: Item[]): Item[] {
 /**
  * Every pair of examples (same flow and locale) with different normalised texts and similarity ≥ threshold,
  * reported at the later one with `related` = the earlier. Exact repeats are the duplicates check's job.
+ * Normalised texts longer than `limits.maxLength` are not searched (see MAX_JOIN_LENGTH).
  */
 export function nearDuplicates(view: FlowView, threshold: number, limits: JoinLimits = NEAR_DUPLICATE_LIMITS): Finding[] {
   const out: Finding[] = [];

@@ -6,21 +6,27 @@
 // hash (collisions only add candidates); candidates pass a letter-count bound, and survivors are verified
 // with a banded edit distance. The result equals the all-pairs answer exactly (test/checks/similarity.test.ts).
 //
-// Texts longer than MAX_JOIN_LENGTH are left out of every join (and of the brute-force references).
+// Texts longer than a length cap (JoinLimits.maxLength, at most MAX_JOIN_LENGTH) are left out of the joins.
 import { distance } from "fastest-levenshtein";
 
 /**
- * Texts longer than this (UTF-16 code units) are never paired. Probing a text of length L costs O(k²) segment
- * lookups, k ≈ (1 − t)·L the edits it allows, so a single 1 MB utterance would keep the join busy for minutes.
- * Such texts are far over any real utterance (the `length` check reports everything over its max, default 300, as
- * an error), and the exact-duplicate checks (equal normalised texts, duplicates.ts and leakage's exact matches) still
- * cover them: only the near-equal search skips them.
+ * Texts longer than this (UTF-16 code units) are never paired, whatever `maxLength` asks. Probing a text of
+ * length L costs O(k²) segment lookups, k ≈ (1 − t)·L the edits it allows, so a single 1 MB utterance would keep
+ * the join busy for minutes. Such texts are far over any real utterance (the `length` check reports everything
+ * over its max, default 300, as an error, and runChecks caps the joins near that max), and the exact-duplicate
+ * checks (equal normalised texts: duplicates.ts, leakage's exact matches) still cover them: only the near-equal
+ * search skips them.
  */
 export const MAX_JOIN_LENGTH = 2000;
 
-/** True for texts the joins pair at all: not empty, not over MAX_JOIN_LENGTH. */
-function joinable(s: string): boolean {
-  return s.length > 0 && s.length <= MAX_JOIN_LENGTH;
+/** The length cap in force: `maxLength` (when given) within MAX_JOIN_LENGTH. */
+function capOf(maxLength: number | undefined): number {
+  return maxLength === undefined ? MAX_JOIN_LENGTH : Math.max(0, Math.min(MAX_JOIN_LENGTH, Math.floor(maxLength)));
+}
+
+/** True for texts the joins pair at all: not empty, not over the cap. */
+function joinable(s: string, cap: number): boolean {
+  return s.length > 0 && s.length <= cap;
 }
 
 export interface SimilarPair {
@@ -188,25 +194,27 @@ interface Prepared {
   longest: number;
 }
 
-/** Prepared forms by input list: the near-duplicate and leakage joins over the same examples prepare them once. */
-const prepared = new WeakMap<readonly string[], Prepared>();
+/** Prepared forms by input list and cap: the near-duplicate and leakage joins over the same examples prepare them once. */
+const prepared = new WeakMap<readonly string[], Map<number, Prepared>>();
 
-function prepare(input: readonly string[]): Prepared {
-  let p = prepared.get(input);
-  if (!p) prepared.set(input, (p = prepareNow(input)));
+function prepare(input: readonly string[], cap: number): Prepared {
+  let byCap = prepared.get(input);
+  if (!byCap) prepared.set(input, (byCap = new Map()));
+  let p = byCap.get(cap);
+  if (!p) byCap.set(cap, (p = prepareNow(input, cap)));
   return p;
 }
 
-function prepareNow(input: readonly string[]): Prepared {
+function prepareNow(input: readonly string[], cap: number): Prepared {
   // Counting sort by length (stable: original order within a length).
   let longest = 0;
-  for (const s of input) if (joinable(s) && s.length > longest) longest = s.length;
+  for (const s of input) if (joinable(s, cap) && s.length > longest) longest = s.length;
   const bucket = new Int32Array(longest + 2);
-  for (const s of input) if (joinable(s)) bucket[s.length + 1]++;
+  for (const s of input) if (joinable(s, cap)) bucket[s.length + 1]++;
   for (let L = 1; L <= longest + 1; L++) bucket[L] += bucket[L - 1];
   const n = bucket[longest + 1];
   const orig = new Int32Array(n);
-  for (let i = 0; i < input.length; i++) if (joinable(input[i])) orig[bucket[input[i].length]++] = i;
+  for (let i = 0; i < input.length; i++) if (joinable(input[i], cap)) orig[bucket[input[i].length]++] = i;
   const texts = new Array<string>(n);
   const lengths = new Int32Array(n);
   const hashAt = new Int32Array(n + 1);
@@ -405,6 +413,8 @@ export interface JoinLimits {
   maxPairs?: number;
   /** Stop after examining this many candidate pairs (a bound on the work, whatever the result). */
   maxCandidates?: number;
+  /** Leave out texts longer than this (default and upper bound MAX_JOIN_LENGTH): they are never paired. */
+  maxLength?: number;
 }
 
 export interface JoinResult {
@@ -415,11 +425,11 @@ export interface JoinResult {
 }
 
 /**
- * Every pair i < j of `input` with similarity ≥ t (0 < t ≤ 1); empty strings and strings over MAX_JOIN_LENGTH
- * are never paired. Without limits the result equals the all-pairs answer (similarPairsBrute).
+ * Every pair i < j of `input` with similarity ≥ t (0 < t ≤ 1); empty strings and strings over the length cap
+ * (`stop.maxLength`, MAX_JOIN_LENGTH) are never paired. Without limits the result equals the all-pairs answer (similarPairsBrute).
  */
 export function similarJoin(input: readonly string[], t: number, stop: JoinLimits = {}): JoinResult {
-  const p = prepare(input);
+  const p = prepare(input, capOf(stop.maxLength));
   const limits = new Limits(t, p.longest);
   const { texts, lengths, orig, counts, hashes, hashAt } = p;
   const index = new SegmentIndex(p, limits);
@@ -459,11 +469,12 @@ export function similarPairs(input: readonly string[], t: number): SimilarPair[]
 
 /**
  * Every pair (i, j), i in `left`, j in `right`, with similarity ≥ t (0 < t ≤ 1); empty strings and strings over
- * MAX_JOIN_LENGTH are never paired. Without limits the result equals the all-pairs answer (similarPairsBetweenBrute).
+ * the length cap (`stop.maxLength`, MAX_JOIN_LENGTH) are never paired. Without limits the result equals the all-pairs answer (similarPairsBetweenBrute).
  */
 export function similarJoinBetween(left: readonly string[], right: readonly string[], t: number, stop: JoinLimits = {}): JoinResult {
-  const pl = prepare(left);
-  const pr = prepare(right);
+  const cap = capOf(stop.maxLength);
+  const pl = prepare(left, cap);
+  const pr = prepare(right, cap);
   const limits = new Limits(t, Math.max(pl.longest, pr.longest));
   const out: SimilarPair[] = [];
   const maxPairs = stop.maxPairs ?? Number.POSITIVE_INFINITY;
@@ -502,12 +513,13 @@ export function similarPairsBetween(left: readonly string[], right: readonly str
 }
 
 /** The straightforward all-pairs self join (the reference the fast one must equal; for tests and benchmarks). */
-export function similarPairsBrute(texts: string[], t: number): SimilarPair[] {
+export function similarPairsBrute(texts: string[], t: number, maxLength?: number): SimilarPair[] {
+  const cap = capOf(maxLength);
   const out: SimilarPair[] = [];
   for (let i = 0; i < texts.length; i++) {
-    if (!joinable(texts[i])) continue;
+    if (!joinable(texts[i], cap)) continue;
     for (let j = i + 1; j < texts.length; j++) {
-      if (!joinable(texts[j])) continue;
+      if (!joinable(texts[j], cap)) continue;
       const sim = similarity(texts[i], texts[j]);
       if (sim >= t) out.push({ a: i, b: j, similarity: sim });
     }
@@ -516,12 +528,13 @@ export function similarPairsBrute(texts: string[], t: number): SimilarPair[] {
 }
 
 /** The straightforward all-pairs join between two lists. */
-export function similarPairsBetweenBrute(left: string[], right: string[], t: number): SimilarPair[] {
+export function similarPairsBetweenBrute(left: string[], right: string[], t: number, maxLength?: number): SimilarPair[] {
+  const cap = capOf(maxLength);
   const out: SimilarPair[] = [];
   for (let i = 0; i < left.length; i++) {
-    if (!joinable(left[i])) continue;
+    if (!joinable(left[i], cap)) continue;
     for (let j = 0; j < right.length; j++) {
-      if (!joinable(right[j])) continue;
+      if (!joinable(right[j], cap)) continue;
       const sim = similarity(left[i], right[j]);
       if (sim >= t) out.push({ a: i, b: j, similarity: sim });
     }

@@ -179,7 +179,7 @@ function nameFindings(view: FlowView, out: Finding[]): void {
     const at: Location = { file: intent.file, line: intent.line, column: intent.column };
     checkName("intent name", intent.name, at, intent.name, out);
     if (intent.description !== undefined) checkName("the description", intent.description, placeIn(intent.file, intent.descriptionAt, at), intent.name, out);
-    intent.tags.forEach((tag, i) => checkName("tag", tag, placeIn(intent.file, intent.tagsAt?.[i], at), intent.name, out));
+    for (const [i, tag] of intent.tags.entries()) checkName("tag", tag, placeIn(intent.file, intent.tagsAt?.[i], at), intent.name, out);
   }
   for (const t of view.data.tests)
     if (t.expect !== null) checkName("expected intent", t.expect, placeIn(t.file, t.expectAt, { file: t.file, line: t.line, column: t.column }), t.expect, out);

@@ -4,9 +4,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   boundedDistance,
+  MAX_JOIN_LENGTH,
   maxEdits,
   similarity,
   similarJoin,
+  similarJoinBetween,
   similarPairs,
   similarPairsBetween,
   similarPairsBetweenBrute,
@@ -104,5 +106,37 @@ describe("similarity joins", () => {
     expect(similarJoin(list, 0.9)).toEqual({ pairs: similarPairs(list, 0.9), complete: true });
     expect(similarJoin(list, 0.9, { maxCandidates: 0 }).complete).toBe(false);
     expect(() => similarPairs(list, 0)).toThrow(RangeError);
+  });
+
+  it("never pairs texts over the length cap (a 1 MB text made the join run for minutes)", () => {
+    const big = "pizza ".repeat(Math.floor((1024 * 1024) / 6));
+    const list = ["short one here", big, `${big}x`, "short one here!", big];
+    const t0 = performance.now();
+    const self = similarJoin(list, 0.85);
+    const between = similarJoinBetween(list, [big, "short one here?"], 0.85);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // Only the short texts pair; the brute-force references skip the same texts.
+    expect(self).toEqual({ pairs: [{ a: 0, b: 3, similarity: 1 - 1 / 15 }], complete: true });
+    expect(between.pairs.map((p) => [p.a, p.b])).toEqual([
+      [0, 1],
+      [3, 1],
+    ]);
+    const mid = ["a".repeat(MAX_JOIN_LENGTH), `${"a".repeat(MAX_JOIN_LENGTH - 1)}b`, "a".repeat(MAX_JOIN_LENGTH + 1)];
+    expect(similarPairs(mid, 0.9).map((p) => [p.a, p.b])).toEqual([[0, 1]]);
+    expect(similarPairsBrute(mid, 0.9)).toEqual(similarPairs(mid, 0.9));
+  });
+
+  it("takes a lower cap (maxLength) and matches the brute force under it", () => {
+    const list = ["book a table", "book a tables", "book a table for two people", "book a table for two peoples"];
+    expect(similarJoin(list, 0.9, { maxLength: 13 }).pairs.map((p) => [p.a, p.b])).toEqual([[0, 1]]);
+    expect(similarJoin(list, 0.9).pairs.map((p) => [p.a, p.b])).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    expect(similarJoin(list, 0.9, { maxLength: 13 }).pairs).toEqual(similarPairsBrute(list, 0.9, 13));
+    expect(similarJoinBetween(list, list, 0.9, { maxLength: 13 }).pairs).toEqual(similarPairsBetweenBrute(list, list, 0.9, 13));
+    // Asking for more than MAX_JOIN_LENGTH gets MAX_JOIN_LENGTH.
+    const long = ["a".repeat(MAX_JOIN_LENGTH + 1), "a".repeat(MAX_JOIN_LENGTH + 1)];
+    expect(similarJoin(long, 0.9, { maxLength: 1e9 }).pairs).toEqual([]);
   });
 });

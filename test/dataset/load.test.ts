@@ -43,7 +43,7 @@ describe("loadDataset", () => {
     expect(greet.examples["en-US"].map((u) => u.text)).toEqual(["hello", "hi there"]);
     expect(flow.tests).toEqual([
       { text: "what is the weather", expect: null, locale: "en-US", file: "training-data/main/tests/oos.yml", line: 1, column: 9 },
-      { text: "eine Pizza", expect: "OrderPizza", locale: "de-DE", file: "training-data/main/tests/oos.yml", line: 3, column: 9 },
+      { text: "eine Pizza", expect: "OrderPizza", expectAt: { line: 4, column: 11 }, locale: "de-DE", file: "training-data/main/tests/oos.yml", line: 3, column: 9 },
     ]);
   });
 
