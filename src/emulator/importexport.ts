@@ -1,4 +1,5 @@
 // Intent import / export in the documented JSON and CSV formats (cognigy-api.md §10), and the import modes.
+import { parseCsv } from "../dataset/csv.js";
 import type { FlowRec, IntentRec, LocaleRec, Store } from "./state.js";
 
 export type ImportMode = "skip" | "overwrite" | "merge";
@@ -57,44 +58,12 @@ function fromJsonItem(o: unknown, n: number): ImportedIntent {
   return it;
 }
 
-/** Minimal RFC-4180 reader (quotes, escaped quotes, CRLF/LF, optional BOM; `,` or `;` delimiter). */
-export function parseCsv(text: string): string[][] {
-  const t = text.replace(/^\uFEFF/, "");
-  const firstLine = t.slice(0, t.indexOf("\n") >= 0 ? t.indexOf("\n") : t.length);
-  const delim = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (quoted) {
-      if (c === '"') {
-        if (t[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === "") quoted = true;
-    else if (c === delim) {
-      row.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && t[i + 1] === "\n") i++;
-      row.push(field);
-      field = "";
-      if (row.some((x) => x !== "")) rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((x) => x !== "")) rows.push(row);
-  return rows;
-}
+/** The intent CSV import detects `,` or `;` as the delimiter (cognigy-api.md §10). */
+const CSV_DELIMITERS = [",", ";"] as const;
 
 function fromCsv(text: string): ImportedIntent[] {
   const byName = new Map<string, ImportedIntent>();
-  for (const [n, row] of parseCsv(text).entries()) {
+  for (const [n, row] of parseCsv(text, CSV_DELIMITERS).entries()) {
     if (row.length < 3) throw new Error(`CSV line ${n + 1} does not have 3 columns (intentName, propertyType, value)`);
     const [name, type, value] = row;
     let it = byName.get(name);

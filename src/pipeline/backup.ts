@@ -16,6 +16,7 @@ import type { RemoteIntent } from "./diff.js";
 import { computeDrift, driftSummary, maskDrift } from "./drift.js";
 import { exportsToPulled } from "./pull/convert.js";
 import { renderIntentFile } from "./pull/intent-file.js";
+import { toRemoteIntent } from "./plan.js";
 import { flowLayout } from "./pull.js";
 import { resolveTargets } from "./resolve.js";
 import { Runner } from "./run.js";
@@ -185,15 +186,7 @@ export async function runBackup(run: RunConfig & BackupOptions, deps: BackupDeps
           for (const t of targets) {
             const flowDir = `exports/${safeName(t.flow.name)}`;
             const intents = await r.client.listIntents(t.flowId);
-            const rem: RemoteIntent[] = intents.map((i) => ({
-              id: i._id,
-              name: i.name,
-              description: i.description,
-              tags: Array.isArray(i.tags) ? i.tags : [],
-              isDisabled: Boolean(i.isDisabled),
-              isRejectIntent: Boolean(i.isRejectIntent),
-              sentences: {},
-            }));
+            const rem: RemoteIntent[] = intents.map(toRemoteIntent);
             const byName = new Map(rem.map((x) => [x.name, x]));
             const perLocale: Record<string, ExportedIntent[]> = {};
             const mf: ManifestFlow = { name: t.flow.name, id: t.flowId, referenceId: t.flowReferenceId, isTrainingOutOfDate: untrained.includes(t.flow.name), locales: [], yaml: `${flowDir}/intents` };

@@ -1,5 +1,6 @@
 // Terminal text for the CLI (pure): the plan table, the metrics table, the gate verdict — short and readable.
 import type { GateResult, Metrics, Plan, Report, TrainingResult } from "../report/types.js";
+import { flowSentenceCounts } from "../report/format.js";
 
 const MAX_SENTENCE_LINES = 12;
 
@@ -20,8 +21,7 @@ function padStart(s: string, n: number): string {
 export function planLines(plan: Plan): string[] {
   const out: string[] = [];
   for (const f of plan.flows) {
-    const adds = f.addSentences.length + (f.omitted?.addSentences ?? 0);
-    const removes = f.removeSentences.length + (f.omitted?.removeSentences ?? 0);
+    const { add: adds, remove: removes } = flowSentenceCounts(f);
     out.push(
       `flow ${f.flow}: intents +${f.createIntents.length} ~${f.updateIntents.length} −${f.deleteIntents.length} · sentences +${adds} −${removes} · ${f.unchanged} unchanged`,
     );

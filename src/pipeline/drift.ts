@@ -7,7 +7,7 @@ import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
 import { Runner } from "./run.js";
 import type { RunDeps } from "./types.js";
 
-export { driftMarkdown } from "./drift/markdown.js";
+export { driftMarkdown } from "../report/drift-markdown.js";
 export type { DriftResult, FlowDrift } from "./drift/compare.js";
 export { computeDrift, driftOfFlow, driftSummary, maskDrift, textSimilarity } from "./drift/compute.js";
 

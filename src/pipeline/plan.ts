@@ -1,6 +1,6 @@
 // The plan step: reads each flow's intents and sentences from Cognigy (cheaply) and diffs them against the YAML.
 import { maskPii } from "../checks/pii.js";
-import type { CognigyApi, ExportedIntent } from "../cognigy/types.js";
+import type { CognigyApi, ExportedIntent, Intent } from "../cognigy/types.js";
 import type { Config } from "../config/schema.js";
 import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
@@ -43,20 +43,25 @@ export function desiredIntents(target: Target, split: FlowSplit): DesiredIntent[
   }));
 }
 
+/** One intent of a Cognigy listing in the planner's terms, with no sentences yet. */
+export function toRemoteIntent(i: Intent): RemoteIntent {
+  return {
+    id: i._id,
+    name: i.name,
+    description: i.description,
+    tags: Array.isArray(i.tags) ? i.tags : [],
+    isDisabled: Boolean(i.isDisabled),
+    isRejectIntent: Boolean(i.isRejectIntent),
+    sentences: {},
+  };
+}
+
 /** The flow's intents and, per configured locale, their sentence texts: one intent listing and one export per locale. */
 export async function readRemoteFlow(client: CognigyApi, target: Target): Promise<RemoteIntent[]> {
   const intents = await client.listIntents(target.flowId);
   const byName = new Map<string, RemoteIntent>();
   const out: RemoteIntent[] = intents.map((i) => {
-    const r: RemoteIntent = {
-      id: i._id,
-      name: i.name,
-      description: i.description,
-      tags: Array.isArray(i.tags) ? i.tags : [],
-      isDisabled: Boolean(i.isDisabled),
-      isRejectIntent: Boolean(i.isRejectIntent),
-      sentences: {},
-    };
+    const r = toRemoteIntent(i);
     if (!byName.has(i.name)) byName.set(i.name, r);
     return r;
   });

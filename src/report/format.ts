@@ -2,7 +2,7 @@
 import type { Finding } from "../checks/types.js";
 import { SEVERITY_RANK } from "../checks/types.js";
 import type { RequestStats } from "../cognigy/types.js";
-import type { IntentMetrics, Metrics, Report } from "./types.js";
+import type { FlowPlan, IntentMetrics, Metrics, Report } from "./types.js";
 
 /** The metrics a report is compared with: a previous report's metrics, or report.baselineMetrics. */
 export type BaselineMetrics = Pick<Metrics, "accuracy" | "macroF1" | "macroPrecision" | "macroRecall" | "perIntent"> &
@@ -186,6 +186,11 @@ export function clip(s: string, max: number): string {
 }
 
 /** The intent-change and sentence counts of one flow plan or the totals. */
+/** A flow's sentence changes, including the ones left out of the listed changes (plan.omitted). */
+export function flowSentenceCounts(f: FlowPlan): { add: number; remove: number } {
+  return { add: f.addSentences.length + (f.omitted?.addSentences ?? 0), remove: f.removeSentences.length + (f.omitted?.removeSentences ?? 0) };
+}
+
 export function planTotalsLine(t: { createIntents: number; updateIntents: number; deleteIntents: number; addSentences: number; removeSentences: number; unchanged: number }): string {
   return `intents +${t.createIntents} ~${t.updateIntents} −${t.deleteIntents} · sentences +${t.addSentences} −${t.removeSentences} · ${fmtInt(t.unchanged)} unchanged`;
 }

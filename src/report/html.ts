@@ -23,6 +23,7 @@ import {
   severityTotals,
   topRoutes,
   verdictOf,
+  flowSentenceCounts,
 } from "./format.js";
 import { Redactor } from "./redact.js";
 import { COLORS, confidenceHistogram, esc, f1Bars, heatmap } from "./svg.js";
@@ -190,7 +191,7 @@ function planSection(ctx: Ctx): string {
   const rows = plan.flows
     .map(
       (f) =>
-        `<tr data-flow="${t(ctx, f.flow, 200)}"><td>${t(ctx, f.flow, 200)}</td><td class="n">${f.createIntents.length}</td><td class="n">${f.updateIntents.length}</td><td class="n">${f.deleteIntents.length}</td><td class="n">${f.addSentences.length}</td><td class="n">${f.removeSentences.length}</td><td class="n">${f.unchanged}</td></tr>`,
+        `<tr data-flow="${t(ctx, f.flow, 200)}"><td>${t(ctx, f.flow, 200)}</td><td class="n">${f.createIntents.length}</td><td class="n">${f.updateIntents.length}</td><td class="n">${f.deleteIntents.length}</td><td class="n">${flowSentenceCounts(f).add}</td><td class="n">${flowSentenceCounts(f).remove}</td><td class="n">${f.unchanged}</td></tr>`,
     )
     .join("");
   const tt = plan.totals;

@@ -1,7 +1,7 @@
 // GitHub-flavoured markdown renderers: the job summary (≤ 1 MiB), report.md (uncapped) and the sticky PR comment (≤ 65,536 chars).
 import type { Finding } from "../checks/types.js";
 import type { DriftResult } from "../pipeline/drift/compare.js";
-import { driftChangeCount, driftMarkdown } from "../pipeline/drift/markdown.js";
+import { driftChangeCount, driftMarkdown } from "./drift-markdown.js";
 import {
   type BaselineInput,
   type BaselineMetrics,
@@ -24,6 +24,7 @@ import {
   topRoutes,
   VERDICT_ICON,
   verdictOf,
+  flowSentenceCounts,
 } from "./format.js";
 import { Redactor } from "./redact.js";
 import type { Report } from "./types.js";
@@ -276,8 +277,8 @@ function planSection(ctx: Ctx): Section {
       fmtInt(f.createIntents.length),
       fmtInt(f.updateIntents.length),
       fmtInt(f.deleteIntents.length),
-      fmtInt(f.addSentences.length),
-      fmtInt(f.removeSentences.length),
+      fmtInt(flowSentenceCounts(f).add),
+      fmtInt(flowSentenceCounts(f).remove),
       fmtInt(f.unchanged),
     ]);
     const cut = plan.flows.length > shown.length;

@@ -1,4 +1,5 @@
 // Conversation-log files for harvest (pure): JSON (array, OData {value}, {items}, JSON lines) or CSV with a header row.
+import { parseCsv } from "../../dataset/csv.js";
 import { UserError } from "../../errors.js";
 
 /** One user message from a log, as read (not sanitised). */
@@ -76,49 +77,11 @@ function toRecord(rec: Record<string, unknown>): LogRecord | undefined {
   };
 }
 
-/** RFC 4180 CSV (quotes, doubled quotes, newlines inside quotes); the delimiter is detected from the header line. */
-export function parseCsv(text: string): string[][] {
-  const src = text.replace(/^\ufeff/, "");
-  const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const counts = [",", ";", "\t"].map((d) => [d, firstLine.split(d).length] as const);
-  const delim = counts.sort((a, b) => b[1] - a[1])[0]?.[0] ?? ",";
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i] as string;
-    if (quoted) {
-      if (c === '"') {
-        if (src[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === "") quoted = true;
-    else if (c === delim) {
-      row.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && src[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += c;
-  }
-  if (field !== "" || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ""));
-}
-
 /** Reads a conversation-log export. `name` picks the format (.csv → CSV, else JSON / JSON lines). */
 export function parseLogFile(text: string, name: string): LogRecord[] {
   let objects: Record<string, unknown>[];
   if (/\.csv$/i.test(name)) {
-    const rows = parseCsv(text);
+    const rows = parseCsv(text).filter((r) => r.some((f) => f.trim() !== ""));
     const header = (rows[0] ?? []).map((h) => h.trim());
     if (!header.some((h) => TEXT_KEYS.some((k) => k.toLowerCase() === h.toLowerCase())))
       throw new UserError(`${name}: no text column in the CSV header (expected one of ${TEXT_KEYS.join(", ")})`);

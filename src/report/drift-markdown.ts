@@ -1,6 +1,6 @@
 // The drift table for job summaries and report.md: counts per flow, then every change (PII masked, capped).
-import { maskPii } from "../../checks/pii.js";
-import type { DriftResult } from "./compare.js";
+import { maskPii } from "../checks/pii.js";
+import type { DriftResult } from "../pipeline/drift/compare.js";
 
 function cell(s: unknown): string {
   const text = typeof s === "string" ? s : JSON.stringify(s);
