@@ -38,6 +38,7 @@ const OPTIONS = {
   "s3-uri": { type: "string" },
   "retention-days": { type: "string" },
   "mask-pii": { type: "boolean" },
+  "odata-url": { type: "string" },
   // general
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },

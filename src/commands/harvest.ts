@@ -1,4 +1,4 @@
-// `cognigy-nlu harvest [--since D] [--until D] [--input log.json|csv] [--min-score S] [--mask-pii]`: proposals, never uploads.
+// `cognigy-nlu harvest [--since D] [--until D] [--input log.json|csv] [--odata-url URL] [--min-score S] [--mask-pii]`: proposals, never uploads.
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { finishCommand, setupCommand } from "../pipeline/command.js";
@@ -27,8 +27,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   const until = wrap("until", str("until"));
   if (since !== undefined && until !== undefined && since >= until) throw new ConfigError("--since must be before --until");
   const input = str("input");
+  const odataUrl = str("odata-url");
   const report = await runHarvest(
-    { ...s.run, since, until, minScore, input: input ? resolve(ctx.cwd, input) : undefined, pii: v["mask-pii"] === true ? "mask" : "drop" },
+    { ...s.run, since, until, minScore, input: input ? resolve(ctx.cwd, input) : undefined, pii: v["mask-pii"] === true ? "mask" : "drop", odataUrl },
     { logger: s.logger },
   );
   const h = report.harvest as HarvestSummary | undefined;

@@ -1,4 +1,4 @@
-// The harvest mode: real user messages (Intent Trainer learning sentences, conversation-log files) → reviewed proposals:
+// The harvest mode: real user messages (Intent Trainer learning sentences, conversation-log files, OData Analytics) → reviewed proposals:
 // harvest.patch over the intent files and harvest-pr.md. Nothing is uploaded.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -13,6 +13,7 @@ import type { Dataset, FlowData } from "../dataset/types.js";
 import { ConfigError, UserError } from "../errors.js";
 import type { Report } from "../report/types.js";
 import { buildPatch, type FileProposal, prBody } from "./harvest/render.js";
+import { type AnalyticsReadOptions, readAnalytics } from "./harvest/odata.js";
 import { type Candidate, type DropReason, type Known, selectCandidates } from "./harvest/select.js";
 import { type LogRecord, parseLogFile, toMillis } from "./harvest/sources.js";
 import { resolveTargets } from "./resolve.js";
@@ -32,12 +33,16 @@ export interface HarvestOptions {
   pii?: "drop" | "mask";
   /** Read the Intent Trainer's learning sentences (default: when an API key / client is available). */
   learningSentences?: boolean;
+  /** The OData service (`<odata>/v2.x`) whose Analytics records (with their intent scores) are read (--odata-url). */
+  odataUrl?: string;
+  /** Transport knobs of the OData reader (tests: sleep, page size). */
+  odata?: Pick<AnalyticsReadOptions, "sleep" | "fetch" | "pageSize" | "maxPages" | "timeoutMs" | "maxRetries">;
 }
 
 export interface HarvestSummary {
   patch: string;
   pr: string;
-  read: { learningSentences: number; logRecords: number };
+  read: { learningSentences: number; logRecords: number; analytics?: number };
   proposals: (FileProposal & { examples: { text: string; score: number; count: number; source: string }[] })[];
   dropped: Partial<Record<DropReason | "out-of-range", number>>;
   tooFew: { intent: string; locale: string; count: number }[];
@@ -118,7 +123,7 @@ async function learningCandidates(
 }
 
 /** Log records → candidates of the configured flows (flow by name, or the flow defining the intent; locale by Cognigy name). */
-function logCandidates(records: readonly LogRecord[], flows: readonly FlowData[], o: HarvestOptions, dropped: HarvestSummary["dropped"]): Tagged[] {
+function logCandidates(records: readonly LogRecord[], flows: readonly FlowData[], o: HarvestOptions, dropped: HarvestSummary["dropped"], source: Tagged["source"] = "log"): Tagged[] {
   const out: Tagged[] = [];
   for (const r of records) {
     const ok = inRange(r.at, o);
@@ -133,7 +138,7 @@ function logCandidates(records: readonly LogRecord[], flows: readonly FlowData[]
     const flow = flows.find((f) => r.flow !== undefined && f.flow.name === r.flow) ?? flows.find((f) => f.intents.some((i) => i.name === r.intent)) ?? flows[0];
     if (!flow) continue;
     const locale = Object.entries(flow.flow.locales).find(([k, name]) => name === r.locale || k === r.locale)?.[0] ?? flow.flow.defaultLocale;
-    out.push({ text: r.text, intent: r.intent, score: r.score, locale, source: "log", flow: flow.flow.name });
+    out.push({ text: r.text, intent: r.intent, score: r.score, locale, source, flow: flow.flow.name });
   }
   return out;
 }
@@ -155,7 +160,9 @@ export async function runHarvest(run: RunConfig & HarvestOptions, deps: RunDeps)
   const minScore = run.minScore ?? run.config.harvest.minScore;
   const minPerIntent = run.config.harvest.minPerIntent;
   const useLearning = run.learningSentences ?? r.canConnect;
-  if (!useLearning && !run.input) throw new ConfigError("harvest: nothing to read: set COGNIGY_API_KEY (learning sentences) and/or pass --input FILE (a conversation-log export)");
+  if (!useLearning && !run.input && !run.odataUrl)
+    throw new ConfigError("harvest: nothing to read: set COGNIGY_API_KEY (learning sentences), pass --input FILE (a conversation-log export) and/or --odata-url URL");
+  if (run.odataUrl && !run.apiKey) throw new ConfigError("harvest: --odata-url needs COGNIGY_API_KEY (sent as the OData apikey parameter)");
   const pii = run.pii ?? "drop";
   return r.execute(
     async () => {
@@ -180,6 +187,16 @@ export async function runHarvest(run: RunConfig & HarvestOptions, deps: RunDeps)
         logRecords = records.length;
         candidates.push(...logCandidates(records, dataset.flows, run, dropped));
         log.info(`${basename(file)}: ${records.length} user message(s)`);
+      }
+      let analytics: number | undefined;
+      if (run.odataUrl) {
+        const url = run.odataUrl;
+        const got = await r.step("read analytics", () => readAnalytics({ ...run.odata, url, apiKey: run.apiKey as string, since: run.since, until: run.until }), (x) => ({ records: x.rows, pages: x.pages }));
+        analytics = got.rows;
+        if (got.unscored) dropped["low-score"] = (dropped["low-score"] ?? 0) + got.unscored;
+        candidates.push(...logCandidates(got.records, dataset.flows, run, dropped, "analytics"));
+        log.info(`analytics: ${got.rows} user input(s) in ${got.pages} page(s), ${got.records.length} with an intent score`);
+        if (got.truncated) log.warn(`analytics: stopped after ${got.pages} pages (${got.rows} records); narrow --since/--until to read the rest`);
       }
       if (useLearning) {
         const targets = await r.step("resolve", () => resolveTargets(run.config, dataset, r.client), (t) => ({ flows: t.length }));
@@ -225,10 +242,11 @@ export async function runHarvest(run: RunConfig & HarvestOptions, deps: RunDeps)
         const since = run.since !== undefined ? new Date(run.since).toISOString() : undefined;
         const until = run.until !== undefined ? new Date(run.until).toISOString() : undefined;
         const range = since || until ? `${since ?? "the beginning"} to ${until ?? "now"}` : undefined;
-        const read = { learningSentences: counts.read, logRecords };
+        const read = { learningSentences: counts.read, logRecords, ...(analytics !== undefined ? { analytics } : {}) };
         const readLabels: Record<string, number> = {};
         if (useLearning) readLabels["learning sentences"] = counts.read;
         if (run.input) readLabels["logged user messages"] = logRecords;
+        if (analytics !== undefined) readLabels["analytics records"] = analytics;
         await writeFile(prPath, prBody({ proposals, dropped, tooFew, read: readLabels, minScore, minPerIntent, range, pii }));
         const summary: HarvestSummary = { patch: patchPath, pr: prPath, read, proposals, dropped, tooFew, minScore, minPerIntent };
         r.report.harvest = summary;

@@ -12,7 +12,7 @@ export interface Candidate {
   score: number;
   /** YAML locale key. */
   locale: string;
-  source: "learning-sentence" | "log";
+  source: "learning-sentence" | "log" | "analytics";
 }
 
 export type DropReason =

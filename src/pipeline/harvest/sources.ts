@@ -102,6 +102,11 @@ export function parseLogFile(text: string, name: string): LogRecord[] {
     if (!Array.isArray(list)) throw new UserError(`${name}: expected a JSON array of records (or {"value": [...]}, {"items": [...]})`);
     objects = list.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x));
   }
+  return toLogRecords(objects);
+}
+
+/** Already parsed records (a log file's rows, an OData page's `value`) → user messages. */
+export function toLogRecords(objects: readonly Record<string, unknown>[]): LogRecord[] {
   const out: LogRecord[] = [];
   for (const o of objects) {
     const r = toRecord(o);
