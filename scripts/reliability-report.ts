@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Tally } from "../test/reliability/matrix.js";
 
 const START = "<!-- figures:start -->";
 const END = "<!-- figures:end -->";
@@ -43,15 +44,6 @@ interface Row {
   state: string;
   step?: string;
   faults: number;
-  wasted: number;
-}
-interface Tally {
-  runs: number;
-  faults: number;
-  completed: number;
-  failedCleanly: number;
-  inconsistent: number;
-  unclear: number;
   wasted: number;
 }
 

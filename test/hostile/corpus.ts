@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuleId } from "../../src/config/schema.js";
+import { mulberry32 } from "../../src/emulator/classifier.js";
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "hostile");
 export const FLOW_DIR = "training-data/main";
@@ -133,17 +134,8 @@ function fixtureCases(): HostileCase[] {
   return out;
 }
 
-/** A tiny deterministic PRNG (mulberry32) so generated data is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A tiny deterministic PRNG so generated data is the same on every run (the emulator's mulberry32). */
+export const prng = mulberry32;
 
 const WORDS =
   "account balance pizza order cancel refund weather flight hotel booking music play stop alarm timer reminder calendar meeting email phone call message translate spell define recipe restaurant taxi train bus ticket price stock news sport score game movie song volume light door lock heat cool fan garden water plant shop list cart delivery track parcel return exchange bank card transfer loan insurance claim doctor appointment pharmacy".split(
