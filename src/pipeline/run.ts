@@ -4,14 +4,14 @@ import { CognigyApiError } from "../cognigy/errors.js";
 import type { CognigyApi } from "../cognigy/types.js";
 import type { RunConfig } from "../config/options.js";
 import { ConfigError, errorMessage, isUserError, UserError } from "../errors.js";
-import type { Mode, Plan, Report, StepTiming } from "../report/types.js";
+import type { Mode, Plan, Prediction, Report, StepTiming } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
 import { createClient } from "./client.js";
 import { gateLines, metricsLines, planLines } from "./console.js";
 import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
 import { evaluateFlows } from "./evaluate.js";
-import { applyGate, type GateBaseline } from "./gate.js";
+import { applyGate, type GateBaseline, pairedWithBaseline } from "./gate.js";
 import { requireUnchanged } from "./guard.js";
 import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
 import { promote } from "./promote.js";
@@ -40,6 +40,14 @@ export function planSummary(plan: Plan | undefined): string {
   return parts.join(", ") || "no changes";
 }
 
+/** A well-formed scored utterance of a baseline report (an artifact from another run: checked, not trusted). */
+function isPrediction(p: unknown): p is Prediction {
+  if (!p || typeof p !== "object") return false;
+  const x = p as Record<string, unknown>;
+  const label = (v: unknown) => v === null || typeof v === "string";
+  return typeof x.flow === "string" && typeof x.locale === "string" && typeof x.text === "string" && label(x.expected) && label(x.predicted);
+}
+
 /** Reads a baseline report.json for the regression gate; a missing or unreadable file only warns. */
 export async function loadBaseline(path: string | undefined, deps: Pick<PipelineDeps, "logger">): Promise<GateBaseline | undefined> {
   if (!path) return undefined;
@@ -56,7 +64,7 @@ export async function loadBaseline(path: string | undefined, deps: Pick<Pipeline
       deps.logger.warn(`baseline ${path} has no metrics: regression is not checked`);
       return undefined;
     }
-    return { path, commit: r.commit, metrics: r.metrics };
+    return { path, commit: r.commit, metrics: r.metrics, ...(Array.isArray(r.predictions) ? { predictions: r.predictions.filter(isPrediction) } : {}) };
   } catch (e) {
     deps.logger.warn(`baseline ${path} is not valid JSON (${errorMessage(e)}): regression is not checked`);
     return undefined;
@@ -201,7 +209,10 @@ export class Runner {
     const gate = await this.step(
       "gate",
       async () => {
-        const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent });
+        // check sets report.comparison itself (deployed model or local estimate); release pairs with the baseline report when it can
+        const comparison = this.report.comparison ?? pairedWithBaseline(baseline, this.report.predictions);
+        if (comparison && !this.report.comparison) this.report.comparison = comparison;
+        const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent, comparison });
         this.report.gate = g;
         for (const line of gateLines(g)) this.deps.logger.info(line);
         return g;
