@@ -160,6 +160,8 @@ export interface EvaluationInfo {
   engine?: EvaluationEngine;
   /** The preview flow's name, when a preview model in Cognigy was evaluated. */
   flow?: string;
+  /** Why there is no comparison with a base (e.g. the base ref could not be read; no trained production model). */
+  noComparison?: string;
   /** Tests the run chose to score (check.maxRequests), and how. */
   selection?: { total: number; evaluated: number; how: string };
 }
