@@ -257,3 +257,6 @@ export function gateComparison(comparison: Comparison, gate: Pick<GateConfig, "m
 
 /** A p-value for people: 2 significant digits, "< 0.0001" below that. */
 export const formatP = pText;
+
+/** "−0.041" / "+0.012" with a real minus sign. */
+export { signed };
