@@ -4,7 +4,8 @@
 import { posix, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { maskPii } from "../checks/pii.js";
-import { type Classifier, fitClassifier, trainingSeed } from "../classifier/index.js";
+import { createHash } from "node:crypto";
+import { type Classifier, canonicalOrder, fitClassifier, trainingSeed } from "../classifier/index.js";
 import { type Config, configSchema, type FlowConfig } from "../config/schema.js";
 import { decodeUtf8, MAX_FILE_BYTES } from "../dataset/files.js";
 import { loadDataset } from "../dataset/load.js";
@@ -88,12 +89,22 @@ function count(t: Training): number {
   return n;
 }
 
-async function fitAll(t: Training): Promise<Map<string, Classifier>> {
+/** The content key of a training set (any order): base and head models of an untouched flow × locale are fitted once. */
+function dataKey(data: readonly { text: string; label: string }[]): string {
+  const h = createHash("sha256");
+  for (const d of canonicalOrder(data)) h.update(`${d.label}\u0000${d.text}\u0001`);
+  return h.digest("hex");
+}
+
+async function fitAll(t: Training, cache: Map<string, Classifier>): Promise<Map<string, Classifier>> {
   const out = new Map<string, Classifier>();
   for (const [flow, byLocale] of t) {
     for (const [locale, data] of byLocale) {
       if (!data.length) continue;
-      out.set(`${flow}\u0000${locale}`, await fitClassifier(data, { seed: trainingSeed(data) }));
+      const key = dataKey(data);
+      let c = cache.get(key);
+      if (!c) cache.set(key, (c = await fitClassifier(data, { seed: trainingSeed(data) })));
+      out.set(`${flow}\u0000${locale}`, c);
     }
   }
   return out;
@@ -215,8 +226,9 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   if (noBaseReason) logger.warn(`${noBaseReason}; the estimate shows the head's metrics without a comparison`);
 
   const tt = performance.now();
-  const headModels = await fitAll(head.training);
-  const baseModels = base ? await fitAll(base.training) : undefined;
+  const cache = new Map<string, Classifier>();
+  const headModels = await fitAll(head.training, cache);
+  const baseModels = base ? await fitAll(base.training, cache) : undefined;
   const train = performance.now() - tt;
 
   const ts = performance.now();

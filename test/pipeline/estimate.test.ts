@@ -130,6 +130,10 @@ describe("localEstimate", () => {
     expect(Math.abs(c.delta.macroF1)).toBeLessThan(0.02);
     expect(gateComparison(c, config.gate).passed).toBe(true);
     expect(git(dir, "status", "--porcelain")).toBe("");
+    // the German data did not change: base and head give the same German predictions (one model, fitted once)
+    const de = (ps: typeof est.head) => ps.filter((p) => p.locale === "de-DE").map(({ ms: _ms, ...p }) => p);
+    expect(de(est.head).length).toBeGreaterThan(10);
+    expect(de(est.base ?? [])).toEqual(de(est.head));
   }, 120_000);
 
   it("is deterministic: the same data gives the same predictions", async () => {
