@@ -9,7 +9,7 @@ import { parseDocument } from "yaml";
 import { loadConfig } from "../../src/config/load.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { comparePaired, gateComparison, losers } from "../../src/pipeline/compare.js";
-import { localEstimate } from "../../src/pipeline/estimate.js";
+import { chooseBase, localEstimate, readEventBase } from "../../src/pipeline/estimate.js";
 import { applyGate } from "../../src/pipeline/gate.js";
 import { computeMetrics, toScored } from "../../src/pipeline/metrics.js";
 
@@ -122,7 +122,7 @@ describe("localEstimate", () => {
   it("passes a pull request that adds good paraphrases, with the delta shown; origin/main resolved by fetching the branch", async () => {
     const dir = shallowClone("paraphrases", "pr2");
     const { config, root } = configOf(dir);
-    const est = await localEstimate({ cwd: root, config, logger: new RecordingLogger() }); // default base: origin/main
+    const est = await localEstimate({ cwd: root, config, logger: new RecordingLogger(), event: null }); // default base: origin/main
     expect(est.baseRef).toBe("origin/main");
     expect(est.noBaseReason).toBeUndefined();
     expect(est.baseSha).toMatch(/^[0-9a-f]{40}$/);
@@ -159,12 +159,34 @@ describe("localEstimate", () => {
     expect(bad.noBaseReason).toMatch(/is not a valid git ref/);
   }, 120_000);
 
+  it("on a pull request event: the base commit from the payload, named after its branch; without base.sha: no comparison, why", async () => {
+    const dir = shallowClone("mislabel", "pr5");
+    const { config, root } = configOf(dir);
+    const payload = join(tmp, "event.json");
+    writeFileSync(payload, JSON.stringify({ pull_request: { number: 7, base: { ref: "main", sha: baseSha } } }));
+    const event = readEventBase({ GITHUB_EVENT_PATH: payload });
+    expect(event).toEqual({ ref: "main", sha: baseSha });
+    const est = await localEstimate({ cwd: root, config, logger: new RecordingLogger(), event });
+    expect(est.baseRef).toBe("origin/main");
+    expect(est.baseSha).toBe(baseSha); // the PR's base, not main's later tip
+    const noSha = await localEstimate({ cwd: root, config, logger: new RecordingLogger(), event: { ref: "main" } });
+    expect(noSha.base).toBeUndefined();
+    expect(noSha.noBaseReason).toMatch(/no base\.sha/);
+    // --base-ref wins over the event
+    expect(chooseBase("v1.2", { ref: "main", sha: baseSha })).toEqual({ ref: "v1.2" });
+    // not a pull request's event, or no payload
+    writeFileSync(payload, JSON.stringify({ push: {} }));
+    expect(readEventBase({ GITHUB_EVENT_PATH: payload })).toBeUndefined();
+    expect(readEventBase({})).toBeUndefined();
+    expect(chooseBase(undefined, undefined)).toEqual({ ref: "origin/main" });
+  }, 120_000);
+
   it("outside a git checkout: head's metrics only", async () => {
     const dir = join(tmp, "plain");
     cpSync(join(REPO, "cognigy-nlu.yml"), join(dir, "cognigy-nlu.yml"));
     cpSync(join(REPO, "training-data"), join(dir, "training-data"), { recursive: true });
     const { config, root } = configOf(dir);
-    const est = await localEstimate({ cwd: root, config, logger: new RecordingLogger() });
+    const est = await localEstimate({ cwd: root, config, logger: new RecordingLogger(), event: null });
     expect(est.noBaseReason).toMatch(/not a git checkout/);
     expect(est.head.length).toBeGreaterThan(0);
   }, 120_000);
