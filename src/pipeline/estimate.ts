@@ -285,7 +285,12 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   let basePredictions: Prediction[] | undefined;
   if (base && baseModels) {
     const baseLearnt = learnt(base.training);
-    const unseen = tests.filter((t) => !baseLearnt.get(`${t.flow}\u0000${t.locale}`)?.has(normalize(t.text)));
+    // the base scores only tests of a flow × locale it has a model for, and never one it learnt (comparePaired counts
+    // the rest as excluded: out of the comparison, still in head's metrics)
+    const unseen = tests.filter((t) => {
+      const k = `${t.flow}\u0000${t.locale}`;
+      return baseModels.has(k) && !baseLearnt.get(k)?.has(normalize(t.text));
+    });
     basePredictions = score(baseModels, unseen, thresholds, base.rejects);
   }
   const scoreMs = performance.now() - ts;

@@ -79,3 +79,37 @@ describe("local estimate on a relabelled batch", () => {
     for (const n of lost.slice(0, 5)) expect(g.reasons[0]).toContain(n);
   }, 120_000);
 });
+
+describe("local estimate when the pull request adds a flow", () => {
+  it("the new flow's tests are left out of the comparison (counted), not scored as base failures", async () => {
+    const repo = join(dir, "addflow");
+    mkdirSync(repo, { recursive: true });
+    const flow = (name: string, d: string) => ({ name, dir: d, locales: { "en-US": "en-US" }, defaultLocale: "en-US" });
+    const cfg = (flows: unknown[]) => stringify({ cognigy: { baseUrl: "https://api-trial.cognigy.ai", project: "Gen" }, flows });
+    const { examples, tests } = generate();
+    const first = new Map([...examples].slice(0, 6));
+    const second = new Map([...examples].slice(6, 10));
+    writeFileSync(join(repo, "cognigy-nlu.yml"), cfg([flow("Main", "training-data/main")]));
+    write(repo, first, tests);
+    git(repo, "init", "--quiet");
+    git(repo, "add", "-A");
+    git(repo, "commit", "--quiet", "-m", "base");
+    // the pull request: a second flow in its own folder
+    writeFileSync(join(repo, "cognigy-nlu.yml"), cfg([flow("Main", "training-data/main"), flow("Extra", "training-data/extra")]));
+    const extra = join(repo, "training-data", "extra", "intents");
+    mkdirSync(extra, { recursive: true });
+    let extraTests = 0;
+    for (const [name, ex] of second) {
+      extraTests += tests.get(name)?.length ?? 0;
+      writeFileSync(join(extra, `${name}.yml`), stringify({ intent: name, examples: ex, tests: tests.get(name) ?? [] }));
+    }
+    const { config, root } = loadConfig("cognigy-nlu.yml", repo);
+    const est = await localEstimate({ cwd: root, config, baseRef: "HEAD", logger: new RecordingLogger(), event: null });
+    expect(est.head.filter((p) => p.flow === "Extra")).toHaveLength(extraTests);
+    expect(est.base?.some((p) => p.flow === "Extra")).toBe(false);
+    const c = comparePaired(est.base ?? [], est.head, { baseRef: "HEAD", engine: "local" });
+    expect(c.excluded).toBe(extraTests);
+    expect(c.delta.macroF1).toBe(0);
+    expect(c.flipped.toRight).toEqual([]);
+  }, 120_000);
+});
