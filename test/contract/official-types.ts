@@ -72,13 +72,15 @@ export function loadOfficialTypes(exprs: Record<string, string>): OfficialTypes 
     if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return [];
     if (type.isUnion()) {
       let best: string[] | undefined;
+      // the member a value was meant for: the one whose literal fields (e.g. op: "create") match, then the fewest problems
+      const rank = (errs: string[]) => errs.filter((e) => /: expected "/.test(e)).length * 1000 + errs.length;
       for (const m of type.types) {
         const errs = walk(m, v, path, opts, depth + 1);
         if (!errs.length) return [];
-        if (!best || errs.length < best.length) best = errs;
+        if (!best || rank(errs) < rank(best)) best = errs;
       }
       const kinds = type.types.map((m) => checker.typeToString(m)).join(" | ");
-      return best && best.length <= 3 && typeof v === "object" && v !== null ? best : [`${path || "(value)"}: ${show(v)} is none of ${kinds.slice(0, 200)}`];
+      return best && typeof v === "object" && v !== null ? best : [`${path || "(value)"}: ${show(v)} is none of ${kinds.slice(0, 200)}`];
     }
     if (f & ts.TypeFlags.Undefined) return v === undefined ? [] : [`${path}: expected undefined, got ${show(v)}`];
     if (f & ts.TypeFlags.Null) return v === null ? [] : [`${path}: expected null, got ${show(v)}`];

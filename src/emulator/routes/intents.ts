@@ -1,6 +1,6 @@
 // Routes: intents and their sentences, one by one and in batches of ≤ 100 operations (cognigy-api.md §6, §8, §9).
 import type { EmulatorCore } from "../core.js";
-import { bool, type Ctx, noContent, objectIdArg, ok, queryObjectId, type Router, str, strArray, strictKeys } from "../http.js";
+import { bool, type Ctx, objectIdArg, ok, queryObjectId, type Router, str, strArray, strictKeys } from "../http.js";
 import { isObjectId } from "../ids.js";
 import { paginate } from "../paging.js";
 import { badRequest, conflict, HttpError, missingArgument, notFound } from "../problem.js";
