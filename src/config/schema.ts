@@ -152,6 +152,8 @@ export const harvestSchema = z
   .object({
     minScore: z.number().min(0).max(1).default(0.75),
     minPerIntent: z.number().int().min(1).default(5),
+    /** A learning sentence is attributed to its top intent only this far ahead of the runner-up (re-scored). */
+    minMargin: z.number().min(0).max(1).default(0.1),
   })
   .strict();
 
