@@ -106,7 +106,7 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
   const report0 = await runMode(action, run, Boolean(reason), { logger, audit: (e) => void audit.event(e) });
   const verdict = decideVerdict(report0, action.failOn);
   const report = applyVerdict(report0, verdict, action.failOn);
-  const status = verdict.failed ? "failure" : report.status === "skipped" ? "skipped" : "success";
+  const status = verdict.failed ? "failure" : report.status === "skipped" || report.status === "not evaluated" ? report.status : "success";
   await audit.event({ step: "verdict", outcome: verdict.failed ? "failure" : "success", durationMs: 0, message: verdict.reason ?? report.summary });
   await audit.flush();
 

@@ -10,7 +10,7 @@ import type { FlowSplit } from "./testset.js";
 /** One audit event per step (the Action writes them as JSONL). */
 export interface StepEvent {
   step: string;
-  outcome: Status;
+  outcome: "success" | "failure" | "skipped";
   counts?: Record<string, number>;
   durationMs: number;
   message?: string;

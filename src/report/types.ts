@@ -3,7 +3,8 @@ import type { Finding } from "../checks/types.js";
 import type { RequestStats } from "../cognigy/types.js";
 
 export type Mode = "validate" | "plan" | "sync" | "train" | "evaluate" | "check" | "release" | "backup" | "drift" | "harvest" | "demo";
-export type Status = "success" | "failure" | "skipped";
+/** `not evaluated`: a check that could score nothing (no tests, Cognigy failed and no estimate was possible). */
+export type Status = "success" | "failure" | "skipped" | "not evaluated";
 
 export interface SentenceChange {
   intent: string;
@@ -154,6 +155,27 @@ export interface EvaluationInfo {
   excluded?: { count: number; reason: string };
   /** Check mode: the model evaluated is the one trained in Cognigy now, possibly older than the plan's data. */
   model?: "trained-now" | "current";
+  /** Check mode: what was scored — the PR's data (`head`) or the model in production (`deployed`). */
+  subject?: "head" | "deployed";
+  /** Check mode: Cognigy's NLU (a preview flow) or the local model of the estimate. */
+  engine?: "cognigy" | "local";
+  /** The preview flow scored (engine cognigy). */
+  flow?: string;
+  /** How a bounded check (check.maxRequests) picked its tests. */
+  selection?: { total: number; evaluated: number; how: string };
+  /** Status `not evaluated` passes (check.allowUnevaluated). */
+  unevaluatedAllowed?: boolean;
+}
+
+/** Base and head scored on the same utterances (check mode). */
+export interface Comparison {
+  base: { ref: string; engine: "cognigy" | "local"; metrics: Pick<Metrics, "accuracy" | "macroF1" | "perIntent" | "total"> };
+  head: { metrics: Pick<Metrics, "accuracy" | "macroF1" | "perIntent" | "total"> };
+  delta: { accuracy: number; macroF1: number; perIntent: Record<string, number> };
+  flipped: { toWrong: Prediction[] | number; toRight: Prediction[] | number };
+  significance: { method: string; pValue: number; macroF1Interval: [number, number] };
+  /** Tests the base model was trained on: left out of the comparison only. */
+  excluded: number;
 }
 
 export interface StepTiming {
@@ -188,6 +210,8 @@ export interface Report {
   requests?: RequestStats;
   /** How the metrics were obtained. */
   evaluation?: EvaluationInfo;
+  /** Check mode: base vs head on the same utterances. */
+  comparison?: Comparison;
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];
   timings: StepTiming[];
