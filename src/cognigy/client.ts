@@ -266,6 +266,57 @@ export class CognigyClient implements CognigyApi {
     return this.get<Flow>("/flows/:flowId", { flowId });
   }
 
+  async createFlow(projectId: ObjectId, args: { name: string; description?: string }): Promise<Flow> {
+    const route = "/flows";
+    const body = { projectId, name: args.name, ...(args.description !== undefined ? { description: args.description } : {}) };
+    const flow = await this.http.request<Flow>({
+      method: "POST",
+      route,
+      body,
+      idempotent: false,
+      // an interrupted create may have made the flow: take a flow listed under the name (flow names are unique per run's use)
+      recover: async () => {
+        const hit = (await this.listFlows(projectId)).filter((f) => f.name === args.name);
+        return hit.length === 1 ? { kind: "done", value: hit[0] } : { kind: "resend" };
+      },
+    });
+    if (!flow || typeof flow._id !== "string") throw this.unexpected("POST", route, "expected the created flow");
+    this.flowProject.set(flow._id, projectId);
+    return flow;
+  }
+
+  async cloneFlow(flowId: ObjectId, args: { name?: string; description?: string } = {}): Promise<Flow> {
+    const route = "/flows/:flowId/clone";
+    // ICloneFlowRestData_2_0 types no body field: the copy's name is the server's; set ours with updateFlow after
+    const flow = await this.http.request<Flow>({ method: "POST", route, params: { flowId }, idempotent: false });
+    if (!flow || typeof flow._id !== "string") throw this.unexpected("POST", route, "expected the cloned flow");
+    const project = this.flowProject.get(flowId);
+    if (project) this.flowProject.set(flow._id, project);
+    const patch: { name?: string; description?: string } = {};
+    if (args.name !== undefined && args.name !== flow.name) patch.name = args.name;
+    if (args.description !== undefined && args.description !== flow.description) patch.description = args.description;
+    if (Object.keys(patch).length) {
+      await this.updateFlow(flow._id, patch);
+      return { ...flow, ...patch };
+    }
+    return flow;
+  }
+
+  async updateFlow(flowId: ObjectId, patch: { name?: string; description?: string }): Promise<void> {
+    await this.http.request({ method: "PATCH", route: "/flows/:flowId", params: { flowId }, body: patch, idempotent: true });
+  }
+
+  async deleteFlow(flowId: ObjectId): Promise<void> {
+    try {
+      await this.http.request({ method: "DELETE", route: "/flows/:flowId", params: { flowId }, idempotent: true, goneIsDone: true });
+    } catch (e) {
+      // already gone (a cleanup that runs twice, or another run's cleanup): the goal is reached
+      if (!(e instanceof CognigyApiError && e.status === 404)) throw e;
+      this.logger.debug(`flow ${flowId} was already deleted`);
+    }
+    this.flowProject.delete(flowId);
+  }
+
   async getFlowSettings(flowId: ObjectId): Promise<FlowSettings> {
     return (await this.get<FlowSettings | undefined>("/flows/:flowId/settings", { flowId })) ?? {};
   }

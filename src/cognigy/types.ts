@@ -171,6 +171,14 @@ export interface CognigyApi {
   listFlows(projectId: ObjectId): Promise<Flow[]>;
   resolveFlow(projectId: ObjectId, nameOrId: string): Promise<Flow>;
   getFlow(flowId: ObjectId): Promise<Flow>;
+  /** POST /flows {projectId, name, description?} → the new (empty, untrained) flow. */
+  createFlow(projectId: ObjectId, args: { name: string; description?: string }): Promise<Flow>;
+  /** POST /flows/{flowId}/clone (no body) → the copy (new _id/referenceId, intents + sentences, not trained); then PATCHes name/description when given. */
+  cloneFlow(flowId: ObjectId, args?: { name?: string; description?: string }): Promise<Flow>;
+  /** PATCH /flows/{flowId} with name and/or description. */
+  updateFlow(flowId: ObjectId, patch: { name?: string; description?: string }): Promise<void>;
+  /** DELETE /flows/{flowId} (a flow already gone counts as deleted). */
+  deleteFlow(flowId: ObjectId): Promise<void>;
   getFlowSettings(flowId: ObjectId): Promise<FlowSettings>;
   updateFlowSettings(flowId: ObjectId, patch: FlowSettings): Promise<void>;
   listLocales(projectId: ObjectId): Promise<Locale[]>;
