@@ -102,6 +102,12 @@ export const gateSchema = z
     minIntentF1: z.number().min(0).max(1).default(0.5),
     maxRegression: z.number().min(0).max(1).default(0.02).describe("Largest allowed drop vs the baseline, on macro F1 and per intent"),
     minTestsPerIntent: z.number().int().min(0).default(3),
+    significance: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.05)
+      .describe("A drop beyond maxRegression fails the paired comparison only when McNemar's exact p is below this"),
   })
   .strict();
 export type GateConfig = z.infer<typeof gateSchema>;

@@ -155,26 +155,53 @@ export interface EvaluationInfo {
   excluded?: { count: number; reason: string };
   /** Check mode: the model evaluated is the one trained in Cognigy now, possibly older than the plan's data. */
   model?: "trained-now" | "current";
-  /** Check mode: what was scored — the PR's data (`head`) or the model in production (`deployed`). */
+  /** Which data the evaluated model learnt: the pull request's (`head`) or what is deployed (`deployed`). */
   subject?: "head" | "deployed";
-  /** Check mode: Cognigy's NLU (a preview flow) or the local model of the estimate. */
-  engine?: "cognigy" | "local";
-  /** The preview flow scored (engine cognigy). */
+  /** Who scored: Cognigy, or the local classifier (an estimate from a local model, not Cognigy's). */
+  engine?: EvaluationEngine;
+  /** The preview flow's name, when a preview model in Cognigy was evaluated. */
   flow?: string;
-  /** How a bounded check (check.maxRequests) picked its tests. */
+  /** Tests the run chose to score (check.maxRequests), and how. */
   selection?: { total: number; evaluated: number; how: string };
   /** Status `not evaluated` passes (check.allowUnevaluated). */
   unevaluatedAllowed?: boolean;
 }
 
-/** Base and head scored on the same utterances (check mode). */
+export type EvaluationEngine = "cognigy" | "local";
+
+/** The metrics a comparison side shows (computed on the paired utterances only). */
+export type ComparisonMetrics = Pick<Metrics, "total" | "accuracy" | "macroF1" | "macroPrecision" | "macroRecall" | "perIntent">;
+
+/** One test utterance whose verdict differs between base and head (text PII-masked). */
+export interface FlippedUtterance {
+  flow: string;
+  /** YAML locale key. */
+  locale: string;
+  text: string;
+  /** Intent name, or null for an out-of-scope test. */
+  expected: string | null;
+  /** What the base model predicted (null = "(none)"). */
+  base: string | null;
+  /** What the head model predicted (null = "(none)"). */
+  head: string | null;
+}
+
+/** Base vs head scored on the same utterances (the head's tests). */
 export interface Comparison {
-  base: { ref: string; engine: "cognigy" | "local"; metrics: Pick<Metrics, "accuracy" | "macroF1" | "perIntent" | "total"> };
-  head: { metrics: Pick<Metrics, "accuracy" | "macroF1" | "perIntent" | "total"> };
+  base: { ref: string; engine: EvaluationEngine; metrics: ComparisonMetrics };
+  head: { metrics: ComparisonMetrics };
+  /** head − base (negative = worse). perIntent: F1 delta per intent with tests. */
   delta: { accuracy: number; macroF1: number; perIntent: Record<string, number> };
-  flipped: { toWrong: Prediction[] | number; toRight: Prediction[] | number };
-  significance: { method: string; pValue: number; macroF1Interval: [number, number] };
-  /** Tests the base model was trained on: left out of the comparison only. */
+  /** Utterances the base got right and the head wrong (toWrong), and the reverse (toRight). */
+  flipped: { toWrong: FlippedUtterance[]; toRight: FlippedUtterance[] };
+  significance: {
+    /** "mcnemar-exact" (p on the discordant pairs); the interval is a seeded paired bootstrap of the macro F1 delta. */
+    method: string;
+    pValue: number;
+    /** 95% paired bootstrap interval of head − base macro F1. */
+    macroF1Interval: [number, number];
+  };
+  /** Head tests left out of the comparison (the base model was trained on them, or base did not score them); head's own metrics keep them. */
   excluded: number;
 }
 
@@ -210,7 +237,7 @@ export interface Report {
   requests?: RequestStats;
   /** How the metrics were obtained. */
   evaluation?: EvaluationInfo;
-  /** Check mode: base vs head on the same utterances. */
+  /** Base vs head on the same utterances (check: the deployed model or the local model on base data). */
   comparison?: Comparison;
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];

@@ -1,7 +1,7 @@
 // The emulator's classifier on its own: probabilities, determinism, async = sync, and quality on a CLINC150 slice.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fitClassifier, fitClassifierSync, type LabeledText, tokenize } from "../../src/emulator/classifier.js";
+import { fitClassifier, fitClassifierSync, type LabeledText, tokenize } from "../../src/classifier/index.js";
 import { SMALL } from "./helpers.js";
 
 const small: LabeledText[] = Object.entries(SMALL).flatMap(([label, ex]) => ex.map((text) => ({ text, label })));
