@@ -8,13 +8,8 @@ import type { Logger } from "../logger.js";
 import type { RemoteIntent } from "./diff.js";
 import type { Target } from "./types.js";
 
-/** The flows API the preview needs (CognigyApi's create / clone / update / delete flow). */
-export type FlowsApi = Pick<CognigyApi, "listFlows" | "getFlow"> & {
-  createFlow(projectId: string, value: { name: string; description?: string }): Promise<Flow>;
-  cloneFlow(flowId: string, value?: { name?: string; description?: string }): Promise<Flow>;
-  updateFlow(flowId: string, patch: { name?: string; description?: string }): Promise<unknown>;
-  deleteFlow(flowId: string): Promise<unknown>;
-};
+/** The flows API the preview needs. */
+export type FlowsApi = Pick<CognigyApi, "listFlows" | "getFlow" | "createFlow" | "cloneFlow" | "updateFlow" | "deleteFlow">;
 
 /** The marker in a preview flow's description, followed by its JSON tag on the same line. */
 export const PREVIEW_MARKER = "cognigy-nlu-preview:";

@@ -4,12 +4,12 @@ import { CognigyApiError } from "../cognigy/errors.js";
 import type { CognigyApi } from "../cognigy/types.js";
 import type { RunConfig } from "../config/options.js";
 import { ConfigError, errorMessage, isUserError, UserError } from "../errors.js";
-import type { Mode, Plan, Report, StepTiming } from "../report/types.js";
+import type { Comparison, Mode, Plan, Report, StepTiming } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
 import { createClient } from "./client.js";
 import { gateLines, metricsLines, planLines } from "./console.js";
-import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
+import { gateComparison } from "./compare.js";
 import { evaluateFlows } from "./evaluate.js";
 import { applyGate, type GateBaseline } from "./gate.js";
 import { requireUnchanged } from "./guard.js";
@@ -23,7 +23,7 @@ import type { FlowState, PipelineDeps, RunDeps } from "./types.js";
 import { type ValidateResult, validateData } from "./validate.js";
 
 /** Thrown by a step after it recorded its failure in the report: ends the chain. */
-class StepFailed extends Error {}
+export class StepFailed extends Error {}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -192,8 +192,12 @@ export class Runner {
     );
   }
 
-  async gate(): Promise<boolean> {
-    const baseline = await loadBaseline(this.run.baseline, this.deps);
+  /**
+   * The gate: absolute thresholds on the metrics, and the regression rule — against `comparison` (check: base and head
+   * on the same utterances, gateComparison) when given, else against the baseline report (release).
+   */
+  async gate(comparison?: Comparison): Promise<boolean> {
+    const baseline = comparison ? undefined : await loadBaseline(this.run.baseline, this.deps);
     if (baseline) {
       const m = baseline.metrics;
       this.report.baselineMetrics = { accuracy: m.accuracy ?? 0, macroF1: m.macroF1, macroPrecision: m.macroPrecision ?? 0, macroRecall: m.macroRecall ?? 0, perIntent: m.perIntent };
@@ -202,6 +206,12 @@ export class Runner {
       "gate",
       async () => {
         const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent });
+        if (comparison) {
+          const c = gateComparison(comparison, this.run.config.gate);
+          g.reasons.unshift(...c.reasons);
+          g.checks.push(...c.checks);
+          g.passed = g.passed && c.passed;
+        }
         this.report.gate = g;
         for (const line of gateLines(g)) this.deps.logger.info(line);
         return g;
@@ -333,64 +343,6 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
   );
 }
 
-/**
- * Check (pull request): validate → (with an API key) plan → drift (from the state the plan read: no extra requests) →
- * evaluate the model trained in Cognigy now, on the tests of intents it already has → gate verdict. Without an API key
- * only validate runs, and the report says so; a missing key never fails a check. `failOnDrift` fails the check when
- * Cognigy has changes that are not in git (the rest still runs and is reported).
- */
-export async function runCheck(run: RunConfig & { failOnDrift?: boolean }, deps: RunDeps): Promise<Report> {
-  const r = new Runner(run, deps, "check");
-  let note = "";
-  let drift = "";
-  return r.execute(
-    async () => {
-      const v = await r.validate();
-      if (!r.canConnect) {
-        note = "no API key (COGNIGY_API_KEY), so plan and evaluation were skipped";
-        r.skip("plan", "no API key");
-        return;
-      }
-      const plan = await r.plan(v);
-      const targets = plan.flows.map((f) => f.target);
-      const remote = new Map(plan.flows.map((f) => [f.target.flowId, f.remote]));
-      const d = await r.step("drift", () => computeDrift(run, r.stepDeps, { dataset: v.dataset, targets, remote }), (x) => ({ ...x.totals }));
-      r.report.drift = maskDrift(d);
-      deps.logger.info(driftSummary(d));
-      if (!d.clean) {
-        drift = driftSummary(d);
-        if (run.failOnDrift) {
-          r.report.status = "failure";
-          drift += " (fail-on-drift)";
-        }
-      }
-      const stale = targets.filter((t) => t.isTrainingOutOfDate).map((t) => t.flow.name);
-      const known = new Map(plan.flows.map((f) => [f.target.flow.name, new Set(f.diff.intents.filter((i) => i.action !== "create").map((i) => i.name))]));
-      const evaluated = await r.evaluate(plan.flows, {
-        model: "current",
-        only: (t) => t.expected === null || Boolean(known.get(t.flow)?.has(t.expected)),
-        onlyReason: "of intents not in Cognigy yet (the current model cannot know them)",
-        untrainedIsSkip: true,
-      });
-      if (!evaluated) {
-        note = `evaluation skipped: ${r.report.evaluation?.skipped}`;
-        return;
-      }
-      if (stale.length) note = `the model of ${stale.join(", ")} is older than its data in Cognigy`;
-      const passed = await r.gate();
-      if (!passed) r.report.status = "failure";
-    },
-    (rep) => {
-      const head = `check ${rep.status === "success" ? "passed" : "failed"}`;
-      if (!rep.plan) {
-        const warnings = rep.findings.filter((f) => f.severity === "warning").length;
-        return `${head}: the training data is valid (${plural(warnings, "warning")}); ${note}`;
-      }
-      return `${head}: plan ${planSummary(rep.plan)}; current model ${metricsText(rep)}${gateText(rep)}${drift ? `; ${drift}` : ""}${note ? `; ${note}` : ""}`;
-    },
-  );
-}
-
 /** `plan`: validate → plan. */
 export async function runPlan(run: RunConfig, deps: RunDeps): Promise<{ report: Report; plan?: PlanResult }> {
   const r = new Runner(run, deps, "plan");
@@ -453,3 +405,5 @@ export async function runEvaluate(run: RunConfig, deps: RunDeps): Promise<Report
     (rep) => `evaluate${run.shard ? ` shard ${run.shard.index}/${run.shard.count}` : ""}: ${plural(rep.metrics?.total ?? 0, "utterance")}, accuracy ${(rep.metrics?.accuracy ?? 0).toFixed(3)}, ${metricsText(rep)}${gateText(rep)}`,
   );
 }
+
+export { runCheck } from "./check.js";

@@ -54,7 +54,9 @@ export function stratifiedTake(items: readonly TestItem[], n: number, seed: stri
   const ranked: { i: number; pos: number; h: number }[] = [];
   for (const g of groups.values()) {
     g.sort((a, b) => a.h - b.h || a.i - b.i);
-    g.forEach((x, j) => ranked.push({ i: x.i, pos: (j + 0.5) / g.length, h: x.h }));
+    g.forEach((x, j) => {
+      ranked.push({ i: x.i, pos: (j + 0.5) / g.length, h: x.h });
+    });
   }
   ranked.sort((a, b) => a.pos - b.pos || a.h - b.h || a.i - b.i);
   const keep = new Set(ranked.slice(0, n).map((x) => x.i));
