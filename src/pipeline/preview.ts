@@ -200,3 +200,20 @@ export async function makePreview(
     target: { ...input.prod, flowId: flow._id, flowReferenceId: flow.referenceId, isTrainingOutOfDate: true },
   };
 }
+
+/**
+ * release / backup: deletes preview flows older than check.previewMaxAgeHours (a cancelled check's leftovers) before a
+ * snapshot can capture them. Never fails the run: a flow that cannot be deleted or listed only warns.
+ */
+export async function removeStalePreviews(
+  client: FlowsApi,
+  logger: Logger,
+  opts: { projectId: string; now: number; maxAgeHours: number; keep: ReadonlySet<string> },
+): Promise<string[]> {
+  try {
+    return await cleanupPreviews(client, logger, opts);
+  } catch (e) {
+    logger.warn(`leftover preview flows not checked: ${errorMessage(e)}`);
+    return [];
+  }
+}

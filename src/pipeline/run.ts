@@ -14,6 +14,7 @@ import { evaluateFlows } from "./evaluate.js";
 import { applyGate, type GateBaseline } from "./gate.js";
 import { requireUnchanged } from "./guard.js";
 import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
+import { removeStalePreviews } from "./preview.js";
 import { promote } from "./promote.js";
 import { resolveTargets } from "./resolve.js";
 import { checkDeletions, syncFlows } from "./sync.js";
@@ -292,6 +293,15 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
         return;
       }
       const targets = plan.flows.map((f) => f.target);
+      // a cancelled check's preview flows must not end up in this release's snapshots
+      if (targets[0]) {
+        await removeStalePreviews(r.client, deps.logger, {
+          projectId: targets[0].projectId,
+          now: (deps.now ?? Date.now)(),
+          maxAgeHours: run.config.check.previewMaxAgeHours,
+          keep: new Set(targets.map((t) => t.flowId)),
+        });
+      }
       const rollbackWanted = run.config.promote.onGateFailure === "rollback" && !plan.plan.empty;
       if (run.config.sync.backup !== "off" && (isDestructive(plan) || rollbackWanted)) {
         backup = await r.step(

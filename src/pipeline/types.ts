@@ -3,7 +3,6 @@ import type { CognigyApi, Locale } from "../cognigy/types.js";
 import type { FlowConfig } from "../config/schema.js";
 import type { Dataset, FlowData } from "../dataset/types.js";
 import type { Logger } from "../logger.js";
-import type { Status } from "../report/types.js";
 import type { RemoteIntent } from "./diff.js";
 import type { FlowSplit } from "./testset.js";
 
