@@ -15,7 +15,7 @@ import { ESTIMATE_NOTE, localEstimate } from "./estimate.js";
 import { DEFAULT_THRESHOLD, evaluateFlows, scoreTests, selectTests, trainingTexts } from "./evaluate.js";
 import { computeMetrics, metricsByLocale, toScored } from "./metrics.js";
 import { type FlowPlanDetail, flowPlanReport, planTotals, readRemoteFlow } from "./plan.js";
-import { cleanupPreviews, makePreview, type PreviewFlow, type PreviewTag, previewName, previewOwner, runIdFrom, sameState } from "./preview.js";
+import { makePreview, removeStalePreviews, type PreviewFlow, type PreviewTag, previewName, previewOwner, runIdFrom, sameState } from "./preview.js";
 import { isPromotion } from "./snapshots.js";
 import { confusedWith, selectWithinBudget, touchedIntents } from "./selection.js";
 import { syncFlows } from "./sync.js";
@@ -235,6 +235,18 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
       st.drift += " (fail-on-drift)";
     }
   }
+  // leftovers: an earlier (cancelled) check of the same owner, and anyone's older than check.previewMaxAgeHours
+  const now = (r.deps.now ?? Date.now)();
+  const owner = previewOwner(run.check);
+  if (targets[0]) {
+    await removeStalePreviews(r.client, logger, {
+      projectId: targets[0].projectId,
+      now,
+      maxAgeHours: run.config.check.previewMaxAgeHours,
+      owner: owner.owner,
+      keep: new Set(targets.map((t) => t.flowId)),
+    });
+  }
   // the head's tests (what the PR's model is scored on): none at all → nothing to judge, before any write
   const headTests = selectTests(run, plan.flows, { leaked: r.leaked, model: "trained-now" });
   if (headTests.selected.length === 0) {
@@ -279,22 +291,12 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
   }
 
   // 1. the preview flows: leftovers of this owner (or too old) first, then one clone (or new flow) per production flow
-  const projectId = targets[0].projectId;
-  const now = (r.deps.now ?? Date.now)();
-  const owner = previewOwner(run.check);
   const runId = run.check?.runId ?? runIdFrom(process.env);
   const details: FlowPlanDetail[] = [];
   const previews: PreviewFlow[] = [];
   await r.step(
     "preview",
     async () => {
-      await cleanupPreviews(r.client, logger, {
-        projectId,
-        now,
-        maxAgeHours: run.config.check.previewMaxAgeHours,
-        owner: owner.owner,
-        keep: new Set(targets.map((t) => t.flowId)),
-      });
       for (const f of plan.flows) {
         const tag: PreviewTag = { tool: "cognigy-nlu", kind: "preview", flow: f.target.flow.name, owner: owner.owner, ...(owner.pr !== undefined ? { pr: owner.pr } : {}), run: runId, createdAt: new Date(now).toISOString() };
         const p = await makePreview(r.client, logger, {
@@ -424,7 +426,7 @@ async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: Che
     engine: "local",
     ...(tests.excluded ? { excluded: tests.excluded } : {}),
   };
-  st.notes.push(`${fallback ? "" : `${why}: `}${ESTIMATE_NOTE}`);
+  st.notes.push(`${why}: ${ESTIMATE_NOTE}`);
   let comparison: Comparison | undefined;
   if (est.base) {
     const ref = est.baseSha ? `${est.baseRef} (${est.baseSha.slice(0, 12)})` : est.baseRef;

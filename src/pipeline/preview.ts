@@ -53,7 +53,8 @@ function clean(s: string): string {
 }
 
 /** "Main · PR #42 preview (cognigy-nlu)". */
-export function previewName(flow: string, label: string): string {
+export function previewName(flow: string, rawLabel: string): string {
+  const label = clean(rawLabel);
   const head = `${clean(flow).slice(0, MAX_NAME - PREVIEW_SUFFIX.length - label.length - 6)} · ${label}`;
   return `${head} ${PREVIEW_SUFFIX}`;
 }
@@ -208,7 +209,7 @@ export async function makePreview(
 export async function removeStalePreviews(
   client: FlowsApi,
   logger: Logger,
-  opts: { projectId: string; now: number; maxAgeHours: number; keep: ReadonlySet<string> },
+  opts: { projectId: string; now: number; maxAgeHours: number; keep: ReadonlySet<string>; owner?: string },
 ): Promise<string[]> {
   try {
     return await cleanupPreviews(client, logger, opts);
