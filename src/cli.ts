@@ -40,6 +40,11 @@ const OPTIONS = {
   "retention-days": { type: "string" },
   "mask-pii": { type: "boolean" },
   "odata-url": { type: "string" },
+  // check
+  "base-ref": { type: "string" },
+  estimate: { type: "boolean" },
+  "preview-name": { type: "string" },
+  prepare: { type: "boolean" },
   // general
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },

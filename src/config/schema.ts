@@ -148,6 +148,20 @@ export const promoteSchema = z
   })
   .strict();
 
+export const checkSchema = z
+  .object({
+    maxRequests: z
+      .number()
+      .int()
+      .min(0)
+      .default(600)
+      .describe("Scoring requests a PR check may make for both models together (0 = no limit): the touched intents' tests, the intents confused with them, a stratified sample of the rest"),
+    allowUnevaluated: z.boolean().default(false).describe("Let a check pass when nothing could be evaluated (status `not evaluated`); default: it fails"),
+    previewMaxAgeHours: z.number().min(0).default(24).describe("A preview flow older than this (a cancelled check's leftover) is deleted by release and backup"),
+  })
+  .strict();
+export type CheckConfig = z.infer<typeof checkSchema>;
+
 export const harvestSchema = z
   .object({
     minScore: z.number().min(0).max(1).default(0.75),
@@ -183,6 +197,7 @@ export const configSchema = z
     evaluate: evaluateSchema.default(evaluateSchema.parse({})),
     promote: promoteSchema.default(promoteSchema.parse({})),
     harvest: harvestSchema.default(harvestSchema.parse({})),
+    check: checkSchema.default(checkSchema.parse({})),
   })
   .strict();
 

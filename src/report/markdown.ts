@@ -23,6 +23,7 @@ import {
   severityTotals,
   topRoutes,
   VERDICT_ICON,
+  VERDICT_LABEL,
   verdictOf,
   flowSentenceCounts,
 } from "./format.js";
@@ -245,7 +246,7 @@ function verdictSection(ctx: Ctx): Section {
   return () => {
     const { report } = ctx;
     const v = verdictOf(report);
-    const bits = [`${VERDICT_ICON[v]} **${v === "pass" ? "Passed" : v === "fail" ? "Failed" : "Skipped"}**`, `mode \`${report.mode}\``];
+    const bits = [`${VERDICT_ICON[v]} **${VERDICT_LABEL[v]}**`, `mode \`${report.mode}\``];
     const m = report.metrics;
     const c = report.comparison;
     if (m && !c) {

@@ -3,7 +3,8 @@ import type { Finding } from "../checks/types.js";
 import type { RequestStats } from "../cognigy/types.js";
 
 export type Mode = "validate" | "plan" | "sync" | "train" | "evaluate" | "check" | "release" | "backup" | "drift" | "harvest" | "demo";
-export type Status = "success" | "failure" | "skipped";
+/** `not evaluated`: a check that could score nothing (no tests, Cognigy failed and no estimate was possible). */
+export type Status = "success" | "failure" | "skipped" | "not evaluated";
 
 export interface SentenceChange {
   intent: string;
@@ -164,6 +165,8 @@ export interface EvaluationInfo {
   noComparison?: string;
   /** Tests the run chose to score (check.maxRequests), and how. */
   selection?: { total: number; evaluated: number; how: string };
+  /** Status `not evaluated` passes (check.allowUnevaluated). */
+  unevaluatedAllowed?: boolean;
 }
 
 export type EvaluationEngine = "cognigy" | "local";
