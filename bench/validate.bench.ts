@@ -9,10 +9,12 @@ import { similarPairs, similarPairsBrute } from "../src/checks/similarity.js";
 import { loadConfig } from "../src/config/load.js";
 import { loadDataset } from "../src/dataset/load.js";
 import { normalize } from "../src/dataset/normalize.js";
+import { clinc150 } from "./datasets.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
-const CLINC = process.env.CLINC150 ?? "/work/shared/datasets/clinc150/data_full.json";
+/** CLINC150 (CC BY 3.0) data_full.json, found by bench(). */
+let CLINC = "";
 
 type Pair = [string, string];
 
@@ -149,6 +151,9 @@ function cli(dir: string): { ms: number; rc: number | null; rssMb: number } | un
 }
 
 export async function bench(): Promise<void> {
+  const found = clinc150();
+  if (!found) return;
+  CLINC = found;
   const work = mkdtempSync(join(tmpdir(), "cnlu-bench-"));
   try {
     console.log("data: CLINC150 (Larson et al., 2019, https://github.com/clinc/oos-eval), licensed CC BY 3.0");
