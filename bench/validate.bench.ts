@@ -10,6 +10,7 @@ import { loadConfig } from "../src/config/load.js";
 import { loadDataset } from "../src/dataset/load.js";
 import { normalize } from "../src/dataset/normalize.js";
 import { clinc150 } from "./datasets.js";
+import { difflibPairs, lengthFilteredPairs } from "./near-duplicate-baselines.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
@@ -190,6 +191,15 @@ export async function bench(): Promise<void> {
     const same = JSON.stringify(fast) === JSON.stringify(brute);
     console.log(`near-duplicates on ${slice.length} CLINC150 utterances (t = 0.85):`);
     console.log(`  all-pairs ${bruteMs.toFixed(0)} ms, ${brute.length} pairs; filtered ${fastMs.toFixed(1)} ms, ${fast.length} pairs; ${(bruteMs / fastMs).toFixed(0)}× faster; identical: ${same}`);
+    // the fair baseline (length-filtered all-pairs, same kernel) and the seeds' method (difflib ratio), same slice
+    t0 = performance.now();
+    const fair = lengthFilteredPairs(slice, 0.85);
+    const fairMs = performance.now() - t0;
+    t0 = performance.now();
+    const seeds = difflibPairs(slice, 0.85);
+    const seedsMs = performance.now() - t0;
+    console.log(`  fair baseline (length-filtered all-pairs, same Levenshtein kernel) ${fairMs.toFixed(0)} ms, identical: ${JSON.stringify(fair) === JSON.stringify(brute)}; filtered join ${(fairMs / fastMs).toFixed(1)}× faster`);
+    console.log(`  seeds' method (difflib SequenceMatcher ratio ≥ 0.85, all pairs, TS port) ${seedsMs.toFixed(0)} ms, ${seeds.length} pairs; filtered join ${(seedsMs / fastMs).toFixed(0)}× faster`);
     const all = [...new Set([...d.train, ...d.val].map(([t]) => normalize(t)))];
     t0 = performance.now();
     const allPairs = similarPairs(all, 0.85);
