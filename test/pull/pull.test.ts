@@ -52,7 +52,7 @@ beforeAll(async () => {
   run.config.cognigy.baseUrl = emu.url;
   const p = await planFlows(run, { client, logger }, { dataset: loadDataset({ config: run.config, root: source }) });
   await syncFlows(run, { client, logger }, { plan: p });
-}, 120_000);
+});
 
 afterAll(async () => {
   await emu?.close();
@@ -74,7 +74,7 @@ describe("pull (150 CLINC150 intents from the vendored slice)", () => {
     expect(r.flows[0]?.updated).toEqual([]);
     for (const [f, text] of Object.entries(before)) expect(readFileSync(join(source, "training-data/main/intents", f), "utf8")).toBe(text);
     expect((await plan(source)).plan.empty).toBe(true);
-  }, 30_000);
+  });
 
   it("pulls a CLINC150-sized flow into an empty repository: one stable file per intent, then plan → empty", async () => {
     const target = join(tmp, "target");
@@ -98,7 +98,7 @@ describe("pull (150 CLINC150 intents from the vendored slice)", () => {
     expect(again.flows[0]?.created).toEqual([]);
     expect(again.flows[0]?.updated).toEqual([]);
     expect(existsSync(join(target, "training-data/main/tests"))).toBe(false);
-  }, 30_000);
+  });
 });
 
 describe("pull round trip with the default evaluate.split", () => {

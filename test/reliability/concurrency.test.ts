@@ -42,7 +42,7 @@ beforeAll(async () => {
   };
   intendedV3 = await intended("v3", botV3());
   intendedV4 = await intended("v4", botV4());
-}, 120_000);
+});
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
