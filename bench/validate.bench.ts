@@ -204,6 +204,20 @@ export async function bench(): Promise<void> {
     t0 = performance.now();
     const allPairs = similarPairs(all, 0.85);
     console.log(`  all ${all.length.toLocaleString("en-US")} distinct CLINC150 training texts: ${ms(t0)}, ${allPairs.length} pairs (all-pairs would compare ${((all.length * (all.length - 1)) / 2 / 1e6).toFixed(0)} M pairs)`);
+    // A 1 MB utterance (the test in test/checks/run-checks.test.ts checks what is found; here how long it takes), as a
+    // ratio against one linear pass over the same text (normalising it) measured now: near 1 would be linear.
+    const huge = join(work, "huge");
+    const big = "pizza ".repeat(Math.floor((1024 * 1024) / 6));
+    mkdirSync(join(huge, "training-data", "main", "intents"), { recursive: true });
+    writeFileSync(join(huge, "training-data", "main", "intents", "a.yml"), `intent: a\nexamples:\n  - short one here\n  - ${big}\n  - ${big}x\ntests:\n  - ${big}\n`);
+    writeFileSync(join(huge, "training-data", "main", "intents", "b.yml"), `intent: b\nexamples:\n  - another one here\n  - ${big}\n`);
+    writeConfig(huge);
+    inProcess(huge);
+    const hugeRun = inProcess(huge);
+    t0 = performance.now();
+    for (let i = 0; i < 5; i++) normalize(big + String(i));
+    const passMs = (performance.now() - t0) / 5;
+    console.log(`1 MB utterance (4 copies in 2 files): load + every check ${hugeRun.ms.toFixed(0)} ms, ${hugeRun.findings} findings = ${(hugeRun.ms / passMs).toFixed(1)}× one normalise pass over it (${passMs.toFixed(1)} ms)`);
     const mem = process.memoryUsage();
     console.log(`memory (bench process): rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
