@@ -11,7 +11,7 @@ import { createClient } from "./client.js";
 import { gateLines, metricsLines, planLines } from "./console.js";
 import { evaluateFlows } from "./evaluate.js";
 import { applyGate, type GateBaseline, pairedWithBaseline } from "./gate.js";
-import { requireUnchanged } from "./guard.js";
+import { requireUnchanged, verifyPromotion } from "./guard.js";
 import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
 import { removeStalePreviews } from "./preview.js";
 import { promote } from "./promote.js";
@@ -137,6 +137,7 @@ export class Runner {
       const partial = (e as { partial?: unknown }).partial;
       if (partial && name === "sync") this.report.sync = partial as Report["sync"];
       if (partial && name === "train") this.report.training = partial as Report["training"];
+      if (partial && name === "promote") this.report.promotion = partial as Report["promotion"];
       this.deps.logger.error(message);
       if (isUserError(e) && e.hint) this.deps.logger.info(`hint: ${e.hint}`);
       if (e instanceof ConfigError || !isUserError(e)) throw e;
@@ -283,7 +284,9 @@ function gateText(r: Report): string {
  * The backup is taken when the sync deletes or overwrites anything, and — as a snapshot, whatever sync.backup says
  * (unless off) — whenever something changes and promote.onGateFailure is `rollback`, so a failed gate can restore it.
  * Training is skipped when nothing changed and the model is up to date. Fails (status failure) on validation errors,
- * a failed step or a failed gate; `--dry-run` stops after the plan.
+ * a failed step or a failed gate; `--dry-run` stops after the plan. Succeeds only when a verification read after the
+ * promotion shows every planned flow holding exactly this commit's data (guard.ts; otherwise this run's endpoint pins
+ * that are still in place are put back and the run fails naming the intents that differ).
  */
 export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report> {
   const r = new Runner(run, deps, "release");
@@ -337,7 +340,9 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
         "promote",
         async () => {
           await requireUnchanged(r.stepDeps, plan, { when: "before promotion", backup });
-          return promote(run, r.stepDeps, { targets, gatePassed: passed, backup });
+          const p = await promote(run, r.stepDeps, { targets, gatePassed: passed, backup });
+          // the invariant: exit 0 only if, after the last write and the promotion, Cognigy holds this commit's data
+          return passed ? verifyPromotion(r.stepDeps, plan, p, { backup }) : p;
         },
         (p) => ({ promoted: p.promoted ? 1 : 0 }),
       );

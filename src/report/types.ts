@@ -112,6 +112,10 @@ export interface PromotionResult {
   endpoints?: { id: string; name: string; previousEntrypoint?: string }[];
   rolledBack?: boolean;
   deletedSnapshots?: string[];
+  /** Release: the verification read after the promotion showed this run's data (false: another writer changed the flow). */
+  verified?: boolean;
+  /** Release: endpoints put back where they pointed before, because the verification read failed. */
+  endpointsPutBack?: string[];
 }
 
 /** One scored held-out utterance (text PII-masked): kept so shard reports can be merged into exact metrics. */
