@@ -171,7 +171,7 @@ export class Runner {
         const intents = v.dataset.flows.reduce((n, f) => n + f.intents.length, 0);
         this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}`);
         if (v.blocking > 0) throw new UserError(`${plural(v.blocking, "error")} in the training data (see the findings)`, "cognigy-nlu validate lists them with file and line");
-        if (v.errors > 0) this.deps.logger.warn(`${plural(v.errors, "test")} leaked into the training examples (test-leakage): left out of the evaluation`);
+        if (v.leakedTests.size > 0) this.deps.logger.warn(`${plural(v.leakedTests.size, "test")} equal or near-equal to a training example (test-leakage): left out of the evaluation`);
         this.leaked = v.leakedTests;
         return v;
       },
