@@ -216,6 +216,7 @@ export function planNotes(report: Report): string[] {
   const notes: string[] = [];
   for (const f of report.plan?.flows ?? []) {
     if (f.unmanagedIntents?.length) notes.push(`${f.flow}: ${fmtInt(f.unmanagedIntents.length)} intents in Cognigy that no file owns (left alone): ${f.unmanagedIntents.slice(0, 5).join(", ")}${f.unmanagedIntents.length > 5 ? ", …" : ""}`);
+    if (f.heldOutRemovals) notes.push(`${f.flow}: ${fmtInt(f.heldOutRemovals)} of the removals are held-out tests still trained in Cognigy (expected after pull --holdout: they leave so the evaluation is fair; not counted against sync.maxDeletions)`);
     if (f.deletedIntentSentences) notes.push(`${f.flow}: ${fmtInt(f.deletedIntentSentences)} sentences go with the deleted intents`);
     if (f.omitted && (f.omitted.addSentences || f.omitted.removeSentences)) notes.push(`${f.flow}: ${fmtInt(f.omitted.addSentences + f.omitted.removeSentences)} sentence changes not listed (counted in the totals)`);
   }

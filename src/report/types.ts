@@ -10,6 +10,8 @@ export interface SentenceChange {
   /** YAML locale key. */
   locale: string;
   text: string;
+  /** A removal of the intent's own held-out test (pull --holdout): expected, not counted against maxDeletions. */
+  heldOut?: boolean;
 }
 
 export interface IntentChange {
@@ -34,6 +36,8 @@ export interface FlowPlan {
   omitted?: { addSentences: number; removeSentences: number };
   /** Sentences deleted together with deleted intents (counted against maxDeletions). */
   deletedIntentSentences?: number;
+  /** Removals that are held-out tests still in Cognigy (pull --holdout): expected, not counted against maxDeletions. */
+  heldOutRemovals?: number;
 }
 
 export interface Plan {
