@@ -228,6 +228,13 @@ export class Runner {
       async () => {
         try {
           const e = await evaluateFlows(this.run, this.stepDeps, { flows, leaked: this.leaked, only: opts.only, onlyReason: opts.onlyReason, model: opts.model });
+          if (e.metrics.total === 0) {
+            // never metrics of 0.000 for nothing scored: say why and what to do instead
+            this.report.evaluation = { ...e.evaluation, model: opts.model, skipped: NO_TESTS };
+            this.deps.logger.info(`no test utterances to score: ${NO_TESTS}`);
+            if (e.evaluation.excluded) this.deps.logger.info(`(${plural(e.evaluation.excluded.count, "test")} left out: ${e.evaluation.excluded.reason})`);
+            return opts.untrainedIsSkip ? undefined : e;
+          }
           this.report.metrics = e.metrics;
           this.report.predictions = e.predictions;
           this.report.evaluation = { ...e.evaluation, model: opts.model };
@@ -245,6 +252,7 @@ export class Runner {
       },
       (r) => ({ scored: r?.predictions.length ?? 0 }),
     );
+    if (!e && this.report.evaluation?.skipped === NO_TESTS) return false;
     if (!e) {
       const names = targets.map((t) => t.flow.name).join(", ");
       this.report.evaluation = { threshold: 0, testsPerIntent: {}, heldOutBySplit: 0, totalTests: 0, scored: 0, model: opts.model, skipped: `${names} could not be scored (no trained model yet?)` };
@@ -253,6 +261,10 @@ export class Runner {
     return true;
   }
 }
+
+/** Why an evaluation scored nothing, and what to do (a pulled bot has every example in Cognigy and no tests). */
+export const NO_TESTS =
+  "there are no held-out tests the model has not been trained on (a bot adopted with pull has every example in Cognigy): run cognigy-nlu pull --holdout 0.2 (or write tests: in the intent files) and release once, so the tests leave Cognigy";
 
 function metricsText(r: Report): string {
   return r.metrics ? `macro F1 ${r.metrics.macroF1.toFixed(3)}` : "not evaluated";
