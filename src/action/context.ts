@@ -6,6 +6,8 @@ export interface PullRequestInfo {
   headRepo?: string;
   baseRepo?: string;
   headSha?: string;
+  /** The base branch's commit (the findings baseline is compared with its copy). */
+  baseSha?: string;
   /** True when the head repository is a fork (or differs from the base): secrets are absent, the token is read-only. */
   fromFork: boolean;
 }
@@ -36,7 +38,7 @@ interface EventPayload {
   pull_request?: {
     number?: number;
     head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } | null };
-    base?: { repo?: { full_name?: string } };
+    base?: { sha?: string; repo?: { full_name?: string } };
   };
   repository?: { full_name?: string; default_branch?: string };
 }
@@ -66,6 +68,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     // A deleted head repository (repo: null) is treated as a fork: it is not ours.
     const fromFork = pr.head?.repo === null || pr.head?.repo?.fork === true || (headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo);
     pullRequest = { number: (pr.number ?? payload.number) as number, headRepo, baseRepo, headSha: pr.head?.sha, fromFork };
+    if (typeof pr.base?.sha === "string" && /^[0-9a-f]{7,64}$/i.test(pr.base.sha)) pullRequest.baseSha = pr.base.sha;
   }
   const runId = env.GITHUB_RUN_ID || undefined;
   return {
@@ -93,4 +96,10 @@ export function validateOnlyReason(ctx: GitHubContext, hasKey: boolean): string 
   if (ctx.pullRequest?.fromFork && !hasKey) return "this pull request comes from a fork, so repository secrets (the Cognigy API key) are not available to it";
   if (!hasKey) return "no Cognigy API key was given (set the api-key input from a secret, or COGNIGY_API_KEY)";
   return undefined;
+}
+
+/** A pull request event's base commit (GITHUB_EVENT_PATH), when the run is for one. */
+export function pullRequestBaseSha(env: NodeJS.ProcessEnv): string | undefined {
+  const sha = readPayload(env.GITHUB_EVENT_PATH).pull_request?.base?.sha;
+  return typeof sha === "string" && /^[0-9a-f]{7,64}$/i.test(sha) ? sha : undefined;
 }

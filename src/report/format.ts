@@ -131,10 +131,22 @@ export function findingsByRule(findings: Finding[]): RuleGroup[] {
   );
 }
 
+/** New findings per severity: the ones in the findings baseline (known) are counted by knownNote instead. */
 export function severityTotals(findings: Finding[]): { error: number; warning: number; info: number } {
   const t = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) if (f.severity in t) t[f.severity]++;
+  for (const f of findings) if (f.severity in t && !f.known) t[f.severity]++;
   return t;
+}
+
+/** The findings baseline in a sentence or two: known (N), fixed ones, and a change that grows the file (called out). */
+export function knownNote(report: Pick<Report, "knownFindings">): string {
+  const k = report.knownFindings;
+  if (!k) return "";
+  const parts = [`known (${fmtInt(k.known)}) in ${k.file}: shown, not counted`];
+  if (k.fixed) parts.push(`${fmtInt(k.fixed)} known finding${k.fixed === 1 ? "" : "s"} fixed — the baseline shrinks with \`cognigy-nlu validate --update-baseline\``);
+  if (k.base?.added) parts.push(`⚠️ this change grows the baseline by ${fmtInt(k.base.added)} finding${k.base.added === 1 ? "" : "s"} (${fmtInt(k.base.size)} on the base branch → ${fmtInt(k.size)}): new problems accepted as known`);
+  else if (k.base?.removed) parts.push(`this change shrinks the baseline by ${fmtInt(k.base.removed)} (${fmtInt(k.base.size)} → ${fmtInt(k.size)})`);
+  return parts.join("; ");
 }
 
 /** "file:line" (or just the file when the finding is about the whole file). */
