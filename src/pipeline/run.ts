@@ -177,10 +177,12 @@ export class Runner {
       async () => {
         const v = await validateData(this.run, this.deps.dataset);
         this.report.findings = v.findings;
+        if (v.known) this.report.knownFindings = v.known;
         const intents = v.dataset.flows.reduce((n, f) => n + f.intents.length, 0);
-        this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}`);
+        const known = v.known ? `; known (${v.known.known}) in ${v.known.file}${v.known.fixed ? `, ${v.known.fixed} fixed since` : ""}` : "";
+        this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}${known}`);
         if (v.blocking > 0) throw new UserError(`${plural(v.blocking, "error")} in the training data (see the findings)`, "cognigy-nlu validate lists them with file and line");
-        if (v.errors > 0) this.deps.logger.warn(`${plural(v.errors, "test")} leaked into the training examples (test-leakage): left out of the evaluation`);
+        if (v.leakedTests.size > 0) this.deps.logger.warn(`${plural(v.leakedTests.size, "test")} equal or near-equal to a training example (test-leakage): left out of the evaluation`);
         this.leaked = v.leakedTests;
         return v;
       },
@@ -242,6 +244,13 @@ export class Runner {
       async () => {
         try {
           const e = await evaluateFlows(this.run, this.stepDeps, { flows, leaked: this.leaked, only: opts.only, onlyReason: opts.onlyReason, model: opts.model });
+          if (e.metrics.total === 0) {
+            // never metrics of 0.000 for nothing scored: say why and what to do instead
+            this.report.evaluation = { ...e.evaluation, model: opts.model, skipped: NO_TESTS };
+            this.deps.logger.info(`no test utterances to score: ${NO_TESTS}`);
+            if (e.evaluation.excluded) this.deps.logger.info(`(${plural(e.evaluation.excluded.count, "test")} left out: ${e.evaluation.excluded.reason})`);
+            return opts.untrainedIsSkip ? undefined : e;
+          }
           this.report.metrics = e.metrics;
           this.report.predictions = e.predictions;
           this.report.evaluation = { ...e.evaluation, model: opts.model };
@@ -259,6 +268,7 @@ export class Runner {
       },
       (r) => ({ scored: r?.predictions.length ?? 0 }),
     );
+    if (!e && this.report.evaluation?.skipped === NO_TESTS) return false;
     if (!e) {
       const names = targets.map((t) => t.flow.name).join(", ");
       this.report.evaluation = { threshold: 0, testsPerIntent: {}, heldOutBySplit: 0, totalTests: 0, scored: 0, model: opts.model, skipped: `${names} could not be scored (no trained model yet?)` };
@@ -267,6 +277,10 @@ export class Runner {
     return true;
   }
 }
+
+/** Why an evaluation scored nothing, and what to do (a pulled bot has every example in Cognigy and no tests). */
+export const NO_TESTS =
+  "there are no held-out tests the model has not been trained on (a bot adopted with pull has every example in Cognigy): run cognigy-nlu pull --holdout 0.2 (or write tests: in the intent files) and release once, so the tests leave Cognigy";
 
 function metricsText(r: Report): string {
   return r.metrics ? `macro F1 ${r.metrics.macroF1.toFixed(3)}` : "not evaluated";

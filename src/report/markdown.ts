@@ -20,6 +20,7 @@ import {
   metricRows,
   planNotes,
   resolveBaseline,
+  knownNote,
   severityTotals,
   topRoutes,
   VERDICT_ICON,
@@ -510,7 +511,8 @@ function findingsSection(ctx: Ctx): Section {
       if (g.items.length > FINDINGS_PER_RULE) list.push(`  - _… and ${fmtInt(g.items.length - FINDINGS_PER_RULE)} more_`);
     }
     const cut = groups.length > shownGroups.length;
-    const head = `#### Findings — ${fmtInt(t.error)} errors, ${fmtInt(t.warning)} warnings, ${fmtInt(t.info)} info`;
+    const known = knownNote(ctx.report);
+    const head = `#### Findings — ${fmtInt(t.error)} errors, ${fmtInt(t.warning)} warnings, ${fmtInt(t.info)} info${known ? `\n\n${md(ctx, known, 600)}` : ""}`;
     const listBlock = details(ctx, `First ${FINDINGS_PER_RULE} findings of each rule`, list.join("\n"), list.length);
     return { text: `${head}\n\n${counts}\n\n${listBlock}`, cut };
   };
@@ -521,7 +523,8 @@ function findingCountsSection(ctx: Ctx): Section {
   return (limit) => {
     const findings = ctx.report.findings ?? [];
     const t = severityTotals(findings);
-    const head = `**Findings:** ${fmtInt(t.error)} errors · ${fmtInt(t.warning)} warnings · ${fmtInt(t.info)} info`;
+    const known = knownNote(ctx.report);
+    const head = `**Findings:** ${fmtInt(t.error)} errors · ${fmtInt(t.warning)} warnings · ${fmtInt(t.info)} info${known ? ` · ${md(ctx, known, 600)}` : ""}`;
     if (findings.length === 0) return { text: head, cut: false };
     const groups = findingsByRule(findings);
     const shown = groups.slice(0, limit);

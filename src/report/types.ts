@@ -11,6 +11,8 @@ export interface SentenceChange {
   /** YAML locale key. */
   locale: string;
   text: string;
+  /** A removal of the intent's own held-out test (pull --holdout): expected, not counted against maxDeletions. */
+  heldOut?: boolean;
 }
 
 export interface IntentChange {
@@ -35,6 +37,8 @@ export interface FlowPlan {
   omitted?: { addSentences: number; removeSentences: number };
   /** Sentences deleted together with deleted intents (counted against maxDeletions). */
   deletedIntentSentences?: number;
+  /** Removals that are held-out tests still in Cognigy (pull --holdout): expected, not counted against maxDeletions. */
+  heldOutRemovals?: number;
 }
 
 export interface Plan {
@@ -236,6 +240,8 @@ export interface Report {
   gate?: GateResult;
   promotion?: PromotionResult;
   findings: Finding[];
+  /** The findings baseline (cognigy-nlu.baseline.json), when the repository has one: known findings do not fail. */
+  knownFindings?: KnownFindings;
   /** Free-form per-mode extras (drift table, backup manifest summary, harvest proposals). */
   drift?: unknown;
   backup?: unknown;
@@ -250,4 +256,18 @@ export interface Report {
   timings: StepTiming[];
   /** Set when the run failed: the step and the message. */
   error?: { step: string; message: string };
+}
+
+/** How the findings baseline applied to a run. */
+export interface KnownFindings {
+  /** The baseline file, relative to the repository root. */
+  file: string;
+  /** Findings of this run the baseline holds (shown as known, not counted). */
+  known: number;
+  /** Findings the baseline holds that are gone: the file can shrink (validate --update-baseline). */
+  fixed: number;
+  /** Findings the baseline file holds. */
+  size: number;
+  /** The base branch's baseline file compared with this one: findings the change adds to it / removes from it. */
+  base?: { ref: string; size: number; added: number; removed: number };
 }
