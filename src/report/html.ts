@@ -1,6 +1,7 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, no external references) with charts and tables.
 import type { Finding } from "../checks/types.js";
 import {
+  type Verdict,
   type BaselineInput,
   type BaselineMetrics,
   clip,
@@ -22,6 +23,7 @@ import {
   resolveBaseline,
   severityTotals,
   topRoutes,
+  VERDICT_LABEL,
   verdictOf,
   flowSentenceCounts,
 } from "./format.js";
@@ -68,7 +70,7 @@ function deltaHtml(cur: number | undefined, base: number | undefined): string {
 export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   const ctx: Ctx = { report, r: opts.redactor ?? new Redactor(), base: resolveBaseline(report, opts.baseline) };
   const v = verdictOf(report);
-  const title = `cognigy-nlu ${report.mode}: ${v === "pass" ? "passed" : v === "fail" ? "failed" : "skipped"}`;
+  const title = `cognigy-nlu ${report.mode}: ${VERDICT_LABEL[v].toLowerCase()}`;
   const body = [
     header(ctx, v),
     kpis(ctx),
@@ -103,10 +105,10 @@ ${body}
   return ctx.r.redactSecrets(page);
 }
 
-function header(ctx: Ctx, v: "pass" | "fail" | "skipped"): string {
+function header(ctx: Ctx, v: Verdict): string {
   const { report } = ctx;
-  const icon = v === "pass" ? "✓" : v === "fail" ? "✗" : "–";
-  const word = v === "pass" ? "Passed" : v === "fail" ? "Failed" : "Skipped";
+  const icon = v === "pass" ? "✓" : v === "fail" ? "✗" : v === "unevaluated" ? "!" : "–";
+  const word = VERDICT_LABEL[v];
   const bits = [`<span class="pill">${esc(report.mode)}</span>`];
   if (report.gate) bits.push(`<span class="pill ${report.gate.passed ? "ok" : "bad"}">gate ${report.gate.passed ? "passed" : "failed"}</span>`);
   if (report.commit) bits.push(`<span class="pill mono">${tm(ctx, report.commit.slice(0, 12))}</span>`);

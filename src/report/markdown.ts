@@ -20,9 +20,11 @@ import {
   metricRows,
   planNotes,
   resolveBaseline,
+  knownNote,
   severityTotals,
   topRoutes,
   VERDICT_ICON,
+  VERDICT_LABEL,
   verdictOf,
   flowSentenceCounts,
 } from "./format.js";
@@ -245,7 +247,7 @@ function verdictSection(ctx: Ctx): Section {
   return () => {
     const { report } = ctx;
     const v = verdictOf(report);
-    const bits = [`${VERDICT_ICON[v]} **${v === "pass" ? "Passed" : v === "fail" ? "Failed" : "Skipped"}**`, `mode \`${report.mode}\``];
+    const bits = [`${VERDICT_ICON[v]} **${VERDICT_LABEL[v]}**`, `mode \`${report.mode}\``];
     const m = report.metrics;
     const c = report.comparison;
     if (m && !c) {
@@ -509,7 +511,8 @@ function findingsSection(ctx: Ctx): Section {
       if (g.items.length > FINDINGS_PER_RULE) list.push(`  - _… and ${fmtInt(g.items.length - FINDINGS_PER_RULE)} more_`);
     }
     const cut = groups.length > shownGroups.length;
-    const head = `#### Findings — ${fmtInt(t.error)} errors, ${fmtInt(t.warning)} warnings, ${fmtInt(t.info)} info`;
+    const known = knownNote(ctx.report);
+    const head = `#### Findings — ${fmtInt(t.error)} errors, ${fmtInt(t.warning)} warnings, ${fmtInt(t.info)} info${known ? `\n\n${md(ctx, known, 600)}` : ""}`;
     const listBlock = details(ctx, `First ${FINDINGS_PER_RULE} findings of each rule`, list.join("\n"), list.length);
     return { text: `${head}\n\n${counts}\n\n${listBlock}`, cut };
   };
@@ -520,7 +523,8 @@ function findingCountsSection(ctx: Ctx): Section {
   return (limit) => {
     const findings = ctx.report.findings ?? [];
     const t = severityTotals(findings);
-    const head = `**Findings:** ${fmtInt(t.error)} errors · ${fmtInt(t.warning)} warnings · ${fmtInt(t.info)} info`;
+    const known = knownNote(ctx.report);
+    const head = `**Findings:** ${fmtInt(t.error)} errors · ${fmtInt(t.warning)} warnings · ${fmtInt(t.info)} info${known ? ` · ${md(ctx, known, 600)}` : ""}`;
     if (findings.length === 0) return { text: head, cut: false };
     const groups = findingsByRule(findings);
     const shown = groups.slice(0, limit);

@@ -3,13 +3,16 @@ import type { Finding } from "../checks/types.js";
 import type { RequestStats } from "../cognigy/types.js";
 
 export type Mode = "validate" | "plan" | "sync" | "train" | "evaluate" | "check" | "release" | "backup" | "drift" | "harvest" | "demo";
-export type Status = "success" | "failure" | "skipped";
+/** `not evaluated`: a check that could score nothing (no tests, Cognigy failed and no estimate was possible). */
+export type Status = "success" | "failure" | "skipped" | "not evaluated";
 
 export interface SentenceChange {
   intent: string;
   /** YAML locale key. */
   locale: string;
   text: string;
+  /** A removal of the intent's own held-out test (pull --holdout): expected, not counted against maxDeletions. */
+  heldOut?: boolean;
 }
 
 export interface IntentChange {
@@ -34,6 +37,8 @@ export interface FlowPlan {
   omitted?: { addSentences: number; removeSentences: number };
   /** Sentences deleted together with deleted intents (counted against maxDeletions). */
   deletedIntentSentences?: number;
+  /** Removals that are held-out tests still in Cognigy (pull --holdout): expected, not counted against maxDeletions. */
+  heldOutRemovals?: number;
 }
 
 export interface Plan {
@@ -111,6 +116,10 @@ export interface PromotionResult {
   endpoints?: { id: string; name: string; previousEntrypoint?: string }[];
   rolledBack?: boolean;
   deletedSnapshots?: string[];
+  /** Release: the verification read after the promotion showed this run's data (false: another writer changed the flow). */
+  verified?: boolean;
+  /** Release: endpoints put back where they pointed before, because the verification read failed. */
+  endpointsPutBack?: string[];
 }
 
 /** One scored held-out utterance (text PII-masked): kept so shard reports can be merged into exact metrics. */
@@ -164,6 +173,8 @@ export interface EvaluationInfo {
   noComparison?: string;
   /** Tests the run chose to score (check.maxRequests), and how. */
   selection?: { total: number; evaluated: number; how: string };
+  /** Status `not evaluated` passes (check.allowUnevaluated). */
+  unevaluatedAllowed?: boolean;
 }
 
 export type EvaluationEngine = "cognigy" | "local";
@@ -229,6 +240,8 @@ export interface Report {
   gate?: GateResult;
   promotion?: PromotionResult;
   findings: Finding[];
+  /** The findings baseline (cognigy-nlu.baseline.json), when the repository has one: known findings do not fail. */
+  knownFindings?: KnownFindings;
   /** Free-form per-mode extras (drift table, backup manifest summary, harvest proposals). */
   drift?: unknown;
   backup?: unknown;
@@ -243,4 +256,18 @@ export interface Report {
   timings: StepTiming[];
   /** Set when the run failed: the step and the message. */
   error?: { step: string; message: string };
+}
+
+/** How the findings baseline applied to a run. */
+export interface KnownFindings {
+  /** The baseline file, relative to the repository root. */
+  file: string;
+  /** Findings of this run the baseline holds (shown as known, not counted). */
+  known: number;
+  /** Findings the baseline holds that are gone: the file can shrink (validate --update-baseline). */
+  fixed: number;
+  /** Findings the baseline file holds. */
+  size: number;
+  /** The base branch's baseline file compared with this one: findings the change adds to it / removes from it. */
+  base?: { ref: string; size: number; added: number; removed: number };
 }
