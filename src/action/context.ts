@@ -100,3 +100,9 @@ export function validateOnlyReason(ctx: GitHubContext, hasKey: boolean): string 
   if (!hasKey) return "no Cognigy API key was given (set the api-key input from a secret, or COGNIGY_API_KEY)";
   return undefined;
 }
+
+/** A pull request event's base commit (GITHUB_EVENT_PATH), when the run is for one. */
+export function pullRequestBaseSha(env: NodeJS.ProcessEnv): string | undefined {
+  const sha = readPayload(env.GITHUB_EVENT_PATH).pull_request?.base?.sha;
+  return typeof sha === "string" && /^[0-9a-f]{7,64}$/i.test(sha) ? sha : undefined;
+}

@@ -10,8 +10,9 @@ export interface Verdict {
   reason?: string;
 }
 
+/** New findings of a severity: the ones in the findings baseline (known) do not count. */
 function count(findings: readonly Finding[], sev: Finding["severity"]): number {
-  return findings.filter((f) => f.severity === sev).length;
+  return findings.filter((f) => f.severity === sev && !f.known).length;
 }
 
 /**

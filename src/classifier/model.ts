@@ -211,7 +211,7 @@ export class Classifier {
     const K = s.labels.length;
     if (idf.length !== buckets.length || bias.length !== K || weights.length !== idf.length * K) throw new Error("serialised classifier: inconsistent sizes");
     const index = new Map<number, number>();
-    buckets.forEach((b, j) => index.set(b, j));
+    for (let j = 0; j < buckets.length; j++) index.set(buckets[j], j);
     return new Classifier([...s.labels], index, idf, weights, bias, s.temperature);
   }
 }

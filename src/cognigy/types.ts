@@ -236,7 +236,13 @@ export interface CognigyApi {
   getEndpoint(endpointId: ObjectId): Promise<Endpoint>;
   updateEndpoint(endpointId: ObjectId, patch: Partial<Endpoint>): Promise<void>;
 
-  listLearningSentences(flowId: ObjectId, args: { intentId?: ObjectId; flowReferenceId?: ReferenceId }): Promise<LearningSentence[]>;
+  /**
+   * Every learning sentence of a flow (ILearningSentenceIndexItem_2_0: no intent, no date). The official client sends no
+   * intentId, so a server may or may not filter by intent: attribute items by re-scoring, never by the listing.
+   */
+  listLearningSentences(flowId: ObjectId, args: { flowReferenceId: ReferenceId }): Promise<LearningSentence[]>;
+  /** One learning sentence with its entity meta (ILearningSentence_2_0: createdAt …): one request per item. */
+  getLearningSentence(flowId: ObjectId, args: { flowReferenceId: ReferenceId; learningSentenceId: ObjectId }): Promise<LearningSentence>;
 
   stats(): RequestStats;
 }

@@ -24,6 +24,8 @@ export interface RunConfig {
   shard?: { index: number; count: number };
   /** Path of a baseline report.json. */
   baseline?: string;
+  /** The base branch's commit (a PR's base sha): its findings baseline file is compared with this one's. */
+  baselineBaseRef?: string;
   debug: boolean;
   /** Check mode: how the pull request is judged (flags, or the Action's event). */
   check?: CheckOptions;

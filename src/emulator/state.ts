@@ -202,6 +202,39 @@ export const DEFAULT_SETTINGS: FlowSettings = {
   flowIntentMappingOrder: "joint",
 };
 
+/** The rest of IFlowSettings_2_0 (RAC 0.19.0 types/index.d.ts, incl. ISharedSettings_2_0), answered with the settings. */
+export const OTHER_SETTINGS = {
+  continueExecutionAfterAttachedFlow: false,
+  continueExecutionAfterDefaultReply: false,
+  continueExecutionAfterNegativeConfirmation: false,
+  passDefaultRepliesIntoFlow: false,
+  useAttachedFlowThresholds: false,
+  useAttachedFlowContinueAfterDefaultReply: false,
+  useAttachedFlowPassDefaultRepliesIntoFlow: false,
+  implicitSlotParsing: "full",
+  useAttachedFlowImplicitSlotParsing: false,
+  lexiconSlotsWithSubMatches: false,
+  localeSettings: [],
+  positiveConfirmationWords: ["yes"],
+  negativeConfirmationWords: ["no"],
+  systemSlots: {
+    useDateSlots: true,
+    useNumberSlots: true,
+    useDurationSlots: true,
+    useTemperatureSlots: true,
+    useAgeSlots: true,
+    usePercentageSlots: true,
+    useEmailSlots: true,
+    useURLSlots: true,
+    useMoneySlots: true,
+    useDistanceSlots: true,
+  },
+  learnNewExampleSentences: false,
+  learnNewExampleSentencesThreshold: 0.8,
+  yesNoLogic: "confirmationWords",
+  yesNoIntentThreshold: 0.5,
+} as const;
+
 export function modelKey(flowId: string, localeId: string): string {
   return `${flowId}:${localeId}`;
 }

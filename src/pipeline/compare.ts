@@ -4,6 +4,7 @@
 import { mulberry32 } from "../classifier/index.js";
 import type { GateConfig } from "../config/schema.js";
 import type { Comparison, ComparisonMetrics, EvaluationEngine, FlippedUtterance, Metrics, Prediction } from "../report/types.js";
+import { pText, signedDelta as signed } from "../report/comparison.js";
 import { computeMetrics, NONE, OUT_OF_SCOPE, toScored } from "./metrics.js";
 
 export interface CompareOptions {
@@ -214,13 +215,6 @@ export function losers(c: Pick<Comparison, "delta">): [string, number][] {
     .sort((a, b) => a[1] - b[1] || cmp(a[0], b[0]));
 }
 
-/** "−0.041" / "+0.012" with a real minus sign. */
-export function signed(n: number, digits: number): string {
-  const s = Math.abs(n).toFixed(digits);
-  if (Number(s) === 0) return `±${s}`;
-  return n < 0 ? `−${s}` : `+${s}`;
-}
-
 /** How many losing intents a reason names before "and N more". */
 const NAMED = 5;
 
@@ -261,8 +255,8 @@ export function gateComparison(comparison: Comparison, gate: Pick<GateConfig, "m
   return { passed, reasons, checks };
 }
 
-/** A p-value for people: 3 significant digits, "< 0.0001" below that. */
-export function formatP(p: number): string {
-  if (p < 1e-4) return "< 0.0001";
-  return p >= 0.1 ? p.toFixed(2) : p.toPrecision(2);
-}
+/** A p-value for people: 2 significant digits, "< 0.0001" below that. */
+export const formatP = pText;
+
+/** "−0.041" / "+0.012" with a real minus sign. */
+export { signed };

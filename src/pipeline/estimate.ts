@@ -1,10 +1,12 @@
 // The local estimate (no Cognigy): the local classifier trained on the base data (read with git at a ref, the checkout
 // untouched) and on the head data (the working tree), both scored on the head's tests. An estimate from a local model,
 // not Cognigy's: every place that shows it says so.
+import { readFileSync, statSync } from "node:fs";
 import { posix, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { maskPii } from "../checks/pii.js";
-import { type Classifier, fitClassifier, trainingSeed } from "../classifier/index.js";
+import { createHash } from "node:crypto";
+import { type Classifier, canonicalOrder, fitClassifier, trainingSeed } from "../classifier/index.js";
 import { type Config, configSchema, type FlowConfig } from "../config/schema.js";
 import { decodeUtf8, MAX_FILE_BYTES } from "../dataset/files.js";
 import { loadDataset } from "../dataset/load.js";
@@ -23,12 +25,58 @@ export const ESTIMATE_NOTE = "an estimate from a local model, not Cognigy's";
 /** The default base when neither --base-ref nor the pull request's base is known. */
 export const DEFAULT_BASE_REF = "origin/main";
 
+/** The base of a pull request as its event payload gives it (pull_request.base). */
+export interface EventBase {
+  /** Branch name, e.g. "main". */
+  ref?: string;
+  sha?: string;
+}
+
+/**
+ * pull_request.base of the GitHub event at GITHUB_EVENT_PATH: undefined when the run is not a pull request's (no
+ * payload, another event); `{}` members missing when the payload lacks them.
+ */
+export function readEventBase(env: NodeJS.ProcessEnv): EventBase | undefined {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path) return undefined;
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > 25 * 1024 * 1024) return undefined;
+    const payload = JSON.parse(readFileSync(path, "utf8")) as { pull_request?: { base?: { ref?: unknown; sha?: unknown } } } | null;
+    const pr = payload?.pull_request;
+    if (!pr || typeof pr !== "object") return undefined;
+    const base = pr.base && typeof pr.base === "object" ? pr.base : {};
+    return {
+      ...(typeof base.ref === "string" && base.ref ? { ref: base.ref } : {}),
+      ...(typeof base.sha === "string" && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(base.sha) ? { sha: base.sha } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The base to read: --base-ref, else the pull request's base commit (named after its branch), else origin/main. */
+export function chooseBase(flag: string | undefined, event: EventBase | undefined): { ref: string; rev?: string; missing?: string } {
+  if (flag) return { ref: flag };
+  if (event) {
+    const ref = event.ref ? `origin/${event.ref}` : "the pull request's base";
+    if (event.sha) return { ref, rev: event.sha };
+    return { ref, missing: "the pull request event has no base.sha (pass --base-ref)" };
+  }
+  return { ref: DEFAULT_BASE_REF };
+}
+
 export interface LocalEstimateInput {
   /** The repository root (the config file's folder): head data is read from here, base data with git. */
   cwd: string;
   config: Config;
-  /** Git ref or sha of the base; default `origin/main`. */
+  /** Git ref or sha of the base (--base-ref); default: the pull request's base commit from `event`, else `origin/main`. */
   baseRef?: string;
+  /**
+   * The pull request's base from the event payload; default: read from GITHUB_EVENT_PATH (readEventBase); null: none
+   * (a laptop run: origin/main).
+   */
+  event?: EventBase | null;
   logger: Logger;
   /** The head tests to score (check.maxRequests selection); default: every held-out test of the head data. */
   tests?: readonly TestItem[];
@@ -88,12 +136,22 @@ function count(t: Training): number {
   return n;
 }
 
-async function fitAll(t: Training): Promise<Map<string, Classifier>> {
+/** The content key of a training set (any order): base and head models of an untouched flow × locale are fitted once. */
+function dataKey(data: readonly { text: string; label: string }[]): string {
+  const h = createHash("sha256");
+  for (const d of canonicalOrder(data)) h.update(`${d.label}\u0000${d.text}\u0001`);
+  return h.digest("hex");
+}
+
+async function fitAll(t: Training, cache: Map<string, Classifier>): Promise<Map<string, Classifier>> {
   const out = new Map<string, Classifier>();
   for (const [flow, byLocale] of t) {
     for (const [locale, data] of byLocale) {
       if (!data.length) continue;
-      out.set(`${flow}\u0000${locale}`, await fitClassifier(data, { seed: trainingSeed(data) }));
+      const key = dataKey(data);
+      let c = cache.get(key);
+      if (!c) cache.set(key, (c = await fitClassifier(data, { seed: trainingSeed(data) })));
+      out.set(`${flow}\u0000${locale}`, c);
     }
   }
   return out;
@@ -185,7 +243,8 @@ export async function readBaseData(cwd: string, config: Config, commit: string, 
 export async function localEstimate(input: LocalEstimateInput): Promise<LocalEstimate> {
   const t0 = performance.now();
   const { cwd, config, logger } = input;
-  const baseRef = input.baseRef || DEFAULT_BASE_REF;
+  const chosen = chooseBase(input.baseRef || undefined, input.event === undefined ? readEventBase(process.env) : (input.event ?? undefined));
+  const baseRef = chosen.ref;
   const dataset = input.dataset ?? loadDataset({ config, root: cwd });
   const head = trainingOf(dataset.flows, config);
   const headLearnt = learnt(head.training);
@@ -199,7 +258,8 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   let noBaseReason: string | undefined;
   const tb = performance.now();
   try {
-    const resolved = await resolveCommit(cwd, baseRef, logger);
+    if (chosen.missing) throw new GitUnavailable(chosen.missing);
+    const resolved = await resolveCommit(cwd, chosen.rev ?? baseRef, logger);
     baseSha = resolved.sha;
     const data = await readBaseData(cwd, config, resolved.sha, input.configPath ?? "cognigy-nlu.yml");
     base = trainingOf(data, config);
@@ -215,8 +275,9 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   if (noBaseReason) logger.warn(`${noBaseReason}; the estimate shows the head's metrics without a comparison`);
 
   const tt = performance.now();
-  const headModels = await fitAll(head.training);
-  const baseModels = base ? await fitAll(base.training) : undefined;
+  const cache = new Map<string, Classifier>();
+  const headModels = await fitAll(head.training, cache);
+  const baseModels = base ? await fitAll(base.training, cache) : undefined;
   const train = performance.now() - tt;
 
   const ts = performance.now();
@@ -224,7 +285,12 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   let basePredictions: Prediction[] | undefined;
   if (base && baseModels) {
     const baseLearnt = learnt(base.training);
-    const unseen = tests.filter((t) => !baseLearnt.get(`${t.flow}\u0000${t.locale}`)?.has(normalize(t.text)));
+    // the base scores only tests of a flow × locale it has a model for, and never one it learnt (comparePaired counts
+    // the rest as excluded: out of the comparison, still in head's metrics)
+    const unseen = tests.filter((t) => {
+      const k = `${t.flow}\u0000${t.locale}`;
+      return baseModels.has(k) && !baseLearnt.get(k)?.has(normalize(t.text));
+    });
     basePredictions = score(baseModels, unseen, thresholds, base.rejects);
   }
   const scoreMs = performance.now() - ts;

@@ -4,15 +4,14 @@ import { CognigyApiError } from "../cognigy/errors.js";
 import type { CognigyApi } from "../cognigy/types.js";
 import type { RunConfig } from "../config/options.js";
 import { ConfigError, errorMessage, isUserError, UserError } from "../errors.js";
-import type { Comparison, Mode, Plan, Report, StepTiming } from "../report/types.js";
+import type { Comparison, Mode, Plan, Prediction, Report, StepTiming } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
 import { createClient } from "./client.js";
 import { gateLines, metricsLines, planLines } from "./console.js";
-import { gateComparison } from "./compare.js";
 import { evaluateFlows } from "./evaluate.js";
-import { applyGate, type GateBaseline } from "./gate.js";
-import { requireUnchanged } from "./guard.js";
+import { applyGate, type GateBaseline, pairedWithBaseline } from "./gate.js";
+import { requireUnchanged, verifyPromotion } from "./guard.js";
 import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
 import { removeStalePreviews } from "./preview.js";
 import { promote } from "./promote.js";
@@ -41,6 +40,14 @@ export function planSummary(plan: Plan | undefined): string {
   return parts.join(", ") || "no changes";
 }
 
+/** A well-formed scored utterance of a baseline report (an artifact from another run: checked, not trusted). */
+function isPrediction(p: unknown): p is Prediction {
+  if (!p || typeof p !== "object") return false;
+  const x = p as Record<string, unknown>;
+  const label = (v: unknown) => v === null || typeof v === "string";
+  return typeof x.flow === "string" && typeof x.locale === "string" && typeof x.text === "string" && label(x.expected) && label(x.predicted);
+}
+
 /** Reads a baseline report.json for the regression gate; a missing or unreadable file only warns. */
 export async function loadBaseline(path: string | undefined, deps: Pick<PipelineDeps, "logger">): Promise<GateBaseline | undefined> {
   if (!path) return undefined;
@@ -57,7 +64,7 @@ export async function loadBaseline(path: string | undefined, deps: Pick<Pipeline
       deps.logger.warn(`baseline ${path} has no metrics: regression is not checked`);
       return undefined;
     }
-    return { path, commit: r.commit, metrics: r.metrics };
+    return { path, commit: r.commit, metrics: r.metrics, ...(Array.isArray(r.predictions) ? { predictions: r.predictions.filter(isPrediction) } : {}) };
   } catch (e) {
     deps.logger.warn(`baseline ${path} is not valid JSON (${errorMessage(e)}): regression is not checked`);
     return undefined;
@@ -130,6 +137,7 @@ export class Runner {
       const partial = (e as { partial?: unknown }).partial;
       if (partial && name === "sync") this.report.sync = partial as Report["sync"];
       if (partial && name === "train") this.report.training = partial as Report["training"];
+      if (partial && name === "promote") this.report.promotion = partial as Report["promotion"];
       this.deps.logger.error(message);
       if (isUserError(e) && e.hint) this.deps.logger.info(`hint: ${e.hint}`);
       if (e instanceof ConfigError || !isUserError(e)) throw e;
@@ -169,10 +177,12 @@ export class Runner {
       async () => {
         const v = await validateData(this.run, this.deps.dataset);
         this.report.findings = v.findings;
+        if (v.known) this.report.knownFindings = v.known;
         const intents = v.dataset.flows.reduce((n, f) => n + f.intents.length, 0);
-        this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}`);
+        const known = v.known ? `; known (${v.known.known}) in ${v.known.file}${v.known.fixed ? `, ${v.known.fixed} fixed since` : ""}` : "";
+        this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}${known}`);
         if (v.blocking > 0) throw new UserError(`${plural(v.blocking, "error")} in the training data (see the findings)`, "cognigy-nlu validate lists them with file and line");
-        if (v.errors > 0) this.deps.logger.warn(`${plural(v.errors, "test")} leaked into the training examples (test-leakage): left out of the evaluation`);
+        if (v.leakedTests.size > 0) this.deps.logger.warn(`${plural(v.leakedTests.size, "test")} equal or near-equal to a training example (test-leakage): left out of the evaluation`);
         this.leaked = v.leakedTests;
         return v;
       },
@@ -206,13 +216,10 @@ export class Runner {
     const gate = await this.step(
       "gate",
       async () => {
-        const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent });
-        if (comparison) {
-          const c = gateComparison(comparison, this.run.config.gate);
-          g.reasons.unshift(...c.reasons);
-          g.checks.push(...c.checks);
-          g.passed = g.passed && c.passed;
-        }
+        // check passes its comparison (deployed model or local estimate); release pairs with the baseline report when it can
+        const paired = comparison ?? this.report.comparison ?? pairedWithBaseline(baseline, this.report.predictions);
+        if (paired && !this.report.comparison) this.report.comparison = paired;
+        const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent, comparison: paired });
         this.report.gate = g;
         for (const line of gateLines(g)) this.deps.logger.info(line);
         return g;
@@ -237,6 +244,13 @@ export class Runner {
       async () => {
         try {
           const e = await evaluateFlows(this.run, this.stepDeps, { flows, leaked: this.leaked, only: opts.only, onlyReason: opts.onlyReason, model: opts.model });
+          if (e.metrics.total === 0) {
+            // never metrics of 0.000 for nothing scored: say why and what to do instead
+            this.report.evaluation = { ...e.evaluation, model: opts.model, skipped: NO_TESTS };
+            this.deps.logger.info(`no test utterances to score: ${NO_TESTS}`);
+            if (e.evaluation.excluded) this.deps.logger.info(`(${plural(e.evaluation.excluded.count, "test")} left out: ${e.evaluation.excluded.reason})`);
+            return opts.untrainedIsSkip ? undefined : e;
+          }
           this.report.metrics = e.metrics;
           this.report.predictions = e.predictions;
           this.report.evaluation = { ...e.evaluation, model: opts.model };
@@ -254,6 +268,7 @@ export class Runner {
       },
       (r) => ({ scored: r?.predictions.length ?? 0 }),
     );
+    if (!e && this.report.evaluation?.skipped === NO_TESTS) return false;
     if (!e) {
       const names = targets.map((t) => t.flow.name).join(", ");
       this.report.evaluation = { threshold: 0, testsPerIntent: {}, heldOutBySplit: 0, totalTests: 0, scored: 0, model: opts.model, skipped: `${names} could not be scored (no trained model yet?)` };
@@ -262,6 +277,10 @@ export class Runner {
     return true;
   }
 }
+
+/** Why an evaluation scored nothing, and what to do (a pulled bot has every example in Cognigy and no tests). */
+export const NO_TESTS =
+  "there are no held-out tests the model has not been trained on (a bot adopted with pull has every example in Cognigy): run cognigy-nlu pull --holdout 0.2 (or write tests: in the intent files) and release once, so the tests leave Cognigy";
 
 function metricsText(r: Report): string {
   return r.metrics ? `macro F1 ${r.metrics.macroF1.toFixed(3)}` : "not evaluated";
@@ -279,7 +298,9 @@ function gateText(r: Report): string {
  * The backup is taken when the sync deletes or overwrites anything, and — as a snapshot, whatever sync.backup says
  * (unless off) — whenever something changes and promote.onGateFailure is `rollback`, so a failed gate can restore it.
  * Training is skipped when nothing changed and the model is up to date. Fails (status failure) on validation errors,
- * a failed step or a failed gate; `--dry-run` stops after the plan.
+ * a failed step or a failed gate; `--dry-run` stops after the plan. Succeeds only when a verification read after the
+ * promotion shows every planned flow holding exactly this commit's data (guard.ts; otherwise this run's endpoint pins
+ * that are still in place are put back and the run fails naming the intents that differ).
  */
 export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report> {
   const r = new Runner(run, deps, "release");
@@ -333,7 +354,9 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
         "promote",
         async () => {
           await requireUnchanged(r.stepDeps, plan, { when: "before promotion", backup });
-          return promote(run, r.stepDeps, { targets, gatePassed: passed, backup });
+          const p = await promote(run, r.stepDeps, { targets, gatePassed: passed, backup });
+          // the invariant: exit 0 only if, after the last write and the promotion, Cognigy holds this commit's data
+          return passed ? verifyPromotion(r.stepDeps, plan, p, { backup }) : p;
         },
         (p) => ({ promoted: p.promoted ? 1 : 0 }),
       );

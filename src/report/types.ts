@@ -11,6 +11,8 @@ export interface SentenceChange {
   /** YAML locale key. */
   locale: string;
   text: string;
+  /** A removal of the intent's own held-out test (pull --holdout): expected, not counted against maxDeletions. */
+  heldOut?: boolean;
 }
 
 export interface IntentChange {
@@ -35,6 +37,8 @@ export interface FlowPlan {
   omitted?: { addSentences: number; removeSentences: number };
   /** Sentences deleted together with deleted intents (counted against maxDeletions). */
   deletedIntentSentences?: number;
+  /** Removals that are held-out tests still in Cognigy (pull --holdout): expected, not counted against maxDeletions. */
+  heldOutRemovals?: number;
 }
 
 export interface Plan {
@@ -112,6 +116,10 @@ export interface PromotionResult {
   endpoints?: { id: string; name: string; previousEntrypoint?: string }[];
   rolledBack?: boolean;
   deletedSnapshots?: string[];
+  /** Release: the verification read after the promotion showed this run's data (false: another writer changed the flow). */
+  verified?: boolean;
+  /** Release: endpoints put back where they pointed before, because the verification read failed. */
+  endpointsPutBack?: string[];
 }
 
 /** One scored held-out utterance (text PII-masked): kept so shard reports can be merged into exact metrics. */
@@ -161,6 +169,8 @@ export interface EvaluationInfo {
   engine?: EvaluationEngine;
   /** The preview flow's name, when a preview model in Cognigy was evaluated. */
   flow?: string;
+  /** Why there is no comparison with a base (e.g. the base ref could not be read; no trained production model). */
+  noComparison?: string;
   /** Tests the run chose to score (check.maxRequests), and how. */
   selection?: { total: number; evaluated: number; how: string };
   /** Status `not evaluated` passes (check.allowUnevaluated). */
@@ -230,6 +240,8 @@ export interface Report {
   gate?: GateResult;
   promotion?: PromotionResult;
   findings: Finding[];
+  /** The findings baseline (cognigy-nlu.baseline.json), when the repository has one: known findings do not fail. */
+  knownFindings?: KnownFindings;
   /** Free-form per-mode extras (drift table, backup manifest summary, harvest proposals). */
   drift?: unknown;
   backup?: unknown;
@@ -244,4 +256,18 @@ export interface Report {
   timings: StepTiming[];
   /** Set when the run failed: the step and the message. */
   error?: { step: string; message: string };
+}
+
+/** How the findings baseline applied to a run. */
+export interface KnownFindings {
+  /** The baseline file, relative to the repository root. */
+  file: string;
+  /** Findings of this run the baseline holds (shown as known, not counted). */
+  known: number;
+  /** Findings the baseline holds that are gone: the file can shrink (validate --update-baseline). */
+  fixed: number;
+  /** Findings the baseline file holds. */
+  size: number;
+  /** The base branch's baseline file compared with this one: findings the change adds to it / removes from it. */
+  base?: { ref: string; size: number; added: number; removed: number };
 }

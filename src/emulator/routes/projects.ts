@@ -3,11 +3,11 @@ import type { EmulatorCore } from "../core.js";
 import { type Ctx, objectIdArg, ok, queryObjectId, type Router, str, strictKeys } from "../http.js";
 import { paginate } from "../paging.js";
 import { badRequest } from "../problem.js";
-import type { FlowRec } from "../state.js";
+import { type FlowRec, OTHER_SETTINGS } from "../state.js";
 import { flowListView, flowView, localeView, projectView } from "../views.js";
 
 /** Writable flow fields: IFlow_2_0 minus reference/meta keys (RAC 0.19.0 types/index.d.ts ICreateFlowRestDataBody_2_0, IUpdateFlowRestDataBody_2_0). */
-const FLOW_DATA = ["name", "description", "context", "attachedFlows", "attachedLexicons", "localeReference", "intentTrainGroupReference", "img"] as const;
+const FLOW_DATA = ["name", "description", "context", "attachedFlows", "attachedLexicons", "img"] as const;
 const CREATE_FLOW = ["projectId", ...FLOW_DATA, "transcript", "flowGenerationInput"];
 const UPDATE_FLOW = [...FLOW_DATA, "feedbackReport", "isTrainingOutOfDate", "localeId"];
 
@@ -33,8 +33,6 @@ function applyFlowData(emu: EmulatorCore, f: FlowRec, body: Record<string, unkno
     if (k === "attachedFlows" && v.some((id) => emu.store.flows.get(id)?.projectId !== f.projectId || id === f._id)) throw badRequest("'attachedFlows': every entry must be another flow of the project");
     f[k] = v as string[];
   }
-  const loc = objectIdArg(body, "localeReference", false);
-  if (loc) f.localeReference = emu.projectLocale(f.projectId, loc, "localeReference")._id;
 }
 
 const flag = (ctx: Ctx, name: string) => ctx.query.get(name) === "true";
@@ -98,11 +96,22 @@ export function registerProjectRoutes(r: Router, emu: EmulatorCore): void {
     return ok(flowView(s, f));
   });
 
-  r.add("GET", "/flows/:flowId/settings", (ctx) => ok(emu.flow(ctx.params.flowId).settings));
+  r.add("GET", "/flows/:flowId/settings", (ctx) => {
+    const f = emu.flow(ctx.params.flowId);
+    return ok({ _id: f.intentTrainGroupReference, ...structuredClone(OTHER_SETTINGS), ...f.settings });
+  });
   r.add("PATCH", "/flows/:flowId/settings", (ctx) => {
     const f = emu.flow(ctx.params.flowId);
     const body = ctx.json();
+    // IUpdateFlowSettingsRestDataBody_2_0 = Partial<Omit<IFlowSettings_2_0, keyof IEntityMeta>>
+    strictKeys(body, ["intentThreshold", "useIntentDefaultRepliesAsExamples", "flowIntentMappingOrder", ...Object.keys(OTHER_SETTINGS)]);
     const next = structuredClone(f.settings);
+    for (const k of Object.keys(OTHER_SETTINGS) as (keyof typeof OTHER_SETTINGS)[]) {
+      if (body[k] === undefined) continue;
+      const want = typeof OTHER_SETTINGS[k];
+      if (typeof body[k] !== want || (want === "object" && Array.isArray(body[k]) !== Array.isArray(OTHER_SETTINGS[k]))) throw badRequest(`'${k}' must be of type ${Array.isArray(OTHER_SETTINGS[k]) ? "array" : want}`);
+      next[k] = body[k];
+    }
     if (body.intentThreshold !== undefined) {
       const t = body.intentThreshold as { lower?: unknown; upper?: unknown };
       if (!t || typeof t !== "object") throw badRequest("'intentThreshold' must be an object {lower, upper}");
