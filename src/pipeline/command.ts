@@ -42,9 +42,10 @@ export async function finishCommand(s: CommandSetup, report: Report, opts: { qui
   return exitCode(report);
 }
 
-/** 1 when the report failed (a failed check, gate or step), else 0. */
+/** 2 for a setup error (wrong key or host before any work), 1 when the report failed (a check, gate or step), else 0. */
 export function exitCode(report: Report): number {
-  return report.status === "failure" ? 1 : 0;
+  if (report.status !== "failure") return 0;
+  return report.error?.kind === "setup" ? 2 : 1;
 }
 
 /** Writes a JSON file into the output folder (e.g. plan.json), redacted. */

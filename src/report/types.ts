@@ -192,5 +192,6 @@ export interface Report {
   predictions?: Prediction[];
   timings: StepTiming[];
   /** Set when the run failed: the step and the message. */
-  error?: { step: string; message: string };
+  /** kind "setup": a wrong key, host or base-url found before any work was done in Cognigy (the CLI exits 2). */
+  error?: { step: string; message: string; kind?: "setup" };
 }
