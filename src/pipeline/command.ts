@@ -37,7 +37,7 @@ export async function finishCommand(s: CommandSetup, report: Report, opts: { qui
   if (s.json) s.print(JSON.stringify(s.redactor.redactDeep(report), null, 2));
   else if (!opts.quiet) {
     for (const l of summaryLines(report)) s.print(l);
-    s.print(`report: ${files.md}`);
+    s.print(`report: ${files.md}${files.html ? `, ${files.html}` : ""}`);
   }
   return exitCode(report);
 }

@@ -11,6 +11,7 @@ import {
   fmtDelta,
   fmtInt,
   fmtMs,
+  gateRows,
   intentRows,
   isNum,
   location,
@@ -199,7 +200,7 @@ function planSection(ctx: Ctx): string {
   const changes = planChanges(ctx);
   return `<section><h2>Plan${plan.empty ? " <small>no changes</small>" : ""}</h2>
 <table><thead><tr><th>Flow</th><th class="n">Intents created</th><th class="n">updated</th><th class="n">deleted</th><th class="n">Sentences added</th><th class="n">removed</th><th class="n">Unchanged</th></tr></thead>
-<tbody>${rows}${total}</tbody></table>${notesList(ctx, planNotes(ctx.report))}${changes}</section>`;
+<tbody>${rows}${total}</tbody></table>${notesList(ctx, planNotes(ctx.report, { listsSentences: changes !== "" }))}${changes}</section>`;
 }
 
 /** The individual changes, collapsed (capped so a first sync of a huge flow does not make the page unreadable). */
@@ -237,22 +238,18 @@ function metricsSection(ctx: Ctx): string {
   const extra: string[] = [`${fmtInt(m.total)} test utterances`];
   if (m.outOfScope) extra.push(`${fmtInt(m.outOfScope.support)} out of scope (threshold ${m.outOfScope.threshold})`);
   if (m.shard) extra.push(`shard ${t(ctx, m.shard, 20)}`);
-  const gate = ctx.report.gate?.checks?.length
-    ? `<h3>Gate</h3><table><thead><tr><th>Check</th><th class="n">Threshold</th><th class="n">Value</th><th>Result</th></tr></thead><tbody>${ctx.report.gate.checks
-        .map(
-          (c) =>
-            `<tr data-check="${t(ctx, c.name, 80)}" data-threshold="${c.threshold}" data-value="${c.value ?? ""}"><td>${t(ctx, c.name, 80)}</td><td class="n">${c.threshold}</td><td class="n">${fmtGateValue(c.value)}</td><td>${
-              c.passed ? '<span class="up">passed</span>' : '<span class="down">failed</span>'
-            }</td></tr>`,
-        )
+  const gate = gateRows(ctx.report.gate);
+  const gateTable = gate.length
+    ? `<h3>Gate</h3><table class="gate"><thead><tr><th>Rule</th><th class="n">Required</th><th class="n">Value</th><th>Result</th></tr></thead><tbody>${gate
+        .map((g, i) => {
+          const c = ctx.report.gate!.checks[i];
+          return `<tr data-check="${t(ctx, g.name, 80)}" data-threshold="${c.threshold}" data-value="${c.value ?? ""}"><td>${t(ctx, g.label, 80)}</td><td class="n">${esc(g.required)}</td><td class="n">${esc(g.value)}</td><td>${
+            g.passed ? '<span class="up">passed</span>' : '<span class="down">failed</span>'
+          }</td></tr>`;
+        })
         .join("")}</tbody></table>`
     : "";
-  return `<section><h2>Metrics</h2><table><thead><tr><th>Metric</th><th class="n">Value</th><th class="n">Baseline</th><th class="n">Δ</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${extra.join(" · ")}</p>${notes}${gate}</section>`;
-}
-
-/** Gate values: counts as integers, ratios with 4 decimals. */
-function fmtGateValue(v: number | null): string {
-  return isNum(v) && Number.isInteger(v) ? String(v) : fmt(v);
+  return `<section><h2>Metrics</h2><table><thead><tr><th>Metric</th><th class="n">Value</th><th class="n">Baseline</th><th class="n">Δ</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${extra.join(" · ")}</p>${notes}${gateTable}</section>`;
 }
 
 function perIntentSection(ctx: Ctx): string {

@@ -191,7 +191,9 @@ export interface Report {
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];
   timings: StepTiming[];
-  /** Set when the run failed: the step and the message. */
-  /** kind "setup": a wrong key, host or base-url found before any work was done in Cognigy (the CLI exits 2). */
+  /**
+   * Set when the run failed: the step and the message. kind "setup": a wrong key, host or base-url found before any
+   * work was done in Cognigy (the CLI exits 2).
+   */
   error?: { step: string; message: string; kind?: "setup" };
 }
