@@ -27,7 +27,7 @@ import {
   flowSentenceCounts,
 } from "./format.js";
 import { Redactor } from "./redact.js";
-import { COLORS, confidenceHistogram, esc, f1Bars, heatmap } from "./svg.js";
+import { COLORS, confidenceHistogram, esc, f1Bars, f1BarsNarrow, heatmap } from "./svg.js";
 import type { Report } from "./types.js";
 
 export interface HtmlOptions {
@@ -99,7 +99,7 @@ ${body}
 </body>
 </html>
 `;
-  return ctx.r.redactSecrets(page);
+  return ctx.r.redactSecrets(page.replace(/<table\b/g, '<div class="tw"><table').replace(/<\/table>/g, "</table></div>"));
 }
 
 function header(ctx: Ctx, v: "pass" | "fail" | "skipped"): string {
@@ -154,10 +154,10 @@ function chartsSection(ctx: Ctx, nBars: number, nHeat: number): string {
       isNum(minF1) ? `minIntentF1 ${minF1}` : "0.5"
     }${ctx.base ? ` <span class="sw" style="background:${COLORS.ghost}"></span>baseline (tick: baseline F1)` : ""}${isNum(minF1) ? " · dashed: gate minimum" : ""}</p>`;
     parts.push(
-      `<section><h2>F1 per intent <small>worst first${ctx.base ? ", against the baseline" : ""}</small></h2>${legend}<div class="scroll">${f1Bars(shown, {
+      `<section><h2>F1 per intent <small>worst first${ctx.base ? ", against the baseline" : ""}</small></h2>${legend}<div class="scroll f1-wide">${f1Bars(shown, {
         label: (row) => ctx.r.redact(row.name),
         threshold: minF1,
-      })}</div>${more}</section>`,
+      })}</div><div class="f1-narrow">${f1BarsNarrow(shown, { label: (row) => ctx.r.redact(row.name), threshold: minF1 })}</div>${more}</section>`,
     );
   }
   const labels = mostConfused(m.confusionMatrix ?? {}, nHeat + 2)
@@ -287,15 +287,11 @@ function confusionsSection(ctx: Ctx): string {
           .join("")}</td></tr>`,
     )
     .join("");
-  return `<section><h2>Top confusions</h2><table><thead><tr><th>Expected</th><th>Predicted as</th><th class="n">Count</th><th>Examples</th></tr></thead><tbody>${trs}</tbody></table></section>`;
+  return `<section><h2>Top confusions</h2><table class="stack"><thead><tr><th>Expected</th><th>Predicted as</th><th class="n">Count</th><th>Examples</th></tr></thead><tbody>${trs}</tbody></table></section>`;
 }
 
 function findingRow(ctx: Ctx, f: Finding): string {
-  return `<tr class="sev-${esc(f.severity)}" data-rule="${esc(f.rule)}" data-severity="${esc(f.severity)}"><td><span class="sev ${esc(f.severity)}">${esc(f.severity)}</span></td><td class="mono">${t(
-    ctx,
-    location(f),
-    300,
-  )}</td><td>${t(ctx, f.message, 600)}${f.hint ? `<div class="hint">${t(ctx, f.hint, 300)}</div>` : ""}</td></tr>`;
+  return `<tr class="sev-${esc(f.severity)}" data-rule="${esc(f.rule)}" data-severity="${esc(f.severity)}"><td><span class="sev ${esc(f.severity)}">${esc(f.severity)}</span></td><td class="mono loc">${t(ctx, location(f), 300).replace(/&#47;/g, "&#47;<wbr>")}</td><td>${t(ctx, f.message, 600)}${f.hint ? `<div class="hint">${t(ctx, f.hint, 300)}</div>` : ""}</td></tr>`;
 }
 
 const FINDINGS_PER_RULE_HTML = 200;
@@ -308,7 +304,7 @@ function findingsSection(ctx: Ctx): string {
   const summary = `<table><thead><tr><th>Rule</th><th class="n">Errors</th><th class="n">Warnings</th><th class="n">Info</th></tr></thead><tbody>${groups
     .map(
       (g) =>
-        `<tr data-rule="${esc(g.rule)}" data-errors="${g.counts.error}" data-warnings="${g.counts.warning}" data-info="${g.counts.info}"><td class="mono">${esc(g.rule)}</td><td class="n">${g.counts.error}</td><td class="n">${g.counts.warning}</td><td class="n">${g.counts.info}</td></tr>`,
+        `<tr data-rule="${esc(g.rule)}" data-errors="${g.counts.error}" data-warnings="${g.counts.warning}" data-info="${g.counts.info}"><td class="mono rule">${esc(g.rule)}</td><td class="n">${g.counts.error}</td><td class="n">${g.counts.warning}</td><td class="n">${g.counts.info}</td></tr>`,
     )
     .join("")}</tbody></table>`;
   const lists = groups
@@ -389,6 +385,7 @@ const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f6f8fa;color:#1f2328;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI","Noto Sans",Helvetica,Arial,sans-serif}
 main{max-width:1180px;margin:0 auto;padding:24px}
+p,li,h1,h2,h3,summary,footer{overflow-wrap:anywhere}
 section,header.verdict{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px 20px;margin:0 0 16px}
 h1{margin:0;font-size:24px}h1 small,h2 small{font-weight:400;color:#656d76;font-size:14px;margin-left:6px}
 h2{margin:0 0 12px;font-size:18px}h3{font-size:15px;margin:16px 0 8px}
@@ -402,28 +399,37 @@ header.pass{border-left-color:#1a7f37}header.fail{border-left-color:#cf222e}head
 .kpis{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;background:none;border:none;padding:0}
 .kpi{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px 16px}
 .kpi-label{color:#656d76;font-size:12px;text-transform:uppercase;letter-spacing:.04em}.kpi-value{font-size:26px;font-weight:600}
-.grid2{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px}
+.grid2{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px}.grid2>*{min-width:0}
 .scroll{overflow-x:auto}.scroll.tall{max-height:640px;overflow-y:auto}
 svg.chart{display:block;max-width:100%;height:auto}
 svg .label{font-size:12px;fill:#1f2328}svg .axis{font-size:11px;fill:#656d76}svg .value{font-size:12px;fill:#1f2328;font-variant-numeric:tabular-nums}svg .num{font-size:11px;font-weight:600}
 svg .up,.up{fill:#1a7f37;color:#1a7f37}svg .down,.down{fill:#cf222e;color:#cf222e}svg .muted,.muted{fill:#656d76;color:#656d76}
 .legend{font-size:12px;color:#656d76;margin:0 0 8px}.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:middle}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:5px 10px;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.tw{overflow-x:auto;max-width:100%}
+th,td{padding:5px 10px;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top;overflow-wrap:break-word;hyphens:manual}
+td{min-width:3.5em}td.n,th.n{white-space:nowrap}
 th{font-weight:600;background:#f6f8fa}td.n,th.n{text-align:right}
 table.sticky thead th{position:sticky;top:0}
 tr.total td{font-weight:600;border-top:2px solid #d0d7de}tr.low td{background:#fff5f5}
-.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}td.rule{white-space:nowrap}
 .ex{color:#424a53}.hint{color:#656d76;font-size:12px}
 .sev{display:inline-block;padding:0 8px;border-radius:999px;font-size:12px;background:#eaeef2}
 .sev.error{background:#ffebe9;color:#cf222e}.sev.warning{background:#fff8c5;color:#9a6700}.sev.info{background:#ddf4ff;color:#0969da}.sev.ok{background:#dafbe1;color:#1a7f37}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
-table.findings{table-layout:fixed}table.findings td:nth-child(1){width:90px}table.findings td:nth-child(2){width:36%;word-break:break-all}
+table.findings{table-layout:fixed}table.findings td:nth-child(1){width:90px}table.findings td:nth-child(2){width:36%}td.loc{overflow-wrap:anywhere}
 ul.changes{max-height:300px;overflow:auto;margin:6px 0;padding-left:18px}
 .tag{display:inline-block;min-width:48px;text-align:center;font-size:11px;border-radius:4px;padding:0 4px;margin-right:4px}
 .tag.add{background:#dafbe1}.tag.upd{background:#ddf4ff}.tag.del{background:#ffebe9}
 td.bars{width:30%}.tbar{display:inline-block;height:10px;background:#0969da;border-radius:2px;min-width:1px}
 ul.notes{color:#424a53;margin:8px 0;padding-left:18px}
 footer{color:#656d76;font-size:12px;text-align:center;padding:8px}
-@media (max-width:900px){.grid2{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(2,1fr)}}
+.f1-narrow{display:none}
+@media (max-width:900px){.grid2{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:640px){.f1-wide{display:none}.f1-narrow{display:block}main{padding:8px}section,header.verdict{padding:12px;border-radius:6px}
+header.verdict{gap:10px}.icon{width:32px;height:32px;font-size:20px}h1{font-size:20px}.kpi{padding:8px 10px}.kpi-value{font-size:22px}
+th,td{padding:4px 6px}
+table.stack thead{display:none}table.stack tr{display:grid;grid-template-columns:minmax(min-content,1fr) minmax(min-content,1fr) auto;border-bottom:1px solid #eaeef2}
+table.stack td{border:0}table.stack td:nth-child(2)::before{content:"→ ";color:#656d76}table.stack td:nth-child(4){grid-column:1/-1;padding:0 6px 6px}
+table.findings{table-layout:auto}table.findings td:nth-child(1),table.findings td:nth-child(2){width:auto}td.loc{overflow-wrap:break-word}}
 `;
