@@ -42,8 +42,12 @@ export async function finishCommand(s: CommandSetup, report: Report, opts: { qui
   return exitCode(report);
 }
 
-/** 2 for a setup error (wrong key or host before any work), 1 when the report failed (a check, gate or step), else 0. */
+/**
+ * 2 for a setup error (wrong key or host before any work), 1 when the report failed (a check, gate or step, or a check
+ * that evaluated nothing unless allowed), else 0.
+ */
 export function exitCode(report: Report): number {
+  if (report.status === "not evaluated") return report.evaluation?.unevaluatedAllowed ? 0 : 1;
   if (report.status !== "failure") return 0;
   return report.error?.kind === "setup" ? 2 : 1;
 }
