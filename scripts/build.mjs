@@ -1,7 +1,7 @@
 // Builds dist/index.js (the Action) and dist/cli.js (the CLI): one self-contained ESM file each.
 //
-// Size and cold start: the Action needs @actions/artifact (Azure SDK), @actions/github (Octokit, undici) and, in backup
-// mode with s3-uri, @aws-sdk/client-s3 only after the pipeline ran, and most runs (local, fork PRs) never. Parsing their
+// Size and cold start: the Action needs @actions/artifact (Azure SDK) and @actions/github (Octokit, undici) only after
+// the pipeline ran, and most runs (local, fork PRs) never. Parsing their
 // ~2 MB on every start costs more than the budget allows, so they are bundled separately (CJS, each package initialised on
 // first use), brotli-compressed into one base64 string inside dist/index.js, and decompressed + compiled on the first
 // `import()` of one of them. The eager part's @actions/core reaches @actions/http-client (undici, tunnel, http/https)
@@ -46,7 +46,6 @@ const common = {
 const DEFERRED = {
   "@actions/artifact": ["DefaultArtifactClient"],
   "@actions/github": ["getOctokit"],
-  "@aws-sdk/client-s3": ["S3Client", "PutObjectCommand"],
 };
 
 /** One CJS bundle: `module.exports[pkg]()` initialises and returns that package (shared dependencies bundled once). */

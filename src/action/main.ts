@@ -2,7 +2,7 @@
 // webhook and annotations; one try/catch turning user errors into one line and bugs into a stack in debug output.
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import * as core from "@actions/core";
 import type { RunConfig } from "../config/options.js";
 import { errorMessage, isUserError } from "../errors.js";
@@ -125,11 +125,13 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
   const written = await logger.group("Write the report", () => writeReportFiles(report, run.out, { redactor }));
   let artifactId: number | undefined;
   let link: string | undefined;
+  let artifactSkipped: string | undefined;
   await logger.group("Upload the report artifact", async () => {
     const name = artifactNameFor(action.artifactName, action.shard);
     try {
       const up = await uploadReportArtifact({ name, dir: run.out, retentionDays: action.retentionDays, env });
       if (up.skipped) {
+        artifactSkipped = up.skipped;
         ann.notice(`Report artifact not uploaded: ${up.skipped}. The files are in ${run.out}.`);
         return;
       }
@@ -139,6 +141,7 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
     } catch (e) {
       // The backup is the artifact: losing it fails the run. Elsewhere the summary and comment still tell the verdict.
       if (action.mode === "backup") throw e;
+      artifactSkipped = `the upload failed: ${errorMessage(e)}`;
       ann.warning(`The report artifact could not be uploaded: ${errorMessage(e)}`);
     }
   });
@@ -157,7 +160,7 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
   // 8. Outputs and the job summary.
   setOutputs(core, computeOutputs(report, { status: webhookFailure ? "failure" : status, reportPath: written.json, artifactId }), (s) => redactor.redactSecrets(s));
   await guarded("job summary", ann, async () => {
-    const md = summaryMarkdown(report, { redactor, artifactUrl: link, artifactName: action.artifactName, runUrl: ctx.runUrl, notes: reason ? [`Local estimate: ${reason}.`] : [] });
+    const md = summaryMarkdown(report, { redactor, artifactUrl: link, artifactName: action.artifactName, artifactSkipped, outDir: relative(process.cwd(), run.out) || ".", runUrl: ctx.runUrl, notes: reason ? [`Local estimate: ${reason}.`] : [] });
     if (!(await writeJobSummary(core, env, md))) logger.debug("no GITHUB_STEP_SUMMARY: job summary skipped");
   });
 
@@ -219,7 +222,7 @@ async function stickyComment(
   await o.logger.group("Sticky PR comment", async () => {
     try {
       const octokit = await octokitFor(action.githubToken!, ctx);
-      const body = renderPrComment(report, { redactor: o.redactor, stickyId, htmlLink: o.link, runUrl: ctx.runUrl });
+      const body = renderPrComment(report, { redactor: o.redactor, stickyId, htmlLink: o.link, fullReport: o.link ? undefined : "the job summary of the run", runUrl: ctx.runUrl });
       const r = await upsertStickyComment(octokit, decision.target, stickyMarker(stickyId), body);
       o.logger.info(`${r.action} comment ${r.id} on #${decision.target.issueNumber}`);
     } catch (e) {

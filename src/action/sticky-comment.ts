@@ -1,5 +1,6 @@
 // The sticky PR comment: found by its hidden marker across every page of comments, updated in place, else created once.
 import type { getOctokit } from "@actions/github";
+import { truncateMarkdown } from "../report/markdown.js";
 import type { GitHubContext } from "./context.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -30,8 +31,9 @@ export async function findStickyComment(octokit: Octokit, t: CommentTarget, mark
 
 /** Updates the marked comment in place, or creates it. The body must contain the marker (it is added when missing). */
 export async function upsertStickyComment(octokit: Octokit, t: CommentTarget, marker: string, body: string): Promise<StickyResult> {
-  let text = body.includes(marker) ? body : `${marker}\n${body}`;
-  if (text.length > MAX_COMMENT_CHARS) text = `${text.slice(0, MAX_COMMENT_CHARS - 200)}\n\n_(truncated: the full report is in the job summary and the report artifact)_\n${marker}`;
+  // the marker exactly once, first; a body over the limit is cut at a block boundary with its <details> closed
+  let text = body.startsWith(marker) && !body.slice(marker.length).includes(marker) ? body : `${marker}\n${body.split(marker).join("")}`;
+  if (text.length > MAX_COMMENT_CHARS) text = truncateMarkdown(text, MAX_COMMENT_CHARS, { note: "\n---\n> ⚠️ **truncated:** the full report is in the job summary of the run.\n" });
   const id = await findStickyComment(octokit, t, marker);
   if (id !== undefined) {
     const r = await octokit.rest.issues.updateComment({ owner: t.owner, repo: t.repo, comment_id: id, body: text });

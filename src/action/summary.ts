@@ -8,23 +8,39 @@ import type { Report } from "../report/types.js";
 export interface SummaryOptions {
   redactor: Redactor;
   baseline?: BaselineInput;
-  /** The uploaded artifact's URL (report.html is inside), when uploaded. */
+  /** The uploaded artifact's URL (a zip with report.html inside), only when the upload happened. */
   artifactUrl?: string;
   artifactName: string;
+  /** Why the artifact was not uploaded (no runner service, upload failed…), when it was not. */
+  artifactSkipped?: string;
+  /** The folder the report files were written to on the runner. */
+  outDir?: string;
   runUrl?: string;
   /** Extra lines (e.g. why the run only validated), shown under the verdict. */
   notes?: string[];
 }
 
+/** Where the full report is, as the run left it: in the uploaded artifact, or only on the runner's disk. */
+function whereTheReportIs(o: SummaryOptions): { line: string; fullReport: string } {
+  if (o.artifactUrl) {
+    const link = `[${o.artifactName}](${o.artifactUrl.replace(/[\s()<>]/g, encodeURIComponent)})`;
+    return { line: `The full report (report.html with charts, report.md, report.json, audit log) is in the ${link} artifact (a zip).`, fullReport: `the ${link} artifact` };
+  }
+  const dir = o.outDir ? ` in \`${o.outDir.replace(/[`\n]/g, "")}\` on the runner` : "";
+  const why = o.artifactSkipped ? ` (${o.redactor.redact(o.artifactSkipped).replace(/[\n<>]/g, " ")})` : "";
+  return {
+    line: `No report artifact was uploaded${why}: report.html, report.md and report.json were written${dir} only.`,
+    fullReport: `report.md and report.html${dir} (no artifact was uploaded)`,
+  };
+}
+
 /** Renders the summary markdown: the verdict, then the notes (why the run only validated…), the report, the artifact. Pure. */
 export function summaryMarkdown(report: Report, o: SummaryOptions): string {
   const notes = (o.notes ?? []).map((n) => `> ${o.redactor.redact(n)}`).join("\n");
-  const where = o.artifactUrl
-    ? `The full report (report.html, report.json, audit log) is in the [${o.artifactName}](${o.artifactUrl}) artifact.`
-    : `The full report (report.html, report.json, audit log) is in the \`${o.artifactName}\` artifact of this run.`;
-  const tail = `\n\n_${where}_\n`;
+  const where = whereTheReportIs(o);
+  const tail = `\n\n_${where.line}_\n`;
   const room = 1024 * 1024 - 16 * 1024 - Buffer.byteLength(tail) - Buffer.byteLength(notes) - 4;
-  const body = renderSummary(report, { redactor: o.redactor, baseline: o.baseline, htmlLink: o.artifactUrl, runUrl: o.runUrl, maxBytes: room });
+  const body = renderSummary(report, { redactor: o.redactor, baseline: o.baseline, htmlLink: o.artifactUrl, fullReport: where.fullReport, runUrl: o.runUrl, maxBytes: room });
   if (!notes) return `${body}${tail}`;
   // Right under the verdict block (before the first section heading).
   const at = body.indexOf("\n#### ");

@@ -101,6 +101,10 @@ export interface CognigyApiErrorInit {
   ambiguous?: boolean;
   /** Free text replacing the generic description (e.g. "expected JSON"). */
   message?: string;
+  /** A network error where no server answered at the address (refused, unresolvable, unroutable). */
+  unreachable?: boolean;
+  /** No request of this client had succeeded yet: nothing was done in Cognigy before this error. */
+  beforeAnyWork?: boolean;
 }
 
 /** A failed Cognigy REST call. `status` 0 = network error or timeout. */
@@ -115,9 +119,24 @@ export class CognigyApiError extends UserError {
   readonly details?: unknown;
   readonly network?: "timeout" | "network" | "aborted";
   readonly ambiguous: boolean;
+  readonly unreachable: boolean;
+  /** The network error's code (ECONNREFUSED, ECONNRESET…), when there is one. */
+  readonly causeCode?: string;
+  /**
+   * A setup problem: the key, the host or the base-url is wrong, found before any work was done in Cognigy
+   * (401/403/404, a redirect or a non-JSON answer, an unreachable host — on the first contact). Exit code 2;
+   * the same errors once work started are step failures (exit 1).
+   */
+  readonly setup: boolean;
+  override readonly exitCode: number;
 
   constructor(init: CognigyApiErrorInit) {
     super(scrubSecrets(describe(init), init.secrets));
+    this.unreachable = init.unreachable ?? false;
+    this.causeCode = causeCode(init.cause);
+    const s = init.status;
+    this.setup = init.beforeAnyWork === true && (this.unreachable || s === 401 || s === 403 || s === 404 || (s >= 200 && s < 400));
+    this.exitCode = this.setup ? 2 : 1;
     this.name = "CognigyApiError";
     this.status = init.status;
     this.method = init.method;
@@ -172,6 +191,12 @@ function describe(i: CognigyApiErrorInit): string {
 function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return Number.isInteger(s) ? String(s) : s.toFixed(s < 1 ? 3 : 1).replace(/0+$/, "");
+}
+
+function causeCode(c: unknown): string | undefined {
+  const e = c as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === "string" && /^[A-Z_]+$/.test(code) ? code : undefined;
 }
 
 function causeText(c: unknown): string {

@@ -91,8 +91,15 @@ type Outcome<T> =
   | { ok: true; value: T }
   | { ok: false; error: CognigyApiError; retry: boolean; ambiguous: boolean; waitMs?: number; status: number };
 
+/** Connection errors that mean no server answered at that address (as opposed to one that dropped a connection). */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+/** Retries of an unreachable host before it ever answered: a wrong base-url should fail in seconds, not minutes. */
+const FIRST_CONTACT_RETRIES = 2;
+
 export class HttpTransport {
   readonly base: string;
+  /** Set by the first successful response: errors before it are setup problems (wrong key, host, project). */
+  private succeeded = false;
   constructor(readonly o: TransportOptions) {
     this.base = o.baseUrl.replace(/\/+$/, "") + ("/" + o.apiPrefix.replace(/^\/+|\/+$/g, "")).replace(/^\/$/, "");
   }
@@ -102,7 +109,7 @@ export class HttpTransport {
   }
 
   error(init: Omit<ConstructorParameters<typeof CognigyApiError>[0], "secrets" | "baseUrl" | "project">): CognigyApiError {
-    return new CognigyApiError({ ...init, secrets: [this.o.apiKey], baseUrl: this.o.baseUrl, project: this.o.project() });
+    return new CognigyApiError({ ...init, secrets: [this.o.apiKey], baseUrl: this.o.baseUrl, project: this.o.project(), beforeAnyWork: !this.succeeded });
   }
 
   /** Sends the request with retries; returns the parsed JSON body (undefined when empty). */
@@ -119,13 +126,22 @@ export class HttpTransport {
       const started = o.now();
       const out = await this.attempt<T>(spec, url, body);
       o.stats.request(key, Math.max(0, o.now() - started), !out.ok);
-      if (out.ok) return finish(out.value);
+      if (out.ok) {
+        this.succeeded = true;
+        return finish(out.value);
+      }
       if (hadAmbiguous && spec.goneIsDone && out.status === 404) return finish(undefined as T);
-      if (!out.retry || attempt >= o.maxRetries) throw out.error;
+      const unreachable = out.error.unreachable && !this.succeeded;
+      const retries = unreachable ? Math.min(o.maxRetries, FIRST_CONTACT_RETRIES) : o.maxRetries;
+      if (!out.retry || attempt >= retries) throw out.error;
       if (out.ambiguous && !spec.idempotent && !spec.recover) throw out.error;
       const wait = Math.min(out.waitMs ?? backoffDelay(attempt, { baseMs: o.baseBackoffMs, capMs: o.maxBackoffMs, random: o.random }), o.maxBackoffMs);
       if (out.status === 429 && out.waitMs !== undefined) o.budget.pauseUntil(o.now() + wait);
-      o.logger.debug(`${key}: ${out.error.status || out.error.network} — retry ${attempt + 1}/${o.maxRetries} in ${(wait / 1000).toFixed(1)} s`);
+      // What the run waits for is said where a user sees it: connection trouble and server errors always, rate limits
+      // when the wait is long (short 429 waits are routine under the budget and stay in the debug log).
+      const line = `${retryReason(out.error, unreachable, o.baseUrl)} — retry ${attempt + 1}/${retries} in ${(wait / 1000).toFixed(1)} s`;
+      if (out.status === 0 || out.status >= 500 || wait >= 5000) o.logger.info(line);
+      else o.logger.debug(`${key}: ${line}`);
       o.stats.retry();
       if (wait > 0) {
         await o.sleep(wait);
@@ -213,10 +229,29 @@ export class HttpTransport {
   private networkOutcome<T>(spec: RequestSpec<T>, e: unknown, timedOut: boolean): Outcome<T> {
     const userAborted = !!spec.signal?.aborted;
     const network = userAborted ? "aborted" : timedOut || (e as Error)?.name === "TimeoutError" ? "timeout" : "network";
-    const error = this.error({ status: 0, method: spec.method, route: spec.route, network, timeoutMs: this.o.timeoutMs, cause: e });
     const code = (e as { cause?: { code?: string } })?.cause?.code;
+    const unreachable = !userAborted && typeof code === "string" && UNREACHABLE.has(code);
+    const error = this.error({ status: 0, method: spec.method, route: spec.route, network, timeoutMs: this.o.timeoutMs, cause: e, unreachable });
     // Refused / unresolvable: the request never reached a server. ENOTFOUND is a wrong host, not worth retrying.
     const refused = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
     return { ok: false, error, retry: !userAborted && code !== "ENOTFOUND", ambiguous: !refused, status: 0 };
   }
+}
+
+/** "Cognigy at http://h:1 not reachable (ECONNREFUSED)" / "connection to Cognigy lost on GET /x (ECONNRESET)" / "Cognigy answered 503 on GET /x". */
+function retryReason(e: CognigyApiError, unreachable: boolean, baseUrl: string): string {
+  const where = `${e.method} ${e.route}`;
+  const cause = e.causeCode ? ` (${e.causeCode})` : "";
+  if (e.status !== 0) return `Cognigy answered ${e.status}${e.status === 429 ? " (rate limited)" : ""} on ${where}`;
+  if (e.network === "timeout") return `no answer from Cognigy within the timeout on ${where}`;
+  if (unreachable) {
+    let origin = baseUrl;
+    try {
+      origin = new URL(baseUrl).origin;
+    } catch {
+      // keep it as configured
+    }
+    return `Cognigy at ${origin} not reachable${cause}`;
+  }
+  return `connection to Cognigy lost on ${where}${cause}`;
 }

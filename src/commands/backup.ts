@@ -4,7 +4,7 @@ import { type BackupSummary, runBackup } from "../pipeline/backup.js";
 import { finishCommand, setupCommand } from "../pipeline/command.js";
 import type { CommandContext } from "./context.js";
 
-function intFlag(name: string, v: string | boolean | undefined, min: number, max: number): number | undefined {
+function intFlag(name: string, v: string | boolean | string[] | undefined, min: number, max: number): number | undefined {
   if (typeof v !== "string" || v === "") return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${name}: expected a whole number from ${min} to ${max}, got '${v}'`);

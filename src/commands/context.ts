@@ -2,8 +2,8 @@
 
 export interface CommandContext {
   command: string;
-  /** Parsed flags (see OPTIONS in src/cli.ts); strings as typed, booleans for switches. */
-  values: Record<string, string | boolean | undefined>;
+  /** Parsed flags (the command's table in src/cli/commands.ts): strings as typed, true for switches, string[] for lists. */
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;

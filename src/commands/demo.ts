@@ -56,7 +56,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     const first = await runRelease(run, { logger });
     const files = await writeReportFiles(first, run.out, { redactor });
     for (const l of summaryLines(first)) print(l);
-    print(`report: ${relative(ctx.cwd, files.json)}, ${relative(ctx.cwd, files.md)}`);
+    print(`report: ${[files.json, files.md, files.html].flatMap((f) => (f ? [relative(ctx.cwd, f)] : [])).join(", ")}`);
     if (first.status === "failure") return exitCode(first);
 
     const v = await validateData(run);

@@ -6,7 +6,7 @@ import { type Emulator, startEmulator } from "../emulator/index.js";
 import { ConfigError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
-function intFlag(v: string | boolean | undefined, name: string, fallback: number): number {
+function intFlag(v: string | boolean | string[] | undefined, name: string, fallback: number): number {
   if (v === undefined || v === false) return fallback;
   const s = String(v).trim();
   if (!/^\d+$/.test(s)) throw new ConfigError(`--${name} must be a whole number ≥ 0 (got '${s}')`);

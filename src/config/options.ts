@@ -123,7 +123,7 @@ export function resolveRunConfig(o: RunOverrides, env: NodeJS.ProcessEnv, cwd: s
 }
 
 /** The overrides from parsed CLI flags. */
-export function overridesFromFlags(v: Record<string, string | boolean | undefined>): RunOverrides {
+export function overridesFromFlags(v: Record<string, string | boolean | string[] | undefined>): RunOverrides {
   const s = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : undefined);
   return {
     config: s("config"),

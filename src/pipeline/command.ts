@@ -37,15 +37,19 @@ export async function finishCommand(s: CommandSetup, report: Report, opts: { qui
   if (s.json) s.print(JSON.stringify(s.redactor.redactDeep(report), null, 2));
   else if (!opts.quiet) {
     for (const l of summaryLines(report)) s.print(l);
-    s.print(`report: ${files.md}`);
+    s.print(`report: ${files.md}${files.html ? `, ${files.html}` : ""}`);
   }
   return exitCode(report);
 }
 
-/** 1 when the report failed (a failed check, gate or step, or a check that evaluated nothing unless allowed), else 0. */
+/**
+ * 2 for a setup error (wrong key or host before any work), 1 when the report failed (a check, gate or step, or a check
+ * that evaluated nothing unless allowed), else 0.
+ */
 export function exitCode(report: Report): number {
   if (report.status === "not evaluated") return report.evaluation?.unevaluatedAllowed ? 0 : 1;
-  return report.status === "failure" ? 1 : 0;
+  if (report.status !== "failure") return 0;
+  return report.error?.kind === "setup" ? 2 : 1;
 }
 
 /** Writes a JSON file into the output folder (e.g. plan.json), redacted. */

@@ -133,14 +133,15 @@ export class Runner {
       const message = errorMessage(e);
       this.deps.audit?.({ step: name, outcome: "failure", durationMs: ms, message });
       this.report.status = "failure";
-      this.report.error = { step: name, message };
+      // A wrong key or host found before any work started is a setup error (CLI exit 2), recorded like a failed step.
+      this.report.error = { step: name, message, ...(e instanceof CognigyApiError && e.setup ? { kind: "setup" as const } : {}) };
       const partial = (e as { partial?: unknown }).partial;
       if (partial && name === "sync") this.report.sync = partial as Report["sync"];
       if (partial && name === "train") this.report.training = partial as Report["training"];
       if (partial && name === "promote") this.report.promotion = partial as Report["promotion"];
-      this.deps.logger.error(message);
-      if (isUserError(e) && e.hint) this.deps.logger.info(`hint: ${e.hint}`);
+      // The message is printed once, by the shell: the result line ("… failed at <step>: …") or the CLI's error line.
       if (e instanceof ConfigError || !isUserError(e)) throw e;
+      if (e.hint) this.deps.logger.info(`hint: ${e.hint}`);
       throw new StepFailed(message);
     }
   }

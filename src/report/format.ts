@@ -2,7 +2,7 @@
 import type { Finding } from "../checks/types.js";
 import { SEVERITY_RANK } from "../checks/types.js";
 import type { RequestStats } from "../cognigy/types.js";
-import type { FlowPlan, IntentMetrics, Metrics, Report } from "./types.js";
+import type { FlowPlan, GateResult, IntentMetrics, Metrics, Report } from "./types.js";
 
 /** The metrics a report is compared with: a previous report's metrics, or report.baselineMetrics. */
 export type BaselineMetrics = Pick<Metrics, "accuracy" | "macroF1" | "macroPrecision" | "macroRecall" | "perIntent"> &
@@ -225,14 +225,52 @@ export function evaluationNotes(report: Report): string[] {
   return notes;
 }
 
-/** Plain-text notes on a plan beyond its counts: unmanaged intents, capped change lists. */
-export function planNotes(report: Report): string[] {
+/** What each gate check means, as a rule a reviewer reads ("macro F1 ≥ 0.85"); unknown checks show their name. */
+const GATE_RULES: Record<string, { label: string; op: "≥" | "≤" }> = {
+  macroF1: { label: "macro F1", op: "≥" },
+  macroPrecision: { label: "macro precision", op: "≥" },
+  accuracy: { label: "accuracy", op: "≥" },
+  minIntentF1: { label: "lowest intent F1", op: "≥" },
+  minTestsPerIntent: { label: "fewest tests of an intent", op: "≥" },
+  tests: { label: "test utterances scored", op: "≥" },
+  maxRegression: { label: "macro F1 drop vs baseline", op: "≤" },
+  "maxRegression.macroF1": { label: "macro F1 drop vs baseline", op: "≤" },
+  "maxRegression.perIntent": { label: "largest intent F1 drop vs baseline", op: "≤" },
+};
+
+export interface GateRow {
+  name: string;
+  label: string;
+  /** "≥ 0.85", "≤ 0.02", or the bare threshold for a check this table does not know. */
+  required: string;
+  value: string;
+  passed: boolean;
+}
+
+/** Gate values: counts as integers, ratios with the report's precision. */
+export function fmtGateValue(v: number | null | undefined): string {
+  return isNum(v) && Number.isInteger(v) ? String(v) : fmt(v);
+}
+
+/** The gate's checks as rows: rule, required threshold, value, pass/fail. */
+export function gateRows(gate: GateResult | undefined): GateRow[] {
+  return (gate?.checks ?? []).map((c) => {
+    const rule = GATE_RULES[c.name];
+    return { name: c.name, label: rule?.label ?? c.name, required: `${rule ? `${rule.op} ` : ""}${fmtGateValue(c.threshold)}`, value: fmtGateValue(c.value), passed: c.passed };
+  });
+}
+
+/**
+ * Plain-text notes on a plan beyond its counts: unmanaged intents, sentences going with deleted intents, and — only
+ * for a renderer that lists sentence changes (`listsSentences`) — how many it could not list.
+ */
+export function planNotes(report: Report, opts: { listsSentences?: boolean } = {}): string[] {
   const notes: string[] = [];
   for (const f of report.plan?.flows ?? []) {
     if (f.unmanagedIntents?.length) notes.push(`${f.flow}: ${fmtInt(f.unmanagedIntents.length)} intents in Cognigy that no file owns (left alone): ${f.unmanagedIntents.slice(0, 5).join(", ")}${f.unmanagedIntents.length > 5 ? ", …" : ""}`);
     if (f.heldOutRemovals) notes.push(`${f.flow}: ${fmtInt(f.heldOutRemovals)} of the removals are held-out tests still trained in Cognigy (expected after pull --holdout: they leave so the evaluation is fair; not counted against sync.maxDeletions)`);
     if (f.deletedIntentSentences) notes.push(`${f.flow}: ${fmtInt(f.deletedIntentSentences)} sentences go with the deleted intents`);
-    if (f.omitted && (f.omitted.addSentences || f.omitted.removeSentences)) notes.push(`${f.flow}: ${fmtInt(f.omitted.addSentences + f.omitted.removeSentences)} sentence changes not listed (counted in the totals)`);
+    if (opts.listsSentences && f.omitted && (f.omitted.addSentences || f.omitted.removeSentences)) notes.push(`${f.flow}: ${fmtInt(f.omitted.addSentences + f.omitted.removeSentences)} sentence changes not listed (counted in the totals)`);
   }
   return notes;
 }

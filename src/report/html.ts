@@ -12,6 +12,7 @@ import {
   fmtDelta,
   fmtInt,
   fmtMs,
+  gateRows,
   intentRows,
   isNum,
   location,
@@ -29,7 +30,7 @@ import {
 } from "./format.js";
 import { alphaOf, comparisonLead, comparisonNote, comparisonRows, signedDelta, significanceText } from "./comparison.js";
 import { Redactor } from "./redact.js";
-import { COLORS, confidenceHistogram, esc, f1Bars, heatmap } from "./svg.js";
+import { COLORS, confidenceHistogram, esc, f1Bars, f1BarsNarrow, heatmap } from "./svg.js";
 import type { FlippedUtterance, Report } from "./types.js";
 
 export interface HtmlOptions {
@@ -102,7 +103,7 @@ ${body}
 </body>
 </html>
 `;
-  return ctx.r.redactSecrets(page);
+  return ctx.r.redactSecrets(page.replace(/<table\b/g, '<div class="tw"><table').replace(/<\/table>/g, "</table></div>"));
 }
 
 function header(ctx: Ctx, v: Verdict): string {
@@ -165,10 +166,10 @@ function chartsSection(ctx: Ctx, nBars: number, nHeat: number): string {
       isNum(minF1) ? `minIntentF1 ${minF1}` : "0.5"
     }${ctx.base ? ` <span class="sw" style="background:${COLORS.ghost}"></span>baseline (tick: baseline F1)` : ""}${isNum(minF1) ? " · dashed: gate minimum" : ""}</p>`;
     parts.push(
-      `<section><h2>F1 per intent <small>worst first${ctx.base ? ", against the baseline" : ""}</small></h2>${legend}<div class="scroll">${f1Bars(shown, {
+      `<section><h2>F1 per intent <small>worst first${ctx.base ? ", against the baseline" : ""}</small></h2>${legend}<div class="scroll f1-wide">${f1Bars(shown, {
         label: (row) => ctx.r.redact(row.name),
         threshold: minF1,
-      })}</div>${more}</section>`,
+      })}</div><div class="f1-narrow">${f1BarsNarrow(shown, { label: (row) => ctx.r.redact(row.name), threshold: minF1 })}</div>${more}</section>`,
     );
   }
   const labels = mostConfused(m.confusionMatrix ?? {}, nHeat + 2)
@@ -251,7 +252,7 @@ function planSection(ctx: Ctx): string {
   const changes = planChanges(ctx);
   return `<section><h2>Plan${plan.empty ? " <small>no changes</small>" : ""}</h2>
 <table><thead><tr><th>Flow</th><th class="n">Intents created</th><th class="n">updated</th><th class="n">deleted</th><th class="n">Sentences added</th><th class="n">removed</th><th class="n">Unchanged</th></tr></thead>
-<tbody>${rows}${total}</tbody></table>${notesList(ctx, planNotes(ctx.report))}${changes}</section>`;
+<tbody>${rows}${total}</tbody></table>${notesList(ctx, planNotes(ctx.report, { listsSentences: changes !== "" }))}${changes}</section>`;
 }
 
 /** The individual changes, collapsed (capped so a first sync of a huge flow does not make the page unreadable). */
@@ -289,22 +290,18 @@ function metricsSection(ctx: Ctx): string {
   const extra: string[] = [`${fmtInt(m.total)} test utterances`];
   if (m.outOfScope) extra.push(`${fmtInt(m.outOfScope.support)} out of scope (threshold ${m.outOfScope.threshold})`);
   if (m.shard) extra.push(`shard ${t(ctx, m.shard, 20)}`);
-  const gate = ctx.report.gate?.checks?.length
-    ? `<h3>Gate</h3><table><thead><tr><th>Check</th><th class="n">Threshold</th><th class="n">Value</th><th>Result</th></tr></thead><tbody>${ctx.report.gate.checks
-        .map(
-          (c) =>
-            `<tr data-check="${t(ctx, c.name, 80)}" data-threshold="${c.threshold}" data-value="${c.value ?? ""}"><td>${t(ctx, c.name, 80)}</td><td class="n">${c.threshold}</td><td class="n">${fmtGateValue(c.value)}</td><td>${
-              c.passed ? '<span class="up">passed</span>' : '<span class="down">failed</span>'
-            }</td></tr>`,
-        )
+  const gate = gateRows(ctx.report.gate);
+  const gateTable = gate.length
+    ? `<h3>Gate</h3><table class="gate"><thead><tr><th>Rule</th><th class="n">Required</th><th class="n">Value</th><th>Result</th></tr></thead><tbody>${gate
+        .map((g, i) => {
+          const c = ctx.report.gate!.checks[i];
+          return `<tr data-check="${t(ctx, g.name, 80)}" data-threshold="${c.threshold}" data-value="${c.value ?? ""}"><td>${t(ctx, g.label, 80)}</td><td class="n">${esc(g.required)}</td><td class="n">${esc(g.value)}</td><td>${
+            g.passed ? '<span class="up">passed</span>' : '<span class="down">failed</span>'
+          }</td></tr>`;
+        })
         .join("")}</tbody></table>`
     : "";
-  return `<section><h2>Metrics</h2><table><thead><tr><th>Metric</th><th class="n">Value</th><th class="n">Baseline</th><th class="n">Δ</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${extra.join(" · ")}</p>${notes}${gate}</section>`;
-}
-
-/** Gate values: counts as integers, ratios with 4 decimals. */
-function fmtGateValue(v: number | null): string {
-  return isNum(v) && Number.isInteger(v) ? String(v) : fmt(v);
+  return `<section><h2>Metrics</h2><table><thead><tr><th>Metric</th><th class="n">Value</th><th class="n">Baseline</th><th class="n">Δ</th></tr></thead><tbody>${rows}</tbody></table><p class="muted">${extra.join(" · ")}</p>${notes}${gateTable}</section>`;
 }
 
 function perIntentSection(ctx: Ctx): string {
@@ -342,15 +339,11 @@ function confusionsSection(ctx: Ctx): string {
           .join("")}</td></tr>`,
     )
     .join("");
-  return `<section><h2>Top confusions</h2><table><thead><tr><th>Expected</th><th>Predicted as</th><th class="n">Count</th><th>Examples</th></tr></thead><tbody>${trs}</tbody></table></section>`;
+  return `<section><h2>Top confusions</h2><table class="stack"><thead><tr><th>Expected</th><th>Predicted as</th><th class="n">Count</th><th>Examples</th></tr></thead><tbody>${trs}</tbody></table></section>`;
 }
 
 function findingRow(ctx: Ctx, f: Finding): string {
-  return `<tr class="sev-${esc(f.severity)}" data-rule="${esc(f.rule)}" data-severity="${esc(f.severity)}"><td><span class="sev ${esc(f.severity)}">${esc(f.severity)}</span></td><td class="mono">${t(
-    ctx,
-    location(f),
-    300,
-  )}</td><td>${t(ctx, f.message, 600)}${f.hint ? `<div class="hint">${t(ctx, f.hint, 300)}</div>` : ""}</td></tr>`;
+  return `<tr class="sev-${esc(f.severity)}" data-rule="${esc(f.rule)}" data-severity="${esc(f.severity)}"><td><span class="sev ${esc(f.severity)}">${esc(f.severity)}</span></td><td class="mono loc">${t(ctx, location(f), 300).replace(/&#47;/g, "&#47;<wbr>")}</td><td>${t(ctx, f.message, 600)}${f.hint ? `<div class="hint">${t(ctx, f.hint, 300)}</div>` : ""}</td></tr>`;
 }
 
 const FINDINGS_PER_RULE_HTML = 200;
@@ -363,7 +356,7 @@ function findingsSection(ctx: Ctx): string {
   const summary = `<table><thead><tr><th>Rule</th><th class="n">Errors</th><th class="n">Warnings</th><th class="n">Info</th></tr></thead><tbody>${groups
     .map(
       (g) =>
-        `<tr data-rule="${esc(g.rule)}" data-errors="${g.counts.error}" data-warnings="${g.counts.warning}" data-info="${g.counts.info}"><td class="mono">${esc(g.rule)}</td><td class="n">${g.counts.error}</td><td class="n">${g.counts.warning}</td><td class="n">${g.counts.info}</td></tr>`,
+        `<tr data-rule="${esc(g.rule)}" data-errors="${g.counts.error}" data-warnings="${g.counts.warning}" data-info="${g.counts.info}"><td class="mono rule">${esc(g.rule)}</td><td class="n">${g.counts.error}</td><td class="n">${g.counts.warning}</td><td class="n">${g.counts.info}</td></tr>`,
     )
     .join("")}</tbody></table>`;
   const lists = groups
@@ -444,6 +437,7 @@ const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f6f8fa;color:#1f2328;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI","Noto Sans",Helvetica,Arial,sans-serif}
 main{max-width:1180px;margin:0 auto;padding:24px}
+p,li,h1,h2,h3,summary,footer{overflow-wrap:anywhere}
 section,header.verdict{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px 20px;margin:0 0 16px}
 h1{margin:0;font-size:24px}h1 small,h2 small{font-weight:400;color:#656d76;font-size:14px;margin-left:6px}
 h2{margin:0 0 12px;font-size:18px}h3{font-size:15px;margin:16px 0 8px}
@@ -457,28 +451,37 @@ header.pass{border-left-color:#1a7f37}header.fail{border-left-color:#cf222e}head
 .kpis{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;background:none;border:none;padding:0}
 .kpi{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px 16px}
 .kpi-label{color:#656d76;font-size:12px;text-transform:uppercase;letter-spacing:.04em}.kpi-value{font-size:26px;font-weight:600}
-.grid2{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px}
+.grid2{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px}.grid2>*{min-width:0}
 .scroll{overflow-x:auto}.scroll.tall{max-height:640px;overflow-y:auto}
 svg.chart{display:block;max-width:100%;height:auto}
 svg .label{font-size:12px;fill:#1f2328}svg .axis{font-size:11px;fill:#656d76}svg .value{font-size:12px;fill:#1f2328;font-variant-numeric:tabular-nums}svg .num{font-size:11px;font-weight:600}
 svg .up,.up{fill:#1a7f37;color:#1a7f37}svg .down,.down{fill:#cf222e;color:#cf222e}svg .muted,.muted{fill:#656d76;color:#656d76}
 .legend{font-size:12px;color:#656d76;margin:0 0 8px}.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:middle}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:5px 10px;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.tw{overflow-x:auto;max-width:100%}
+th,td{padding:5px 10px;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top;overflow-wrap:break-word;hyphens:manual}
+td{min-width:3.5em}td.n,th.n{white-space:nowrap}
 th{font-weight:600;background:#f6f8fa}td.n,th.n{text-align:right}
 table.sticky thead th{position:sticky;top:0}
 tr.total td{font-weight:600;border-top:2px solid #d0d7de}tr.low td{background:#fff5f5}
-.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}td.rule{white-space:nowrap}
 .ex{color:#424a53}.hint{color:#656d76;font-size:12px}
 .sev{display:inline-block;padding:0 8px;border-radius:999px;font-size:12px;background:#eaeef2}
 .sev.error{background:#ffebe9;color:#cf222e}.sev.warning{background:#fff8c5;color:#9a6700}.sev.info{background:#ddf4ff;color:#0969da}.sev.ok{background:#dafbe1;color:#1a7f37}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
-table.findings{table-layout:fixed}table.findings td:nth-child(1){width:90px}table.findings td:nth-child(2){width:36%;word-break:break-all}
+table.findings{table-layout:fixed}table.findings td:nth-child(1){width:90px}table.findings td:nth-child(2){width:36%}td.loc{overflow-wrap:anywhere}
 ul.changes{max-height:300px;overflow:auto;margin:6px 0;padding-left:18px}
 .tag{display:inline-block;min-width:48px;text-align:center;font-size:11px;border-radius:4px;padding:0 4px;margin-right:4px}
 .tag.add{background:#dafbe1}.tag.upd{background:#ddf4ff}.tag.del{background:#ffebe9}
 td.bars{width:30%}.tbar{display:inline-block;height:10px;background:#0969da;border-radius:2px;min-width:1px}
 ul.notes{color:#424a53;margin:8px 0;padding-left:18px}
 footer{color:#656d76;font-size:12px;text-align:center;padding:8px}
-@media (max-width:900px){.grid2{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(2,1fr)}}
+.f1-narrow{display:none}
+@media (max-width:900px){.grid2{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:640px){.f1-wide{display:none}.f1-narrow{display:block}main{padding:8px}section,header.verdict{padding:12px;border-radius:6px}
+header.verdict{gap:10px}.icon{width:32px;height:32px;font-size:20px}h1{font-size:20px}.kpi{padding:8px 10px}.kpi-value{font-size:22px}
+th,td{padding:4px 6px}
+table.stack thead{display:none}table.stack tr{display:grid;grid-template-columns:minmax(min-content,1fr) minmax(min-content,1fr) auto;border-bottom:1px solid #eaeef2}
+table.stack td{border:0}table.stack td:nth-child(2)::before{content:"→ ";color:#656d76}table.stack td:nth-child(4){grid-column:1/-1;padding:0 6px 6px}
+table.findings{table-layout:auto}table.findings td:nth-child(1),table.findings td:nth-child(2){width:auto}td.loc{overflow-wrap:break-word}}
 `;

@@ -13,6 +13,7 @@ import {
   fmtDelta,
   fmtInt,
   fmtMs,
+  gateRows,
   type IntentRow,
   intentRows,
   isNum,
@@ -38,7 +39,9 @@ export const SUMMARY_MAX_BYTES = 1024 * 1024 - 16 * 1024;
 export const COMMENT_MAX_CHARS = 65_536 - 536;
 /** Tables longer than this go into a collapsed <details> section. */
 export const DETAILS_ROWS = 15;
-export const TRUNCATED_NOTE = "truncated — the full report is in the artifact";
+export const TRUNCATED_NOTE = "truncated — the full report has every row";
+/** Where the full report is when the caller does not say (a local run: the files beside report.md). */
+const DEFAULT_FULL_REPORT = "report.md, report.html and report.json in the output folder";
 
 export interface MarkdownOptions {
   /** Applied to every piece of text written (default: PII masking only). */
@@ -47,8 +50,10 @@ export interface MarkdownOptions {
   baseline?: BaselineInput;
   /** Size cap in UTF-8 bytes (summary default: 1 MiB minus a margin). */
   maxBytes?: number;
-  /** Where the HTML report can be found (artifact URL), linked from the verdict. */
+  /** The uploaded report artifact's URL (a zip holding report.html), linked from the verdict. Only when uploaded. */
   htmlLink?: string;
+  /** Markdown naming where the full report is, for the truncation note (default: the files of the output folder). */
+  fullReport?: string;
   /** Link to the workflow run. */
   runUrl?: string;
   /** Long tables start collapsed (default true). */
@@ -78,6 +83,7 @@ interface Ctx {
   collapsed: boolean;
   htmlLink?: string;
   runUrl?: string;
+  fullReport: string;
 }
 
 function ctxOf(report: Report, opts: MarkdownOptions): Ctx {
@@ -88,6 +94,7 @@ function ctxOf(report: Report, opts: MarkdownOptions): Ctx {
     collapsed: opts.detailsCollapsed ?? true,
     htmlLink: opts.htmlLink,
     runUrl: opts.runUrl,
+    fullReport: opts.fullReport ?? (opts.htmlLink ? `the [report artifact](${linkTarget(opts.htmlLink)}) (report.html, report.md, report.json)` : DEFAULT_FULL_REPORT),
   };
 }
 
@@ -104,13 +111,13 @@ export function stickyMarker(id: string): string {
 export function renderSummary(report: Report, opts: MarkdownOptions = {}): string {
   const ctx = ctxOf(report, opts);
   const max = opts.maxBytes ?? SUMMARY_MAX_BYTES;
-  return ctx.r.redactSecrets(fitUnder(fullSections(ctx), max, (s) => Buffer.byteLength(s, "utf8")));
+  return ctx.r.redactSecrets(fitUnder(fullSections(ctx), max, (s) => Buffer.byteLength(s, "utf8"), ctx.fullReport));
 }
 
 /** report.md: the same content as the summary, never truncated. */
 export function renderReportMd(report: Report, opts: Omit<MarkdownOptions, "maxBytes"> = {}): string {
   const ctx = ctxOf(report, opts);
-  return ctx.r.redactSecrets(fitUnder(fullSections(ctx), Number.POSITIVE_INFINITY, (s) => s.length));
+  return ctx.r.redactSecrets(fitUnder(fullSections(ctx), Number.POSITIVE_INFINITY, (s) => s.length, ctx.fullReport));
 }
 
 /** The sticky PR comment body: marker, verdict, plan counts, metrics, worst intents, findings counts; < 65,536 chars. */
@@ -126,14 +133,14 @@ export function renderPrComment(report: Report, opts: CommentOptions = {}): stri
     planLine(ctx),
     comparisonSection(ctx, { intents: 5, flipped: 10 }),
     metricsSection(ctx),
+    gateSection(ctx),
     worstIntentsSection(ctx, 5),
     findingCountsSection(ctx),
     confusionsSection(ctx, 5, true),
     footerSection(ctx),
   ];
-  const body = fitUnder(sections, max, (s) => s.length);
-  // the marker must survive whatever fitUnder() cut
-  return ctx.r.redactSecrets(body.startsWith(marker) ? body : `${marker}\n${body}`);
+  // the marker is the first line of the verdict, which fitUnder() always keeps whole or cuts by lines after it
+  return ctx.r.redactSecrets(fitUnder(sections, max, (s) => s.length, ctx.fullReport));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -141,8 +148,17 @@ export function renderPrComment(report: Report, opts: CommentOptions = {}): stri
 
 const ROW_LIMITS = [Number.POSITIVE_INFINITY, 1000, 200, 50, 15, 5];
 
-function fitUnder(sections: Section[], max: number, measure: (s: string) => number): string {
-  const note = `\n\n---\n> ⚠️ **${TRUNCATED_NOTE}** (report.json, report.md, report.html).\n`;
+function truncationNote(fullReport: string): string {
+  return `\n\n---\n> ⚠️ **${TRUNCATED_NOTE}:** ${fullReport}.\n`;
+}
+
+/**
+ * The sections with their long tables shortened until the text fits; then whole sections dropped from the end; then the
+ * verdict cut by whole blocks (truncateMarkdown). Every cut keeps the markdown whole: no table row, `<details>` or code
+ * fence is left open, and the note says where the full report is.
+ */
+function fitUnder(sections: Section[], max: number, measure: (s: string) => number, fullReport: string): string {
+  const note = truncationNote(fullReport);
   let parts: Part[] = [];
   for (const limit of ROW_LIMITS) {
     parts = sections.map((s) => s(limit)).filter((p): p is Part => p !== undefined && p.text.length > 0);
@@ -151,14 +167,49 @@ function fitUnder(sections: Section[], max: number, measure: (s: string) => numb
     if (measure(text) <= max) return text;
   }
   // still too big: drop whole sections from the end (the verdict stays)
-  while (parts.length > 1) {
-    parts.pop();
+  for (;;) {
     const text = join(parts) + note;
     if (measure(text) <= max) return text;
+    if (parts.length <= 1) break;
+    parts.pop();
   }
-  // a verdict alone over the cap (a pathological summary string): cut it by characters
-  let head = parts[0]?.text ?? "";
-  const room = max - measure(note);
+  // a verdict alone over the cap (a pathological summary string)
+  return truncateMarkdown(join(parts), max, { note, measure, cut: true });
+}
+
+/**
+ * Cuts markdown to fit `max` (as `measure` counts) at a block boundary — never inside a table, a list item's line or a
+ * code fence — closes the `<details>` left open, and appends `note`. The first line (a sticky marker, a heading) is kept
+ * whole when it fits alone; a single line longer than the room is cut between characters at a safe point.
+ */
+export function truncateMarkdown(text: string, max: number, opts: { note?: string; measure?: (s: string) => number; cut?: boolean } = {}): string {
+  const measure = opts.measure ?? ((s: string) => s.length);
+  const note = opts.note ?? truncationNote(DEFAULT_FULL_REPORT);
+  // `cut`: the caller already left content out, so the note is due even when the rest fits
+  if (!opts.cut && measure(text) <= max) return text;
+  const lines = text.split("\n");
+  let fence = false;
+  let open = 0;
+  let best: string | undefined;
+  let prefix = "";
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    prefix += (i ? "\n" : "") + line;
+    if (/^\s*```/.test(line)) fence = !fence;
+    open += (line.match(/<details[\s>]/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    open = Math.max(0, open);
+    const next = lines[i + 1];
+    // a boundary: outside a fence, and not between two table rows
+    const inTable = /^\s*\|/.test(line) && next !== undefined && /^\s*\|/.test(next);
+    if (fence || inTable) continue;
+    const candidate = `${prefix.trimEnd()}${"\n\n</details>".repeat(open)}\n${note}`;
+    if (measure(candidate) > max) break;
+    best = candidate;
+  }
+  if (best !== undefined) return best;
+  // not even the first line fits: cut it, leaving no half escape or entity and no lone surrogate
+  const room = max - measure(`\n${note}`);
+  let head = lines[0] ?? "";
   let lo = 0;
   let hi = head.length;
   while (lo < hi) {
@@ -166,10 +217,8 @@ function fitUnder(sections: Section[], max: number, measure: (s: string) => numb
     if (measure(head.slice(0, mid)) <= room) lo = mid;
     else hi = mid - 1;
   }
-  head = head.slice(0, lo);
-  // never end inside a surrogate pair
-  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
-  return head + note;
+  head = head.slice(0, lo).replace(/[\uD800-\uDBFF]$/, "").replace(/&[#\w]*$/, "").replace(/\\+$/, "");
+  return `${head}\n${note}`;
 }
 
 function join(parts: Part[]): string {
@@ -232,6 +281,7 @@ function fullSections(ctx: Ctx): Section[] {
     driftSection(ctx),
     comparisonSection(ctx, { intents: Number.POSITIVE_INFINITY, flipped: 50 }),
     metricsSection(ctx),
+    gateSection(ctx),
     perIntentSection(ctx),
     confusionsSection(ctx, 10, false),
     chartSection(ctx),
@@ -266,7 +316,7 @@ function verdictSection(ctx: Ctx): Section {
     if (report.summary) lines.push("", md(ctx, report.summary, 2000));
     if (report.error) lines.push("", `> **Failed in step \`${md(ctx, report.error.step, 60)}\`:** ${md(ctx, report.error.message, 2000)}`);
     const links: string[] = [];
-    if (ctx.htmlLink) links.push(`[HTML report with charts](${linkTarget(ctx.htmlLink)})`);
+    if (ctx.htmlLink) links.push(`[report artifact](${linkTarget(ctx.htmlLink)}) (a zip: report.html with charts, report.md, report.json)`);
     if (ctx.runUrl) links.push(`[workflow run](${linkTarget(ctx.runUrl)})`);
     if (links.length) lines.push("", links.join(" · "));
     return { text: lines.join("\n"), cut: false };
@@ -301,7 +351,7 @@ function planSection(ctx: Ctx): Section {
     }
     const lead = plan.empty ? "No changes: Cognigy already matches the files." : "";
     const body = details(ctx, `Plan — ${fmtInt(plan.flows.length)} flows`, table(head, rows, align), rows.length);
-    const notes = planNotes(ctx.report)
+    const notes = planNotes(ctx.report, { listsSentences: false })
       .slice(0, limit)
       .map((n) => `- ${md(ctx, n, 400)}`)
       .join("\n");
@@ -353,6 +403,17 @@ function metricsSection(ctx: Ctx): Section {
     if (m.shard) extra.push(`shard ${md(ctx, m.shard, 20)}`);
     const tail = notes.length ? `\n\n${notes.join("\n")}` : "";
     return { text: `#### Metrics\n\n${table(head, body, withBase ? ["l", "r", "r", "r"] : ["l", "r"])}\n\n${extra.join(" · ")}${tail}`, cut: false };
+  };
+}
+
+/** The gate: every rule with its required threshold, the value and the result. */
+function gateSection(ctx: Ctx): Section {
+  return () => {
+    const rows = gateRows(ctx.report.gate);
+    if (rows.length === 0) return undefined;
+    const passed = ctx.report.gate?.passed;
+    const body = rows.map((g) => [md(ctx, g.label, 80), g.required, `**${g.value}**`, g.passed ? "✅ pass" : "❌ fail"]);
+    return { text: `#### Gate — ${passed ? "passed" : "failed"}\n\n${table(["Rule", "Required", "Value", "Result"], body, ["l", "r", "r", "l"])}`, cut: false };
   };
 }
 

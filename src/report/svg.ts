@@ -75,6 +75,41 @@ export function f1Bars(rows: IntentRow[], opts: BarsOptions): string {
   return out.join("");
 }
 
+/**
+ * The same F1 bars for a phone-width screen: the intent's name on its own line above its bar, the value at the right,
+ * so that the text stays legible when the page is 360 px wide (the wide chart would be scaled to a third).
+ */
+export function f1BarsNarrow(rows: IntentRow[], opts: BarsOptions): string {
+  const width = 340;
+  const valueW = 92;
+  const top = 22;
+  const rowH = 36;
+  const plotW = width - valueW;
+  const height = top + rows.length * rowH + 6;
+  const x = (v: number) => Math.max(0, Math.min(1, v)) * plotW;
+  const out: string[] = [];
+  out.push(`<svg class="chart narrow" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="F1 per intent, worst first">`);
+  for (const t of [0, 0.5, 1]) {
+    out.push(`<line x1="${n1(Math.max(1, Math.min(plotW - 1, x(t))))}" y1="${top - 4}" x2="${n1(Math.max(1, Math.min(plotW - 1, x(t))))}" y2="${height - 4}" stroke="${COLORS.grid}"/>`);
+    out.push(`<text x="${n1(x(t))}" y="${top - 8}" text-anchor="${t === 0 ? "start" : t === 1 ? "end" : "middle"}" class="axis">${t.toFixed(1)}</text>`);
+  }
+  if (isNum(opts.threshold)) out.push(`<line x1="${n1(x(opts.threshold))}" y1="${top - 4}" x2="${n1(x(opts.threshold))}" y2="${height - 4}" stroke="${COLORS.bad}" stroke-dasharray="4 3"/>`);
+  rows.forEach((row, i) => {
+    const y = top + i * rowH;
+    const name = opts.label(row);
+    const d = fmtDelta(row.m.f1, row.baseF1);
+    out.push(`<g class="bar-narrow"><title>${esc(name)}: F1 ${fmt(row.m.f1)}${isNum(row.baseF1) ? `, baseline ${fmt(row.baseF1)}` : ""}</title>`);
+    out.push(`<text x="0" y="${y + 12}" class="label">${esc(clip(name, 42))}</text>`);
+    if (isNum(row.baseF1)) out.push(`<rect x="0" y="${y + 16}" width="${n1(x(row.baseF1))}" height="14" fill="${COLORS.ghost}" opacity="0.7"/>`);
+    out.push(`<rect x="0" y="${y + 19}" width="${n1(Math.max(1, x(row.m.f1)))}" height="8" rx="2" fill="${f1Color(row.m.f1, opts.threshold)}"/>`);
+    const dClass = d === undefined ? "" : d.startsWith("+") ? "up" : d.startsWith("−") ? "down" : "";
+    out.push(`<text x="${width}" y="${y + 28}" text-anchor="end" class="value">${fmt(row.m.f1)}${d ? ` <tspan class="${dClass}">${esc(d)}</tspan>` : ""}</text>`);
+    out.push("</g>");
+  });
+  out.push("</svg>");
+  return out.join("");
+}
+
 export interface HeatmapOptions {
   label: (name: string) => string;
 }
@@ -100,7 +135,8 @@ export function heatmap(matrix: Record<string, Record<string, number>>, rows: st
     }
   }
   const out: string[] = [];
-  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Confusion heatmap of the most confused intents">`);
+  // not scaled below 80 % of its size (its labels would be unreadable): a narrow screen scrolls it sideways
+  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="min-width:${Math.round(width * 0.8)}px" role="img" aria-label="Confusion heatmap of the most confused intents">`);
   cols.forEach((p, j) => {
     const cx = left + j * cell + cell / 2;
     const name = opts.label(p);
@@ -147,7 +183,7 @@ export function confidenceHistogram(conf: { correct: number[]; wrong: number[] }
   const y = (v: number) => top + plotH - (v / yMax) * plotH;
   const bw = plotW / bins;
   const out: string[] = [];
-  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Confidence of correct and wrong predictions">`);
+  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="min-width:${Math.round(width * 0.85)}px" role="img" aria-label="Confidence of correct and wrong predictions">`);
   for (let v = 0; v <= yMax; v += step) {
     out.push(`<line x1="${left}" y1="${n1(y(v))}" x2="${width - right}" y2="${n1(y(v))}" stroke="${COLORS.grid}"/>`);
     out.push(`<text x="${left - 6}" y="${n1(y(v) + 4)}" text-anchor="end" class="axis">${v}</text>`);

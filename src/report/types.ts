@@ -254,8 +254,11 @@ export interface Report {
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];
   timings: StepTiming[];
-  /** Set when the run failed: the step and the message. */
-  error?: { step: string; message: string };
+  /**
+   * Set when the run failed: the step and the message. kind "setup": a wrong key, host or base-url found before any
+   * work was done in Cognigy (the CLI exits 2).
+   */
+  error?: { step: string; message: string; kind?: "setup" };
 }
 
 /** How the findings baseline applied to a run. */

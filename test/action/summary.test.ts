@@ -22,7 +22,9 @@ describe("summaryMarkdown", () => {
     const note = md.indexOf("> Validate only: a fork.");
     expect(note).toBeGreaterThan(0);
     expect(note).toBeLessThan(md.indexOf("\n#### "));
-    expect(md.trimEnd().split("\n").at(-1)).toBe("_The full report (report.html, report.json, audit log) is in the [rep](https://github.com/a/b/actions/runs/1/artifacts/9) artifact._");
+    expect(md.trimEnd().split("\n").at(-1)).toBe(
+      "_The full report (report.html with charts, report.md, report.json, audit log) is in the [rep](https://github.com/a/b/actions/runs/1/artifacts/9) artifact (a zip)._",
+    );
   });
 
   it("stays under 1 MiB with a huge report, and redacts the notes", () => {
@@ -32,6 +34,7 @@ describe("summaryMarkdown", () => {
     const md = summaryMarkdown(report(findings), { redactor: r, artifactName: "rep", notes: ["token sekrit-value-123"] });
     expect(Buffer.byteLength(md)).toBeLessThan(1024 * 1024);
     expect(md).not.toContain("sekrit-value-123");
-    expect(md).toMatch(/`rep` artifact of this run/);
+    expect(md).toMatch(/No report artifact was uploaded: report\.html, report\.md and report\.json were written only\._/);
+    expect(md).not.toMatch(/is in the .*artifact/);
   });
 });

@@ -4,13 +4,13 @@ import type { IncomingHttpHeaders, Server } from "node:http";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 // @ts-expect-error s3rver ships no types
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RecordingLogger } from "../../src/logger.js";
 import { describeFiles } from "../../src/pipeline/backup/files.js";
 import { parseS3Uri, s3Metadata, uploadToS3 } from "../../src/pipeline/backup/s3.js";
+import { objectUrl, signS3 } from "../../src/pipeline/backup/sigv4.js";
 import { type BackupSummary, runBackup } from "../../src/pipeline/backup.js";
 import { setup, syncAndTrain } from "./helpers.js";
 
@@ -27,6 +27,16 @@ beforeAll(async () => {
   server.httpServer.prependListener("request", (req) => requests.push({ method: req.method, url: req.url, headers: req.headers }));
   endpoint = `http://127.0.0.1:${addr.port}`;
 });
+
+/** A signed GET / HEAD of an object (s3rver checks the signature): status, x-amz-meta-* and the body. */
+async function getObject(method: "GET" | "HEAD", key: string): Promise<{ status: number; meta: Record<string, string>; length: number; body: string }> {
+  const url = objectUrl("backups", key, "us-east-1", endpoint);
+  const empty = createHash("sha256").update("").digest("hex");
+  const headers = signS3({ method, url, headers: {}, payloadSha256: empty }, { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, "us-east-1");
+  const res = await fetch(url, { method, headers });
+  const meta = Object.fromEntries([...res.headers].filter(([k]) => k.startsWith("x-amz-meta-")).map(([k, v]) => [k.slice(11), v]));
+  return { status: res.status, meta, length: Number(res.headers.get("content-length")), body: method === "GET" ? await res.text() : "" };
+}
 
 afterAll(async () => {
   await server?.close();
@@ -61,13 +71,12 @@ describe("uploadToS3", () => {
     expect(puts).toHaveLength(2);
     for (const p of puts) expect(p.headers["x-amz-server-side-encryption"]).toBe("AES256");
 
-    const s3 = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
-    const head = await s3.send(new HeadObjectCommand({ Bucket: "backups", Key: "nightly/b-1/model.csnap" }));
-    expect(head.Metadata).toMatchObject({ project: "Pizza Bot", "snapshot-id": "abc", commit: "deadbeef", sha256: createHash("sha256").update(big).digest("hex") });
-    expect(head.ContentLength).toBe(big.length);
-    const got = await s3.send(new GetObjectCommand({ Bucket: "backups", Key: "nightly/b-1/exports/main.json" }));
-    expect(await got.Body?.transformToString()).toContain('"hi"');
-    s3.destroy();
+    const head = await getObject("HEAD", "nightly/b-1/model.csnap");
+    expect(head.status).toBe(200);
+    expect(head.meta).toMatchObject({ project: "Pizza Bot", "snapshot-id": "abc", commit: "deadbeef", sha256: createHash("sha256").update(big).digest("hex") });
+    expect(head.length).toBe(big.length);
+    const got = await getObject("GET", "nightly/b-1/exports/main.json");
+    expect(got.body).toContain('"hi"');
   });
 
   it("fails with a clear message on a missing bucket", async () => {
@@ -78,6 +87,20 @@ describe("uploadToS3", () => {
     await expect(
       uploadToS3({ uri: "s3://nope-bucket/x", dir, files, folder: "f", metadata: {}, env: { ...env, AWS_ENDPOINT_URL: endpoint } }, new RecordingLogger()),
     ).rejects.toThrow(/upload to s3:\/\/nope-bucket\/x failed after 0\/1 files: NoSuchBucket/);
+  });
+});
+
+describe("the signature", () => {
+  it("matches AWS's documented SigV4 example (GET /test.txt from examplebucket)", () => {
+    const h = signS3(
+      { method: "GET", url: new URL("https://examplebucket.s3.amazonaws.com/test.txt"), headers: { range: "bytes=0-9" }, payloadSha256: createHash("sha256").update("").digest("hex") },
+      { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+      "us-east-1",
+      new Date("2013-05-24T00:00:00Z"),
+    );
+    expect(h.authorization).toBe(
+      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41",
+    );
   });
 });
 
@@ -94,12 +117,10 @@ describe("runBackup with --s3-uri", () => {
       const puts = requests.slice(before).filter((r) => r.method === "PUT");
       expect(puts.map((p) => decodeURIComponent((p.url ?? "").split("?")[0] as string).replace(`/backups/cognigy/${b.name}/`, "")).sort()).toEqual([...b.files].sort());
       for (const p of puts) expect(p.headers["x-amz-server-side-encryption"]).toBe("AES256");
-      const s3 = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
-      const head = await s3.send(new HeadObjectCommand({ Bucket: "backups", Key: `cognigy/${b.name}/${b.snapshot.file}` }));
-      expect(head.Metadata).toMatchObject({ "snapshot-id": b.snapshot.id, "snapshot-sha256": b.snapshot.sha, sha256: b.snapshot.sha, "cognigy-project": "Test Bot", commit: "abcdef1234567890", "checksum-verified": "true" });
-      const manifest = await s3.send(new GetObjectCommand({ Bucket: "backups", Key: `cognigy/${b.name}/manifest.json` }));
-      expect(JSON.parse((await manifest.Body?.transformToString()) ?? "{}").compliance.encryptedAtRest.s3).toMatch(/AES256/);
-      s3.destroy();
+      const head = await getObject("HEAD", `cognigy/${b.name}/${b.snapshot.file}`);
+      expect(head.meta).toMatchObject({ "snapshot-id": b.snapshot.id, "snapshot-sha256": b.snapshot.sha, sha256: b.snapshot.sha, "cognigy-project": "Test Bot", commit: "abcdef1234567890", "checksum-verified": "true" });
+      const manifest = await getObject("GET", `cognigy/${b.name}/manifest.json`);
+      expect(JSON.parse(manifest.body).compliance.encryptedAtRest.s3).toMatch(/AES256/);
     } finally {
       await s.close();
     }

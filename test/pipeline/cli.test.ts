@@ -59,7 +59,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
     return true;
   });
   try {
-    const code = await main([...args, "--base-url", emu.url, "--rate-limit", "0"], { ...process.env, COGNIGY_API_KEY: KEY });
+    // `report merge` reads files only: it takes no connection flags
+    const connect = args[0] === "report" ? [] : ["--base-url", emu.url, "--rate-limit", "0"];
+    const code = await main([...args, ...connect], { ...process.env, COGNIGY_API_KEY: KEY });
     return { code, out, err };
   } finally {
     o.mockRestore();

@@ -167,7 +167,7 @@ describe("no secret and no planted PII in anything a run produces", () => {
       const repo = writeRepo(join(work, "keys"), botV2());
       const wrong = "wrong-key-0a1b2c3d4e5f6a7b";
       const a = await runCli(cli, ["release", "--debug", "--base-url", emu.url, "--rate-limit", "0", "--out", join(work, "out-wrong")], repo, { env: { COGNIGY_API_KEY: wrong } });
-      expect(a.code).toBe(1);
+      expect(a.code, "a wrong key is a setup error: nothing was done in Cognigy").toBe(2);
       expect(`${a.stdout}${a.stderr}`).toMatch(/release failed at plan: .*401/);
       emu.faults.set("expirekey=12");
       const b = await runCli(cli, ["release", "--debug", "--base-url", emu.url, "--rate-limit", "0", "--out", join(work, "out-expired")], repo);

@@ -26,7 +26,11 @@ export function driftOfFlow(run: RunConfig, target: Target, remote: readonly Rem
   const desired = desiredIntents(target, split);
   const diff = diffFlow(desired, remote, { prune: true, locales: target.locales.map((l) => l.key), normalize });
   const owned = new Set(remote.filter((r) => r.tags.includes(MANAGED_TAG)).map((r) => r.name));
-  return flowDrift(target.flow.name, diff, { similarity: textSimilarity, threshold, owned: (n) => owned.has(n) });
+  const drift = flowDrift(target.flow.name, diff, { similarity: textSimilarity, threshold, owned: (n) => owned.has(n) });
+  // A flow this repository never synced (no intent of Cognigy carries its tag: a first check, an empty project):
+  // what git has and Cognigy lacks is the first sync's work — the plan — not something changed in Cognigy.
+  if (owned.size === 0) return { ...drift, removedIntents: [], removedSentences: [] };
+  return drift;
 }
 
 /** The drift of every flow; `remote` may hand in flows already read (the plan and the backup read them once). */
