@@ -28,6 +28,7 @@ const OPTIONS = {
   seed: { type: "string" },
   state: { type: "string" },
   faults: { type: "string" },
+  dialect: { type: "string" },
   // backup / restore / pull / drift / harvest
   snapshot: { type: "string" },
   file: { type: "string" },
@@ -42,6 +43,11 @@ const OPTIONS = {
   "retention-days": { type: "string" },
   "mask-pii": { type: "boolean" },
   "odata-url": { type: "string" },
+  // check
+  "base-ref": { type: "string" },
+  estimate: { type: "boolean" },
+  "preview-name": { type: "string" },
+  prepare: { type: "boolean" },
   // general
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -62,6 +68,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   pull: { summary: "write a live flow's intents into the YAML layout", load: () => import("./commands/pull.js") },
   drift: { summary: "what changed in Cognigy and not in git", load: () => import("./commands/drift.js") },
   harvest: { summary: "propose new examples from real conversations", load: () => import("./commands/harvest.js") },
+  doctor: { summary: "read-only live check of the tenant: key, project, flows, locales, one score", load: () => import("./commands/doctor.js") },
   report: { summary: "report merge <a.json> <b.json> … : combine shard reports", load: () => import("./commands/report.js") },
   emulator: { summary: "start the embedded Cognigy emulator", load: () => import("./commands/emulator.js") },
   demo: { summary: "run a whole release of the example bot against the emulator", load: () => import("./commands/demo.js") },

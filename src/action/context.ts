@@ -6,8 +6,10 @@ export interface PullRequestInfo {
   headRepo?: string;
   baseRepo?: string;
   headSha?: string;
-  /** The base branch's commit (the findings baseline is compared with its copy). */
+  /** The base commit (`pull_request.base.sha`): the local estimate's base. */
   baseSha?: string;
+  /** The head branch (`pull_request.head.ref`): names a preview flow for people. */
+  headRef?: string;
   /** True when the head repository is a fork (or differs from the base): secrets are absent, the token is read-only. */
   fromFork: boolean;
 }
@@ -37,7 +39,7 @@ interface EventPayload {
   number?: number;
   pull_request?: {
     number?: number;
-    head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } | null };
+    head?: { sha?: string; ref?: string; repo?: { full_name?: string; fork?: boolean } | null };
     base?: { sha?: string; repo?: { full_name?: string } };
   };
   repository?: { full_name?: string; default_branch?: string };
@@ -67,8 +69,9 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     const baseRepo = pr.base?.repo?.full_name ?? repository;
     // A deleted head repository (repo: null) is treated as a fork: it is not ours.
     const fromFork = pr.head?.repo === null || pr.head?.repo?.fork === true || (headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo);
-    pullRequest = { number: (pr.number ?? payload.number) as number, headRepo, baseRepo, headSha: pr.head?.sha, fromFork };
-    if (typeof pr.base?.sha === "string" && /^[0-9a-f]{7,64}$/i.test(pr.base.sha)) pullRequest.baseSha = pr.base.sha;
+    const baseSha = typeof pr.base?.sha === "string" && /^[0-9a-f]{40}$/i.test(pr.base.sha) ? pr.base.sha : undefined;
+    const headRef = typeof pr.head?.ref === "string" ? pr.head.ref : undefined;
+    pullRequest = { number: (pr.number ?? payload.number) as number, headRepo, baseRepo, headSha: pr.head?.sha, ...(baseSha ? { baseSha } : {}), ...(headRef ? { headRef } : {}), fromFork };
   }
   const runId = env.GITHUB_RUN_ID || undefined;
   return {

@@ -119,6 +119,12 @@ export const gateSchema = z
     minIntentF1: z.number().min(0).max(1).default(0.5),
     maxRegression: z.number().min(0).max(1).default(0.02).describe("Largest allowed drop vs the baseline, on macro F1 and per intent"),
     minTestsPerIntent: z.number().int().min(0).default(3),
+    significance: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.05)
+      .describe("A drop beyond maxRegression fails the paired comparison only when McNemar's exact p is below this"),
   })
   .strict();
 export type GateConfig = z.infer<typeof gateSchema>;
@@ -159,10 +165,26 @@ export const promoteSchema = z
   })
   .strict();
 
+export const checkSchema = z
+  .object({
+    maxRequests: z
+      .number()
+      .int()
+      .min(0)
+      .default(600)
+      .describe("Scoring requests a PR check may make for both models together (0 = no limit): the touched intents' tests, the intents confused with them, a stratified sample of the rest"),
+    allowUnevaluated: z.boolean().default(false).describe("Let a check pass when nothing could be evaluated (status `not evaluated`); default: it fails"),
+    previewMaxAgeHours: z.number().min(0).default(24).describe("A preview flow older than this (a cancelled check's leftover) is deleted by release and backup"),
+  })
+  .strict();
+export type CheckConfig = z.infer<typeof checkSchema>;
+
 export const harvestSchema = z
   .object({
     minScore: z.number().min(0).max(1).default(0.75),
     minPerIntent: z.number().int().min(1).default(5),
+    /** A learning sentence is attributed to its top intent only this far ahead of the runner-up (re-scored). */
+    minMargin: z.number().min(0).max(1).default(0.1),
   })
   .strict();
 
@@ -192,6 +214,7 @@ export const configSchema = z
     evaluate: evaluateSchema.default(evaluateSchema.parse({})),
     promote: promoteSchema.default(promoteSchema.parse({})),
     harvest: harvestSchema.default(harvestSchema.parse({})),
+    check: checkSchema.default(checkSchema.parse({})),
   })
   .strict();
 

@@ -57,15 +57,17 @@ export function fmtInt(n: number | undefined): string {
   return isNum(n) ? Math.round(n).toLocaleString("en-US") : "–";
 }
 
-export type Verdict = "pass" | "fail" | "skipped";
+export type Verdict = "pass" | "fail" | "skipped" | "unevaluated";
 
 export function verdictOf(report: Report): Verdict {
+  if (report.status === "not evaluated") return "unevaluated";
   if (report.status === "failure" || report.gate?.passed === false) return "fail";
   if (report.status === "skipped") return "skipped";
   return "pass";
 }
 
-export const VERDICT_ICON: Record<Verdict, string> = { pass: "✅", fail: "❌", skipped: "⏭️" };
+export const VERDICT_ICON: Record<Verdict, string> = { pass: "✅", fail: "❌", skipped: "⏭️", unevaluated: "⚠️" };
+export const VERDICT_LABEL: Record<Verdict, string> = { pass: "Passed", fail: "Failed", skipped: "Skipped", unevaluated: "Not evaluated" };
 
 export interface IntentRow {
   name: string;

@@ -31,13 +31,12 @@ describe("runChecks", () => {
     expect(runChecks(rich(), checks({ pii: "off" })).some((x) => x.rule === "pii")).toBe(false);
   });
 
-  it("validates a 1 MB utterance in well under a second; exact duplicates and exact leaks still cover it", () => {
+  // speed: bench/validate.bench.ts ("1 MB utterance"); here only what it finds
+  it("validates a 1 MB utterance; exact duplicates and exact leaks still cover it", () => {
     const big = "pizza ".repeat(Math.floor((1024 * 1024) / 6));
     const near = `${big}x`;
     const ds = dataset({ a: { examples: ["short one here", big, near], tests: [big] }, b: { examples: ["another one here", big] } });
-    const t0 = performance.now();
     const f = runChecks(ds, checks({ minExamples: "off" }));
-    expect(performance.now() - t0).toBeLessThan(1000);
     const at = (rule: string) => f.filter((x) => x.rule === rule).map((x) => [x.file.replace(/.*\//, ""), x.line]);
     expect(at("length")).toEqual(expect.arrayContaining([["a.yml", 4], ["a.yml", 5], ["b.yml", 4]]));
     expect(at("duplicate-across")).toEqual([["b.yml", 4]]);
