@@ -11,6 +11,7 @@ import { remoteToPulled } from "./pull/convert.js";
 import { holdoutPick } from "./holdout.js";
 import {
   appendTests,
+  examplesOf,
   type IntentFile,
   intentFileBase,
   type LocaleLayout,
@@ -113,9 +114,11 @@ export function planFlowFiles(
   let heldOut = 0;
   let withTests = 0;
   /** Splits one locale's pulled examples: texts the file already holds as tests never go back into examples (Cognigy keeps them until the next release); with --holdout and no tests yet, a share becomes tests. */
-  const split = (p: PulledIntent, key: string, fileTests: readonly string[]): { examples: string[]; tests: string[] } => {
+  const split = (p: PulledIntent, key: string, fileTests: readonly string[], fileExamples: readonly string[] = []): { examples: string[]; tests: string[] } => {
     const testKeys = new Set(fileTests.map(normalize));
-    let examples = (p.examples[key] ?? []).filter((t) => !testKeys.has(normalize(t)));
+    // (an example the file already has stays, even when a test equals it: that is a test-leakage finding, not pull's call)
+    const own = new Set(fileExamples.map(normalize));
+    let examples = (p.examples[key] ?? []).filter((t) => !testKeys.has(normalize(t)) || own.has(normalize(t)));
     let tests: string[] = [];
     if (opts.holdout && fileTests.length === 0 && !p.disabled) {
       const pick = holdoutPick(examples.map(normalize), opts.holdout.share, opts.holdout.seed, p.name);
@@ -132,7 +135,7 @@ export function planFlowFiles(
     if (file) {
       setIntentFields(file.doc, p);
       for (const key of layout.locales) {
-        const s = split(p, key, testsOf(file.doc, layout, key));
+        const s = split(p, key, testsOf(file.doc, layout, key), examplesOf(file.doc, layout, key));
         setExamples(file.doc, layout, key, s.examples, normalize);
         appendTests(file.doc, layout, key, s.tests);
       }

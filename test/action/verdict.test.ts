@@ -55,3 +55,11 @@ describe("applyVerdict", () => {
     expect(applyVerdict(same, decideVerdict(same, "error"), "error")).toBe(same);
   });
 });
+
+describe("decideVerdict with a findings baseline", () => {
+  it("known findings never fail the run; a new one does", () => {
+    const known = { ...finding("error"), known: true };
+    expect(decideVerdict(report({ findings: [known, { ...finding("warning"), known: true }] }), "warning")).toEqual({ failed: false });
+    expect(decideVerdict(report({ findings: [known, finding("error")] }), "error")).toMatchObject({ failed: true, reason: "1 error finding in the training data" });
+  });
+});
