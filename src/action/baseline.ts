@@ -1,6 +1,6 @@
 // `baseline: artifact`: finds the last successful release's report artifact through the REST API and extracts report.json.
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { prepareFreshDir, safeWriteFile } from "../io/safe-fs.js";
 import type { GitHubContext } from "./context.js";
 import type { Octokit } from "./sticky-comment.js";
 import { unzip } from "./unzip.js";
@@ -55,9 +55,8 @@ export async function downloadBaseline(octokit: Octokit, ctx: GitHubContext, opt
       continue;
     }
     if (!isSuccessfulRelease(report)) continue;
-    mkdirSync(opts.dir, { recursive: true });
-    const path = join(opts.dir, "report.json");
-    writeFileSync(path, json);
+    await prepareFreshDir(opts.dir);
+    const path = await safeWriteFile(opts.dir, join(opts.dir, "report.json"), json);
     return { path, note: `baseline: artifact ${a.id} from run ${a.workflow_run?.id ?? "?"} on ${branch}`, artifactId: a.id, runId: a.workflow_run?.id };
   }
   return { note: `no baseline: none of the ${candidates.length} latest '${opts.name}' artifacts on ${branch} is a successful release` };

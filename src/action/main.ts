@@ -1,11 +1,11 @@
 // The Action's run(): secrets first, inputs once, the mode, then report files, artifact, outputs, summary, comment,
 // webhook and annotations; one try/catch turning user errors into one line and bugs into a stack in debug output.
-import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import type { RunConfig } from "../config/options.js";
 import { errorMessage, isUserError } from "../errors.js";
+import { prepareFreshDir } from "../io/safe-fs.js";
 import type { Logger } from "../logger.js";
 import { AuditLog } from "../report/audit.js";
 import { renderPrComment, stickyMarker } from "../report/markdown.js";
@@ -100,8 +100,10 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
     run.baseline = await fetchBaseline(action, ctx, env, logger, ann);
   }
 
-  // 5. The mode, with one audit event per step (this run's log only: a previous local run's lines are dropped).
-  await rm(join(run.out, "audit.jsonl"), { force: true });
+  // 5. The output folder is created fresh by this run: a link or file a PR committed in its place is removed (never
+  // followed), an existing folder emptied; every write below goes through src/io and only files written by this run
+  // are uploaded. Then the mode, with one audit event per step.
+  await prepareFreshDir(run.out, process.cwd());
   const audit = new AuditLog(join(run.out, "audit.jsonl"), { actor: ctx.actor, repository: ctx.repository, commit: run.commit, mode: action.mode, runId: ctx.runId }, redactor);
   const report0 = await runMode(action, run, Boolean(reason), { logger, audit: (e) => void audit.event(e) });
   const verdict = decideVerdict(report0, action.failOn);

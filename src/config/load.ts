@@ -1,5 +1,5 @@
 // Reads cognigy-nlu.yml: YAML with positions, then the zod schema; every error names file:line and the key.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
@@ -7,6 +7,7 @@ import { didYouMean } from "../checks/suggest.js";
 import { decodeUtf8, isUtf16 } from "../dataset/files.js";
 import { RESERVED_KEYS } from "../dataset/yaml.js";
 import { ConfigError } from "../errors.js";
+import { isInside } from "../io/safe-fs.js";
 import { type Config, configSchema } from "./schema.js";
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -131,6 +132,18 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
   const shown = relative(cwd, path) || path;
   let bytes: Buffer;
   try {
+    // A config inside the repository that is (or sits under) a link to somewhere outside it is refused before it is
+    // read: its content (even its keys, in an error) must not come from a file the PR pointed at.
+    if (isInside(cwd, path)) {
+      const real = realpathSync.native(path);
+      let realCwd = cwd;
+      try {
+        realCwd = realpathSync.native(cwd);
+      } catch {
+        // keep cwd
+      }
+      if (!isInside(realCwd, real)) throw new ConfigError(`${shown}: the config file is a symbolic link to a file outside the repository; not read`, "commit the config file itself, not a link");
+    }
     const st = statSync(path);
     if (!st.isFile()) throw new ConfigError(`${shown}: not a file`);
     if (st.size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: the config file is ${st.size} bytes (limit ${MAX_CONFIG_BYTES})`);

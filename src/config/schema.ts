@@ -165,6 +165,14 @@ export const configSchema = z
         apiPrefix: z.string().default("/new/v2.0"),
         timeoutSeconds: z.number().min(1).max(600).default(30),
         rateLimit: z.number().int().min(0).default(1000).describe("Requests per 5 minutes the client allows itself; 0 = no limit"),
+        download: z
+          .object({
+            maxMegabytes: z.number().min(1).max(1024 * 1024).default(4096).describe("Largest snapshot package download accepted (MiB)"),
+            deadlineSeconds: z.number().min(1).max(86_400).default(1800).describe("Overall deadline of one package download, retries included"),
+          })
+          .strict()
+          .default({ maxMegabytes: 4096, deadlineSeconds: 1800 })
+          .describe("Limits on snapshot package downloads"),
       })
       .strict(),
     flows: z.array(flowSchema).min(1),

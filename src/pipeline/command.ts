@@ -1,6 +1,6 @@
 // What the pipeline CLI commands share: the run config from flags, a redacting logger, report files, the exit code.
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { safeWriteFile } from "../io/safe-fs.js";
 import type { CommandContext } from "../commands/context.js";
 import { overridesFromFlags, type RunConfig, resolveRunConfig } from "../config/options.js";
 import { consoleLogger, type Logger } from "../logger.js";
@@ -49,8 +49,7 @@ export function exitCode(report: Report): number {
 
 /** Writes a JSON file into the output folder (e.g. plan.json), redacted. */
 export async function writeJson(s: CommandSetup, name: string, value: unknown): Promise<string> {
-  await mkdir(s.run.out, { recursive: true });
   const path = join(s.run.out, name);
-  await writeFile(path, s.redactor.redactSecrets(`${JSON.stringify(s.redactor.redactDeep(value), null, 2)}\n`));
+  await safeWriteFile(s.run.out, path, s.redactor.redactSecrets(`${JSON.stringify(s.redactor.redactDeep(value), null, 2)}\n`));
   return path;
 }

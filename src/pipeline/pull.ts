@@ -1,12 +1,12 @@
 // The pull step: a live flow's intents and sentences written into the repository's YAML layout (one file per intent).
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { RunConfig } from "../config/options.js";
 import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
 import type { FlowConfig } from "../config/schema.js";
+import { safeWriteFile } from "../io/safe-fs.js";
 import { remoteToPulled } from "./pull/convert.js";
 import { type IntentFile, intentFileBase, type LocaleLayout, type PulledIntent, readIntentFiles, renderIntentFile, setExamples, setIntentFields, stringify } from "./pull/intent-file.js";
 import { readRemoteFlow } from "./plan.js";
@@ -130,8 +130,8 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps): Promise<Pul
     const rel = (p: string) => relative(run.root, p).split(sep).join("/");
     if (!run.dryRun) {
       for (const w of plan.writes) {
-        await mkdir(dirname(w.path), { recursive: true });
-        await writeFile(w.path, w.text);
+        // Under the repository root, never through a link (a symlinked intent file or intents folder is refused).
+        await safeWriteFile(run.root, w.path, w.text);
       }
     }
     const result: PullFlowResult = {
