@@ -6,6 +6,7 @@ import * as core from "@actions/core";
 import type { RunConfig } from "../config/options.js";
 import { errorMessage, isUserError } from "../errors.js";
 import { prepareFreshDir } from "../io/safe-fs.js";
+import { escapeLogLine } from "../text/untrusted.js";
 import type { Logger } from "../logger.js";
 import { AuditLog } from "../report/audit.js";
 import { renderPrComment, stickyMarker } from "../report/markdown.js";
@@ -58,7 +59,8 @@ export async function run(): Promise<void> {
       if (onRunner) core.setSecret(s);
       redactor.addSecret(s);
     }
-    const logger = actionLogger(core, redact);
+    // The log: secrets out of every finished line (PII is masked in data fields where lines are formatted).
+    const logger = actionLogger(core, (s) => redactor.redactSecrets(s));
     const ctx = readGitHubContext(env);
     // 2. Inputs, once.
     const { action, run: runConfig } = parseInputs(raw, env, process.cwd());
@@ -69,7 +71,7 @@ export async function run(): Promise<void> {
     let msg: string;
     if (isUserError(e)) {
       msg = redact(e.message).split("\n").filter(Boolean).join("; ").replace(/:; /g, ": ");
-      if (e.hint) core.info(`hint: ${redact(e.hint)}`);
+      if (e.hint) core.info(escapeLogLine(`hint: ${redact(e.hint)}`));
     } else {
       core.debug(redact((e as Error)?.stack ?? String(e)));
       msg = `unexpected failure: ${redact(errorMessage(e))} (a bug: re-run with debug logging for the stack trace, and report it)`;

@@ -27,7 +27,8 @@
 //      - quantity: a lone number followed by a unit of time, size or percent ("123456789 ms", "2048 MiB", "12 %").
 //   3. URL hosts: a loopback, private or unspecified address (127.0.0.0/8, 10/8, 172.16/12, 192.168/16, 0.0.0.0, ::1, ::,
 //      fc00::/7, IPv4-mapped forms of these) is not PII when it is the host of an http(s) URL ("http://127.0.0.1:46147",
-//      "http://[::1]:8080"). The same address in prose, or a public address in a URL, is still masked.
+//      "http://[::1]:8080"). A loopback address (127.0.0.0/8, ::1) is not PII anywhere ("ECONNREFUSED 127.0.0.1:29999").
+//      Other private addresses in prose, or a public address in a URL, are still masked.
 //   4. Allow-list: callers may pass literal strings known not to be PII (`{ allow }`); a match lying entirely inside an
 //      occurrence of one is dropped (one straddling its edge is still masked).
 // Not exempt (ambiguous with phone numbers): epoch seconds/milliseconds, 13-digit runs, plain long numbers.
@@ -79,7 +80,7 @@ const DIGITS = /(?<!\d)\d{9,}(?!\d)/g;
 /** A letter, digit or underscore: what makes two pieces one token. */
 const WORD = /[\p{L}\p{N}_]/u;
 const DIGEST = /(?<![\p{L}\p{N}_])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40})(?![\p{L}\p{N}_])/gu;
-const UUID = /(?<![\p{L}\p{N}_-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\p{L}\p{N}_-])/gu;
+const UUID = /(?<![\p{L}\p{N}_])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\p{L}\p{N}_-])/gu;
 const COMPACT_TS = /(?<![\p{L}\p{N}_])(20\d\d)(\d\d)(\d\d)T?(\d\d)(\d\d)(\d\d)?Z?(?![\p{L}\p{N}_])/gu;
 const TIME = String.raw`(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?`;
 const DATE = new RegExp(
@@ -127,6 +128,10 @@ LOCAL_IPS.addAddress("::1", "ipv6");
 LOCAL_IPS.addAddress("::", "ipv6");
 LOCAL_IPS.addSubnet("fc00::", 7, "ipv6");
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
 // Own copies: machineSpans may run while findPii is iterating the detectors' IPV4 / IPV6.
 const URL_IPV4 = new RegExp(IPV4.source, "g");
 const URL_IPV6 = new RegExp(IPV6.source, "g");
@@ -161,6 +166,20 @@ function machineSpans(text: string): Span[] {
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const end = m.index + m[0].length;
         if (localUrlHost(text, m.index, end, family)) out.push({ start: m.index, end });
+      }
+    }
+  }
+  // Loopback addresses (127.0.0.0/8, ::1) are nobody's personal data, wherever they appear ("ECONNREFUSED 127.0.0.1:29999").
+  for (const [re, family] of [
+    [URL_IPV4, "ipv4"],
+    [URL_IPV6, "ipv6"],
+  ] as const) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      try {
+        if (LOOPBACK.check(m[0], family)) out.push({ start: m.index, end: m.index + m[0].length });
+      } catch {
+        // not an address
       }
     }
   }

@@ -3,6 +3,7 @@ import { formatGithub, formatText, totalsOf } from "../checks/format.js";
 import { runChecks } from "../checks/index.js";
 import { overridesFromFlags, resolveRunConfig } from "../config/options.js";
 import { loadDataset } from "../dataset/load.js";
+import { escapeLogLine } from "../text/untrusted.js";
 import type { CommandContext } from "./context.js";
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -14,7 +15,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   let out: string;
   if (rc.format === "json") out = `${JSON.stringify({ findings, totals }, null, 2)}\n`;
   else if (rc.format === "github") out = formatGithub(findings, totals);
-  else out = formatText(findings, totals);
+  else out = escapeLogLine(formatText(findings, totals)); // data in a finding never starts a workflow command
   process.stdout.write(out);
   if (ctx.debug) process.stderr.write(`debug: validate took ${Math.round(performance.now() - started)} ms\n`);
   return totals.errors > 0 ? 1 : 0;

@@ -7,6 +7,7 @@ import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
 import type { FlowConfig } from "../config/schema.js";
 import { safeWriteFile } from "../io/safe-fs.js";
+import { maskData } from "../text/untrusted.js";
 import { remoteToPulled } from "./pull/convert.js";
 import { type IntentFile, intentFileBase, type LocaleLayout, type PulledIntent, readIntentFiles, renderIntentFile, setExamples, setIntentFields, stringify } from "./pull/intent-file.js";
 import { readRemoteFlow } from "./plan.js";
@@ -122,7 +123,7 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps): Promise<Pul
     const counts = new Map<string, number>();
     for (const r of remote) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
     const duplicateNames = [...counts].filter(([, n]) => n > 1).map(([k]) => k).sort();
-    for (const d of duplicateNames) deps.logger.warn(`flow ${target.flow.name}: Cognigy has ${counts.get(d)} intents named '${d}'; pulled the first`);
+    for (const d of duplicateNames) deps.logger.warn(`flow ${target.flow.name}: Cognigy has ${counts.get(d)} intents named '${maskData(d)}'; pulled the first`);
     const pulled = remoteToPulled(remote);
     const files = await readIntentFiles(flowDir, run.root);
     for (const f of files) if (f.doc.errors.length) deps.logger.warn(`${f.rel}: not valid YAML (${f.doc.errors[0]?.message.split("\n")[0]}); left as it is`);
@@ -149,7 +150,7 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps): Promise<Pul
     deps.logger.info(
       `${target.flow.name}: ${result.intents} intents, ${result.sentences} sentences → ${verb} ${result.created.length} new file(s), ${verb === "wrote" ? "updated" : "would update"} ${result.updated.length}, ${result.unchanged} unchanged (${result.dir}/intents)`,
     );
-    if (result.notInCognigy.length) deps.logger.warn(`${target.flow.name}: ${result.notInCognigy.length} intent file(s) name intents Cognigy does not have (left as they are): ${result.notInCognigy.slice(0, 10).join(", ")}`);
+    if (result.notInCognigy.length) deps.logger.warn(`${target.flow.name}: ${result.notInCognigy.length} intent file(s) name intents Cognigy does not have (left as they are): ${maskData(result.notInCognigy.slice(0, 10).join(", "))}`);
     out.push(result);
   }
   return { flows: out, dryRun: run.dryRun };
