@@ -8,6 +8,7 @@ import { VERSION } from "./version.js";
 const OPTIONS = {
   config: { type: "string", short: "c" },
   "base-url": { type: "string" },
+  "allow-http": { type: "boolean" },
   out: { type: "string", short: "o" },
   "rate-limit": { type: "string" },
   format: { type: "string" },

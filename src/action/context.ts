@@ -6,6 +6,9 @@ export interface PullRequestInfo {
   headRepo?: string;
   baseRepo?: string;
   headSha?: string;
+  /** The base branch's commit and name (the trusted side of the PR). */
+  baseSha?: string;
+  baseRef?: string;
   /** True when the head repository is a fork (or differs from the base): secrets are absent, the token is read-only. */
   fromFork: boolean;
 }
@@ -36,7 +39,7 @@ interface EventPayload {
   pull_request?: {
     number?: number;
     head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } | null };
-    base?: { repo?: { full_name?: string } };
+    base?: { sha?: string; ref?: string; repo?: { full_name?: string } };
   };
   repository?: { full_name?: string; default_branch?: string };
 }
@@ -65,7 +68,15 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     const baseRepo = pr.base?.repo?.full_name ?? repository;
     // A deleted head repository (repo: null) is treated as a fork: it is not ours.
     const fromFork = pr.head?.repo === null || pr.head?.repo?.fork === true || (headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo);
-    pullRequest = { number: (pr.number ?? payload.number) as number, headRepo, baseRepo, headSha: pr.head?.sha, fromFork };
+    pullRequest = {
+      number: (pr.number ?? payload.number) as number,
+      headRepo,
+      baseRepo,
+      headSha: pr.head?.sha,
+      baseSha: typeof pr.base?.sha === "string" ? pr.base.sha : undefined,
+      baseRef: typeof pr.base?.ref === "string" ? pr.base.ref : undefined,
+      fromFork,
+    };
   }
   const runId = env.GITHUB_RUN_ID || undefined;
   return {

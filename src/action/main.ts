@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import type { RunConfig } from "../config/options.js";
-import { errorMessage, isUserError } from "../errors.js";
+import { ConfigError, errorMessage, isUserError } from "../errors.js";
 import { prepareFreshDir } from "../io/safe-fs.js";
 import { escapeLogLine } from "../text/untrusted.js";
 import type { Logger } from "../logger.js";
@@ -19,6 +19,7 @@ import { artifactNameFor, artifactUrl, uploadReportArtifact } from "./artifacts.
 import { downloadBaseline } from "./baseline.js";
 import { type GitHubContext, readGitHubContext, validateOnlyReason } from "./context.js";
 import { runMode } from "./dispatch.js";
+import { applyTrustedConfig, gitShow } from "./trust.js";
 import { type ActionConfig, parseInputs, readRawInputs, SECRET_INPUTS } from "./inputs.js";
 import { actionLogger } from "./logger.js";
 import { computeOutputs, setOutputs } from "./outputs.js";
@@ -66,7 +67,12 @@ export async function run(): Promise<void> {
     const { action, run: runConfig } = parseInputs(raw, env, process.cwd());
     redactor.allow(runConfig.config.cognigy.baseUrl); // the API host is not PII, even as a bare IP
     const ann = new Annotator(redact);
-    await execute(action, runConfig, ctx, { env, redactor, logger, ann });
+    // 3. On a PR event with a key, the Cognigy host, project and flows come from trusted configuration only.
+    const trust = await applyTrustedConfig(runConfig, action, raw, ctx, { show: gitShow(runConfig.root) });
+    if (trust.note) logger.info(trust.note);
+    if (trust.droppedFlows?.length) ann.notice(`Not planned in Cognigy: flow(s) ${trust.droppedFlows.join(", ")} are not in the trusted configuration (the base branch's config or the flows input); they were validated only.`);
+    redactor.allow(runConfig.config.cognigy.baseUrl);
+    await execute(action, runConfig, ctx, { env, redactor, logger, ann, trustValidateOnly: trust.validateOnly });
   } catch (e) {
     let msg: string;
     if (isUserError(e)) {
@@ -83,6 +89,8 @@ export async function run(): Promise<void> {
 }
 
 interface RunTools {
+  /** Why the run may only validate for lack of a trusted Cognigy configuration on a PR event. */
+  trustValidateOnly?: string;
   env: NodeJS.ProcessEnv;
   redactor: Redactor;
   logger: Logger;
@@ -94,7 +102,10 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
   const redact = (s: string) => redactor.redact(s);
 
   // 3. Fork PRs and runs without a key only validate in check mode (never a failure for the missing secret).
-  const reason = action.mode === "check" ? validateOnlyReason(ctx, Boolean(run.apiKey)) : undefined;
+  const reason = action.mode === "check" ? (validateOnlyReason(ctx, Boolean(run.apiKey)) ?? t.trustValidateOnly) : undefined;
+  if (t.trustValidateOnly && action.mode !== "check" && action.mode !== "validate") {
+    throw new ConfigError(`mode ${action.mode} on a pull request: ${t.trustValidateOnly}`, "run release and backup on push / schedule, not on pull requests");
+  }
   if (reason) ann.notice(`Validate only: ${reason}. Planning, training and evaluation were skipped; this is not a failure.`);
 
   // 4. baseline: artifact → the last successful release's report.json.

@@ -153,6 +153,24 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
     throw new ConfigError(`${shown}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "pass --config PATH, or create cognigy-nlu.yml at the repository root (see README)");
   }
   const text = decodeConfig(bytes, shown);
+  const { config, doc, lc } = parseConfig(text, shown);
+  const root = resolve(path, "..");
+  for (const [i, f] of config.flows.entries()) {
+    const dir = resolve(root, f.dir);
+    if (dir !== root && !dir.startsWith(root + sep)) {
+      const at = lineOf(lc, nodeAt(doc.contents as YamlNode, ["flows", i, "dir"]));
+      throw new ConfigError(`${shown}:${at.line}:${at.col}: flows.${i}.dir: '${f.dir}' points outside the repository`, "use a folder inside the repository, e.g. training-data/main");
+    }
+  }
+  return { config, path, root };
+}
+
+/** Parses config text (YAML, reserved keys, schema). `shown` names the file in errors. Used for the base branch's copy too. */
+export function parseConfigText(text: string, shown: string): Config {
+  return parseConfig(text, shown).config;
+}
+
+function parseConfig(text: string, shown: string) {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
@@ -171,13 +189,5 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
   if (!parsed.success) {
     throw new ConfigError(`invalid config:\n${formatZodIssues(shown, parsed.error.issues, doc.contents as YamlNode, lc)}`);
   }
-  const root = resolve(path, "..");
-  for (const [i, f] of parsed.data.flows.entries()) {
-    const dir = resolve(root, f.dir);
-    if (dir !== root && !dir.startsWith(root + sep)) {
-      const at = lineOf(lc, nodeAt(doc.contents as YamlNode, ["flows", i, "dir"]));
-      throw new ConfigError(`${shown}:${at.line}:${at.col}: flows.${i}.dir: '${f.dir}' points outside the repository`, "use a folder inside the repository, e.g. training-data/main");
-    }
-  }
-  return { config: parsed.data, path, root };
+  return { config: parsed.data, doc, lc };
 }

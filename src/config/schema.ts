@@ -160,7 +160,18 @@ export const configSchema = z
             protocol: /^https?$/,
             error: "expected an http:// or https:// URL such as https://api-trial.cognigy.ai (other schemes, e.g. file: or javascript:, are not allowed)",
           })
-          .describe("Cognigy API base URL (the api- host, http or https). The API key comes only from COGNIGY_API_KEY / the api-key input."),
+          .refine(
+            (s) => {
+              try {
+                const u = new URL(s);
+                return !u.username && !u.password;
+              } catch {
+                return true;
+              }
+            },
+            { error: "the URL carries credentials (user:password@host); remove them (the API key comes only from COGNIGY_API_KEY / the api-key input)" },
+          )
+          .describe("Cognigy API base URL (the api- host, https; plain http only for loopback unless allowed). The API key comes only from COGNIGY_API_KEY / the api-key input."),
         project: nameOrId.describe("Project name or _id"),
         apiPrefix: z.string().default("/new/v2.0"),
         timeoutSeconds: z.number().min(1).max(600).default(30),
