@@ -25,6 +25,8 @@ export interface GitHubContext {
   runId?: string;
   runAttempt?: string;
   workflow?: string;
+  /** The running workflow's file name (from GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/<file>@ref). */
+  workflowFile?: string;
   job?: string;
   serverUrl: string;
   apiUrl: string;
@@ -90,6 +92,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     runId,
     runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
     workflow: env.GITHUB_WORKFLOW || undefined,
+    workflowFile: /\/\.github\/workflows\/([^/@]+)@/.exec(env.GITHUB_WORKFLOW_REF ?? "")?.[1],
     job: env.GITHUB_JOB || undefined,
     serverUrl,
     apiUrl,

@@ -195,7 +195,7 @@ async function fetchBaseline(action: ActionConfig, ctx: GitHubContext, env: Node
     try {
       const octokit = await octokitFor(token, ctx);
       const dir = join(env.RUNNER_TEMP || tmpdir(), `cognigy-nlu-baseline-${process.pid}`);
-      const r = await downloadBaseline(octokit, ctx, { name: action.artifactName, dir });
+      const r = await downloadBaseline(octokit, ctx, { name: action.artifactName, dir, source: { workflow: action.baselineWorkflow ?? (action.mode === "release" ? ctx.workflowFile : undefined), branch: action.baselineBranch } });
       logger.info(r.note);
       if (!r.path) ann.notice(`${r.note[0].toUpperCase()}${r.note.slice(1)}; the gate checks absolute thresholds only.`);
       return r.path;
@@ -219,7 +219,9 @@ async function stickyComment(
     else o.logger.debug(`no PR comment: ${decision.reason}`);
     return;
   }
-  const stickyId = action.shard ? `${action.mode}-shard-${action.shard}` : action.mode;
+  // This workflow's marker: another workflow's (or a forged) marker is a different comment.
+  const modeId = action.shard ? `${action.mode}-shard-${action.shard}` : action.mode;
+  const stickyId = ctx.workflow ? `${ctx.workflow}:${modeId}` : modeId;
   await o.logger.group("Sticky PR comment", async () => {
     try {
       const octokit = await octokitFor(action.githubToken!, ctx);
