@@ -67,7 +67,10 @@ const KIND_NAMES: Record<PiiKind, string> = {
 /** Cheap pre-filter: every detector needs a digit, an @ or a colon. */
 const MAYBE = /[0-9@:]/;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Every detector's match has a bounded length (the local part 1..64 starting at a token edge, labels 1..63, at most
+// 8 dots): the scan is linear in the text whatever it holds (an unbounded `[…]+@` read to the end of a 200 KB run of
+// digits from every start position, which was quadratic).
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z])/g;
 const IBAN = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?\b/g;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)/g;
@@ -336,8 +339,6 @@ function allowSpans(text: string, allow: Iterable<string> | undefined): Span[] {
   return out;
 }
 
-const overlapsAny = (spans: Span[], s: number, e: number) => spans.some((f) => s < f.end && e > f.start);
-
 /** Spans sorted by start with the running maximum of their ends: overlap and containment queries in O(log n). */
 class SpanIndex {
   private readonly starts: number[];
@@ -390,6 +391,11 @@ export function findPii(text: string, opts?: PiiOptions): PiiMatch[] {
   let machine: SpanIndex | undefined;
   let allowed: SpanIndex | undefined;
   for (const d of DETECTORS) {
+    // Overlap with an earlier detector's match: one index per detector (O(log n) a query, never a scan of all matches);
+    // this detector's own matches only move forward, so comparing with its last one is enough.
+    let prior: SpanIndex | undefined;
+    const priorCount = found.length;
+    let lastEnd = -1;
     const re = d.re;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -410,12 +416,13 @@ export function findPii(text: string, opts?: PiiOptions): PiiMatch[] {
       if (!r) continue;
       const end = start + (r.end ?? candidate.length);
       allowed ??= new SpanIndex(allowSpans(text, typeof opts === "object" ? opts?.allow : undefined));
-      if (allowed.contains(start, end) || overlapsAny(found, start, end) || (d.numeric && glued(text, start, end))) {
+      if (allowed.contains(start, end) || start < lastEnd || (priorCount > 0 && (prior ??= new SpanIndex(found.slice(0, priorCount).map((f) => ({ start: f.start, end: f.end })))).firstOverlap(start, end) !== undefined) || (d.numeric && glued(text, start, end))) {
         // Not PII here: look again just after this start (a real number may follow a card or a dotted number).
         re.lastIndex = start + 1;
         continue;
       }
       found.push({ kind: d.kind, start, end, masked: r.masked });
+      lastEnd = end;
       re.lastIndex = Math.max(re.lastIndex, end);
     }
   }
