@@ -1,7 +1,7 @@
 // The pull step: a live flow's intents and sentences written into the repository's YAML layout (one file per intent).
 import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import type { RunConfig } from "../config/options.js";
 import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
