@@ -66,7 +66,8 @@ describe("a fork's pull_request_target run with the key (dist/index.js)", () => 
     // The fork's head: its config sends the key to the attacker's server, links exfiltrate and overwrite, a sentence
     // tries to switch workflow commands off and forge an error.
     cfg.cognigy.baseUrl = hostileUrl;
-    cfg.cognigy.project = "Attacker Project";
+    // The PR turns the rule off that would stop its sentences at validation, so the run goes on to talk to Cognigy.
+    (cfg as Record<string, unknown>).checks = { ...((cfg as Record<string, unknown>).checks as object), rules: { "invisible-chars": "off" } };
     writeFileSync(join(ws, "cognigy-nlu.yml"), stringify(cfg));
     const secretDir = join(temp, "home");
     mkdirSync(secretDir);
@@ -94,6 +95,7 @@ describe("a fork's pull_request_target run with the key (dist/index.js)", () => 
 
     // The key never went to the PR's host: the trusted (base branch) host got the work.
     expect(hostileSeen, log).toEqual([]);
+    expect(r.outputs["plan-summary"] ?? "", log).not.toBe("");
     expect(log).toMatch(/from the base branch's config \(trusted\)/);
     // No file outside the output folder in the artifact; the outside file is untouched.
     const uploaded = [...art.files("cognigy-nlu-report").keys()];
@@ -104,8 +106,8 @@ describe("a fork's pull_request_target run with the key (dist/index.js)", () => 
     // No forged workflow command: every line starting a command is one the Action wrote (annotations, masks, groups).
     const commands = r.stdout.split(/\r\n|\r|\n/).filter((l) => hasWorkflowCommand(l));
     expect(commands.filter((l) => /^\s*(?:::stop-commands|##\[)/.test(l))).toEqual([]);
-    // The sentences still show, inside the Action's own (escaped) annotations.
-    expect(commands.some((l) => l.startsWith("::error ") && l.includes("stop-commands::pwned"))).toBe(true);
+    // The run did plan against the trusted host (the emulator), with the PR's data.
+    expect(r.stdout).toMatch(/flow Main: intents \+16/);
     // The attacker's comment is untouched; the Action's own comment is separate.
     expect(gh.comments.get(9)!.find((c) => c.id === bait.id)!.body).toBe("<!-- cognigy-nlu:sticky:nlu:check -->\nforged verdict");
   });
