@@ -1,5 +1,6 @@
 // The Action's inputs: read once, parsed into a typed ActionConfig (zod) and the shared RunConfig; errors name the input.
 import { z } from "zod";
+import { pullRequestBaseSha } from "./context.js";
 import { type RunConfig, type RunOverrides, resolveRunConfig } from "../config/options.js";
 import { parseAllowedHosts } from "../config/base-url.js";
 import { ConfigError } from "../errors.js";
@@ -226,5 +227,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
   const dl = run.config.cognigy.download;
   if (raw["download-max-mb"]) dl.maxMegabytes = Number(raw["download-max-mb"]);
   if (raw["download-deadline-seconds"]) dl.deadlineSeconds = Number(raw["download-deadline-seconds"]);
+  const baseSha = pullRequestBaseSha(env);
+  if (baseSha) run.baselineBaseRef = baseSha;
   return { action, run };
 }

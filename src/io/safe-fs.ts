@@ -1,7 +1,7 @@
 // Safe file I/O, the one home for every write the tool makes: writes refuse symbolic links and stay under their root,
 // directory walks never follow links, the output folder is created fresh, and every file written is recorded (the
 // artifact upload sends only those).
-import { constants, type Dirent, lstatSync, type WriteStream } from "node:fs";
+import { closeSync, constants, type Dirent, lstatSync, openSync, renameSync, type WriteStream, writeSync } from "node:fs";
 import { lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -234,4 +234,36 @@ export async function walkFiles(dir: string): Promise<string[]> {
 export async function ownFiles(dir: string): Promise<string[]> {
   const all = await walkFiles(dir);
   return all.filter((f) => written.has(f));
+}
+
+/**
+ * The synchronous twin of safeWriteFile for the few sync callers (the findings baseline file): the target's folder
+ * must exist and not be a link, a link at the target is refused, data goes to a temp file renamed over it.
+ */
+export function safeWriteFileSync(root: string, path: string, data: string | Uint8Array): string {
+  const abs = insideRoot(root, path);
+  const r = resolve(root);
+  let cur = r;
+  for (const part of relative(r, dirname(abs)).split(sep).filter(Boolean)) {
+    cur = join(cur, part);
+    const st = lstatSync(cur);
+    if (st.isSymbolicLink() || !st.isDirectory()) throw new UnsafePathError(`refusing to write under '${shown(r, cur)}': it is a symbolic link or not a folder`);
+  }
+  try {
+    const st = lstatSync(abs);
+    if (st.isSymbolicLink()) throw new UnsafePathError(`refusing to write '${shown(r, abs)}': it is a symbolic link`);
+    if (!st.isFile()) throw new UnsafePathError(`refusing to write '${shown(r, abs)}': it exists and is not a regular file`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const tmp = tempName(abs);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o644);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, abs);
+  written.add(abs);
+  return abs;
 }
