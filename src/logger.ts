@@ -1,4 +1,5 @@
 // The Logger the core writes to: the CLI, the Action and tests each hand in their own.
+import { escapeLogLine } from "./text/untrusted.js";
 
 export interface Logger {
   debug(message: string): void;
@@ -46,7 +47,9 @@ export class RecordingLogger implements Logger {
 export function consoleLogger(opts: { debug?: boolean; stream?: NodeJS.WritableStream; redact?: (s: string) => string } = {}): Logger {
   const out = opts.stream ?? process.stdout;
   const err = opts.stream ?? process.stderr;
-  const r = opts.redact ?? ((s: string) => s);
+  // Workflow commands cannot come from data even when the CLI runs inside a workflow step.
+  const r0 = opts.redact ?? ((s: string) => s);
+  const r = (s: string) => escapeLogLine(r0(s));
   let depth = 0;
   const pad = () => "  ".repeat(depth);
   return {

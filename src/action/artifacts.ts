@@ -1,6 +1,6 @@
-// Uploads the report folder (report.json/md/html, audit.jsonl, predictions, exports…) as one artifact with @actions/artifact.
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+// Uploads the report folder (report.json/md/html, audit.jsonl, predictions, exports…) as one artifact with @actions/artifact:
+// only files this run wrote, never through a link.
+import { ownFiles } from "../io/safe-fs.js";
 
 export interface ArtifactUpload {
   /** Set when uploaded. */
@@ -11,25 +11,12 @@ export interface ArtifactUpload {
   skipped?: string;
 }
 
-/** Every file below dir (recursively), absolute paths, sorted. */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const name of entries.sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
+/**
+ * The files to upload: regular files below dir that this run wrote itself (through src/io). Links are never followed
+ * and a file the run did not write (committed by a PR into the output folder) is never sent.
+ */
+export async function listFiles(dir: string): Promise<string[]> {
+  return ownFiles(dir);
 }
 
 /** The artifact name, unique per shard (artifact names must be unique within a run). */
@@ -43,7 +30,7 @@ export function artifactNameFor(base: string, shard?: string): string {
  * available (ACTIONS_RUNTIME_TOKEN absent, e.g. a local run). @actions/artifact (and its Azure SDK) is loaded only here.
  */
 export async function uploadReportArtifact(opts: { name: string; dir: string; retentionDays?: number; env: NodeJS.ProcessEnv }): Promise<ArtifactUpload> {
-  const files = listFiles(opts.dir);
+  const files = await listFiles(opts.dir);
   if (files.length === 0) return { files: 0, skipped: `nothing to upload in ${opts.dir}` };
   if (!opts.env.ACTIONS_RUNTIME_TOKEN || !opts.env.ACTIONS_RESULTS_URL) {
     return { files: files.length, skipped: "the artifact service is not available (no ACTIONS_RUNTIME_TOKEN: not running on a GitHub runner)" };

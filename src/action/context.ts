@@ -6,8 +6,10 @@ export interface PullRequestInfo {
   headRepo?: string;
   baseRepo?: string;
   headSha?: string;
-  /** The base commit (`pull_request.base.sha`): the local estimate's base. */
+  /** The base commit (`pull_request.base.sha`): the trusted side of the PR (its config) and the local estimate's base. */
   baseSha?: string;
+  /** The base branch's name (`pull_request.base.ref`). */
+  baseRef?: string;
   /** The head branch (`pull_request.head.ref`): names a preview flow for people. */
   headRef?: string;
   /** True when the head repository is a fork (or differs from the base): secrets are absent, the token is read-only. */
@@ -26,6 +28,8 @@ export interface GitHubContext {
   runId?: string;
   runAttempt?: string;
   workflow?: string;
+  /** The running workflow's file name (from GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/<file>@ref). */
+  workflowFile?: string;
   job?: string;
   serverUrl: string;
   apiUrl: string;
@@ -40,7 +44,7 @@ interface EventPayload {
   pull_request?: {
     number?: number;
     head?: { sha?: string; ref?: string; repo?: { full_name?: string; fork?: boolean } | null };
-    base?: { sha?: string; repo?: { full_name?: string } };
+    base?: { sha?: string; ref?: string; repo?: { full_name?: string } };
   };
   repository?: { full_name?: string; default_branch?: string };
 }
@@ -70,8 +74,18 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     // A deleted head repository (repo: null) is treated as a fork: it is not ours.
     const fromFork = pr.head?.repo === null || pr.head?.repo?.fork === true || (headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo);
     const baseSha = typeof pr.base?.sha === "string" && /^[0-9a-f]{40}$/i.test(pr.base.sha) ? pr.base.sha : undefined;
+    const baseRef = typeof pr.base?.ref === "string" ? pr.base.ref : undefined;
     const headRef = typeof pr.head?.ref === "string" ? pr.head.ref : undefined;
-    pullRequest = { number: (pr.number ?? payload.number) as number, headRepo, baseRepo, headSha: pr.head?.sha, ...(baseSha ? { baseSha } : {}), ...(headRef ? { headRef } : {}), fromFork };
+    pullRequest = {
+      number: (pr.number ?? payload.number) as number,
+      headRepo,
+      baseRepo,
+      headSha: pr.head?.sha,
+      ...(baseSha ? { baseSha } : {}),
+      ...(baseRef ? { baseRef } : {}),
+      ...(headRef ? { headRef } : {}),
+      fromFork,
+    };
   }
   const runId = env.GITHUB_RUN_ID || undefined;
   return {
@@ -85,6 +99,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     runId,
     runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
     workflow: env.GITHUB_WORKFLOW || undefined,
+    workflowFile: /\/\.github\/workflows\/([^/@]+)@/.exec(env.GITHUB_WORKFLOW_REF ?? "")?.[1],
     job: env.GITHUB_JOB || undefined,
     serverUrl,
     apiUrl,

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { pullRequestBaseSha } from "./context.js";
 import { type RunConfig, type RunOverrides, resolveRunConfig } from "../config/options.js";
+import { parseAllowedHosts } from "../config/base-url.js";
 import { ConfigError } from "../errors.js";
 
 /** Every input of action.yml with its default (mirrored here: a local run gets no runner-applied defaults). */
@@ -29,6 +30,13 @@ export const INPUT_DEFAULTS = {
   "allow-untrained": "false",
   "fail-on-drift": "false",
   "s3-uri": "",
+  // Trust (docs/security.md): hosts the API key may go to, plain http beyond loopback, download limits, the baseline's source.
+  "allowed-hosts": "",
+  "allow-http": "false",
+  "download-max-mb": "",
+  "download-deadline-seconds": "",
+  "baseline-workflow": "",
+  "baseline-branch": "",
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -61,6 +69,12 @@ export interface ActionConfig {
   failOnDrift: boolean;
   /** Backup mode: also copy the backup to s3://bucket/prefix (AWS credentials from the environment). */
   s3Uri?: string;
+  /** Hosts the base URL may use (empty: any https host). */
+  allowedHosts: string[];
+  allowHttp: boolean;
+  /** `baseline: artifact` only from runs of this workflow file (default: the release workflow) on this branch (default: the default branch). */
+  baselineWorkflow?: string;
+  baselineBranch?: string;
 }
 
 /** Reads every input through the given reader (core.getInput in the Action); empty means "use the default". */
@@ -121,6 +135,15 @@ const inputSchema = z.object({
   "dry-run": bool("dry-run"),
   "allow-untrained": bool("allow-untrained"),
   "fail-on-drift": bool("fail-on-drift"),
+  "allow-http": bool("allow-http"),
+  "download-max-mb": z.string().refine((s) => s === "" || (/^\d+(\.\d+)?$/.test(s) && Number(s) >= 1), {
+    error: (i) => `expected a size in MiB (at least 1), got '${String(i.input)}'`,
+  }),
+  "download-deadline-seconds": z.string().refine((s) => s === "" || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 86_400), {
+    error: (i) => `expected whole seconds from 1 to 86400, got '${String(i.input)}'`,
+  }),
+  "baseline-workflow": z.string().regex(/^([A-Za-z0-9._-]+\.ya?ml)?$/, { error: "expected a workflow file name such as release.yml" }),
+  "baseline-branch": z.string().regex(/^[^\s~^:?*[\\]{0,250}$/, { error: "expected a branch name" }),
   "s3-uri": z.string().refine((s) => s === "" || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s), {
     error: (i) => `expected s3://bucket/prefix, got '${String(i.input)}'`,
   }),
@@ -154,6 +177,10 @@ export function parseActionConfig(raw: RawInputs, env: NodeJS.ProcessEnv): Actio
     allowUntrained: p["allow-untrained"],
     failOnDrift: p["fail-on-drift"],
     s3Uri: p["s3-uri"] || undefined,
+    allowedHosts: parseAllowedHosts(raw["allowed-hosts"]),
+    allowHttp: p["allow-http"],
+    baselineWorkflow: p["baseline-workflow"] || undefined,
+    baselineBranch: p["baseline-branch"] || undefined,
   };
 }
 
@@ -172,6 +199,8 @@ export function overridesFromInputs(raw: RawInputs, action: ActionConfig, env: N
     baseline: action.baseline?.kind === "path" ? action.baseline.path : undefined,
     commit: env.GITHUB_SHA || undefined,
     debug: env.RUNNER_DEBUG === "1",
+    allowHttp: action.allowHttp,
+    allowedHosts: raw["allowed-hosts"] || undefined,
   };
 }
 
@@ -195,6 +224,9 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
   } catch (e) {
     nameInput(e);
   }
+  const dl = run.config.cognigy.download;
+  if (raw["download-max-mb"]) dl.maxMegabytes = Number(raw["download-max-mb"]);
+  if (raw["download-deadline-seconds"]) dl.deadlineSeconds = Number(raw["download-deadline-seconds"]);
   const baseSha = pullRequestBaseSha(env);
   if (baseSha) run.baselineBaseRef = baseSha;
   return { action, run };

@@ -1,10 +1,16 @@
 // The pipeline's Logger over @actions/core: one log group per step, debug through core.debug, everything redacted.
 import type * as core from "@actions/core";
 import type { Logger } from "../logger.js";
+import { escapeLogLine } from "../text/untrusted.js";
 
 export type CoreLog = Pick<typeof core, "debug" | "info" | "warning" | "error" | "startGroup" | "endGroup">;
 
-export function actionLogger(c: CoreLog, redact: (s: string) => string): Logger {
+/**
+ * `clean` is the last line of defence over finished text (secrets out); every line then goes through escapeLogLine so
+ * no data can start or stop workflow commands. PII in data fields is masked where the line is formatted (src/text).
+ */
+export function actionLogger(c: CoreLog, clean: (s: string) => string): Logger {
+  const redact = (s: string) => escapeLogLine(clean(s));
   let depth = 0;
   return {
     debug: (m) => c.debug(redact(m)),

@@ -1,11 +1,12 @@
 // The Action's run(): secrets first, inputs once, the mode, then report files, artifact, outputs, summary, comment,
 // webhook and annotations; one try/catch turning user errors into one line and bugs into a stack in debug output.
-import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import * as core from "@actions/core";
 import type { RunConfig } from "../config/options.js";
-import { errorMessage, isUserError } from "../errors.js";
+import { ConfigError, errorMessage, isUserError } from "../errors.js";
+import { prepareFreshDir } from "../io/safe-fs.js";
+import { escapeLogLine } from "../text/untrusted.js";
 import type { Logger } from "../logger.js";
 import { AuditLog } from "../report/audit.js";
 import { renderPrComment, stickyMarker } from "../report/markdown.js";
@@ -18,6 +19,7 @@ import { artifactNameFor, artifactUrl, uploadReportArtifact } from "./artifacts.
 import { downloadBaseline } from "./baseline.js";
 import { type GitHubContext, readGitHubContext, validateOnlyReason } from "./context.js";
 import { runMode } from "./dispatch.js";
+import { applyTrustedConfig, gitShow } from "./trust.js";
 import { type ActionConfig, parseInputs, readRawInputs, SECRET_INPUTS } from "./inputs.js";
 import { actionLogger } from "./logger.js";
 import { computeOutputs, setOutputs } from "./outputs.js";
@@ -58,18 +60,24 @@ export async function run(): Promise<void> {
       if (onRunner) core.setSecret(s);
       redactor.addSecret(s);
     }
-    const logger = actionLogger(core, redact);
+    // The log: secrets out of every finished line (PII is masked in data fields where lines are formatted).
+    const logger = actionLogger(core, (s) => redactor.redactSecrets(s));
     const ctx = readGitHubContext(env);
     // 2. Inputs, once.
     const { action, run: runConfig } = parseInputs(raw, env, process.cwd());
     redactor.allow(runConfig.config.cognigy.baseUrl); // the API host is not PII, even as a bare IP
     const ann = new Annotator(redact);
-    await execute(action, runConfig, ctx, { env, redactor, logger, ann });
+    // 3. On a PR event with a key, the Cognigy host, project and flows come from trusted configuration only.
+    const trust = await applyTrustedConfig(runConfig, action, raw, ctx, { show: gitShow(runConfig.root) });
+    if (trust.note) logger.info(trust.note);
+    if (trust.droppedFlows?.length) ann.notice(`Not planned in Cognigy: flow(s) ${trust.droppedFlows.join(", ")} are not in the trusted configuration (the base branch's config or the flows input); they were validated only.`);
+    redactor.allow(runConfig.config.cognigy.baseUrl);
+    await execute(action, runConfig, ctx, { env, redactor, logger, ann, trustValidateOnly: trust.validateOnly });
   } catch (e) {
     let msg: string;
     if (isUserError(e)) {
       msg = redact(e.message).split("\n").filter(Boolean).join("; ").replace(/:; /g, ": ");
-      if (e.hint) core.info(`hint: ${redact(e.hint)}`);
+      if (e.hint) core.info(escapeLogLine(`hint: ${redact(e.hint)}`));
     } else {
       core.debug(redact((e as Error)?.stack ?? String(e)));
       msg = `unexpected failure: ${redact(errorMessage(e))} (a bug: re-run with debug logging for the stack trace, and report it)`;
@@ -81,6 +89,8 @@ export async function run(): Promise<void> {
 }
 
 interface RunTools {
+  /** Why the run may only validate for lack of a trusted Cognigy configuration on a PR event. */
+  trustValidateOnly?: string;
   env: NodeJS.ProcessEnv;
   redactor: Redactor;
   logger: Logger;
@@ -92,7 +102,10 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
   const redact = (s: string) => redactor.redact(s);
 
   // 3. Fork PRs and runs without a key only validate in check mode (never a failure for the missing secret).
-  const reason = action.mode === "check" ? validateOnlyReason(ctx, Boolean(run.apiKey)) : undefined;
+  const reason = action.mode === "check" ? (validateOnlyReason(ctx, Boolean(run.apiKey)) ?? t.trustValidateOnly) : undefined;
+  if (t.trustValidateOnly && action.mode !== "check" && action.mode !== "validate") {
+    throw new ConfigError(`mode ${action.mode} on a pull request: ${t.trustValidateOnly}`, "run release and backup on push / schedule, not on pull requests");
+  }
   if (reason) ann.notice(`Local estimate: ${reason}. The pull request is judged by a local model on its base and head data (not Cognigy's); this is not a failure.`);
   if (action.mode === "check" || action.mode === "validate") {
     const pr = ctx.pullRequest;
@@ -111,8 +124,10 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
     run.baseline = await fetchBaseline(action, ctx, env, logger, ann);
   }
 
-  // 5. The mode, with one audit event per step (this run's log only: a previous local run's lines are dropped).
-  await rm(join(run.out, "audit.jsonl"), { force: true });
+  // 5. The output folder is created fresh by this run: a link or file a PR committed in its place is removed (never
+  // followed), an existing folder emptied; every write below goes through src/io and only files written by this run
+  // are uploaded. Then the mode, with one audit event per step.
+  await prepareFreshDir(run.out, process.cwd());
   const audit = new AuditLog(join(run.out, "audit.jsonl"), { actor: ctx.actor, repository: ctx.repository, commit: run.commit, mode: action.mode, runId: ctx.runId }, redactor);
   const report0 = await runMode(action, run, Boolean(reason), { logger, audit: (e) => void audit.event(e) });
   const verdict = decideVerdict(report0, action.failOn);
@@ -194,7 +209,7 @@ async function fetchBaseline(action: ActionConfig, ctx: GitHubContext, env: Node
     try {
       const octokit = await octokitFor(token, ctx);
       const dir = join(env.RUNNER_TEMP || tmpdir(), `cognigy-nlu-baseline-${process.pid}`);
-      const r = await downloadBaseline(octokit, ctx, { name: action.artifactName, dir });
+      const r = await downloadBaseline(octokit, ctx, { name: action.artifactName, dir, source: { workflow: action.baselineWorkflow ?? (action.mode === "release" ? ctx.workflowFile : undefined), branch: action.baselineBranch } });
       logger.info(r.note);
       if (!r.path) ann.notice(`${r.note[0].toUpperCase()}${r.note.slice(1)}; the gate checks absolute thresholds only.`);
       return r.path;
@@ -218,7 +233,9 @@ async function stickyComment(
     else o.logger.debug(`no PR comment: ${decision.reason}`);
     return;
   }
-  const stickyId = action.shard ? `${action.mode}-shard-${action.shard}` : action.mode;
+  // This workflow's marker: another workflow's (or a forged) marker is a different comment.
+  const modeId = action.shard ? `${action.mode}-shard-${action.shard}` : action.mode;
+  const stickyId = ctx.workflow ? `${ctx.workflow}:${modeId}` : modeId;
   await o.logger.group("Sticky PR comment", async () => {
     try {
       const octokit = await octokitFor(action.githubToken!, ctx);

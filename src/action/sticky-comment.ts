@@ -20,21 +20,48 @@ export interface StickyResult {
   url?: string;
 }
 
-/** Finds the id of the newest comment carrying the marker, looking through all pages. */
-export async function findStickyComment(octokit: Octokit, t: CommentTarget, marker: string): Promise<number | undefined> {
+/** The login GITHUB_TOKEN (and any installation token, which cannot read /user) writes comments as. */
+export const ACTIONS_BOT = "github-actions[bot]";
+
+/**
+ * Who this Action writes comments as: the token's own login (GET /user, for a personal or bot user token), else
+ * github-actions[bot] (GITHUB_TOKEN and app installation tokens get 403 there).
+ */
+export async function commentIdentity(octokit: Octokit): Promise<string> {
+  try {
+    const r = await octokit.rest.users.getAuthenticated();
+    const login = (r.data as { login?: unknown }).login;
+    return typeof login === "string" && login ? login : ACTIONS_BOT;
+  } catch {
+    return ACTIONS_BOT;
+  }
+}
+
+/**
+ * Finds the id of the newest comment carrying the marker that `author` wrote, looking through all pages. A comment
+ * anyone else wrote (quoting the marker, or forging it) is never taken.
+ */
+export async function findStickyComment(octokit: Octokit, t: CommentTarget, marker: string, author: string = ACTIONS_BOT): Promise<number | undefined> {
   let found: number | undefined;
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { owner: t.owner, repo: t.repo, issue_number: t.issueNumber, per_page: 100 })) {
-    for (const c of page.data) if (typeof c.body === "string" && c.body.includes(marker)) found = c.id;
+    for (const c of page.data) {
+      if (typeof c.body !== "string" || !c.body.includes(marker)) continue;
+      if (c.user?.login !== author) continue;
+      found = c.id;
+    }
   }
   return found;
 }
 
-/** Updates the marked comment in place, or creates it. The body must contain the marker (it is added when missing). */
-export async function upsertStickyComment(octokit: Octokit, t: CommentTarget, marker: string, body: string): Promise<StickyResult> {
+/**
+ * Updates this Action's marked comment in place, or creates it. The body must contain the marker (it is added when
+ * missing). `author` defaults to the token's identity (commentIdentity).
+ */
+export async function upsertStickyComment(octokit: Octokit, t: CommentTarget, marker: string, body: string, author?: string): Promise<StickyResult> {
   // the marker exactly once, first; a body over the limit is cut at a block boundary with its <details> closed
   let text = body.startsWith(marker) && !body.slice(marker.length).includes(marker) ? body : `${marker}\n${body.split(marker).join("")}`;
   if (text.length > MAX_COMMENT_CHARS) text = truncateMarkdown(text, MAX_COMMENT_CHARS, { note: "\n---\n> ⚠️ **truncated:** the full report is in the job summary of the run.\n" });
-  const id = await findStickyComment(octokit, t, marker);
+  const id = await findStickyComment(octokit, t, marker, author ?? (await commentIdentity(octokit)));
   if (id !== undefined) {
     const r = await octokit.rest.issues.updateComment({ owner: t.owner, repo: t.repo, comment_id: id, body: text });
     return { action: "updated", id, url: r.data.html_url };

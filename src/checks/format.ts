@@ -1,6 +1,7 @@
 // Findings as text (grouped by file), as GitHub workflow annotations, and the one-line total. Pure string builders.
 import type { Severity } from "../config/schema.js";
 import type { Dataset } from "../dataset/types.js";
+import { escapeCommandData, escapeCommandProperty } from "../text/untrusted.js";
 import { compareFindings } from "./finding.js";
 import { type Finding, SEVERITY_RANK } from "./types.js";
 
@@ -86,12 +87,12 @@ function oneLine(s: string): string {
 
 /** GitHub's escaping for the message part of a workflow command. */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return escapeCommandData(s);
 }
 
 /** GitHub's escaping for a property value (file=…, title=…) of a workflow command. */
 export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return escapeCommandProperty(s);
 }
 
 const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", info: "notice" };

@@ -27,7 +27,8 @@
 //      - quantity: a lone number followed by a unit of time, size or percent ("123456789 ms", "2048 MiB", "12 %").
 //   3. URL hosts: a loopback, private or unspecified address (127.0.0.0/8, 10/8, 172.16/12, 192.168/16, 0.0.0.0, ::1, ::,
 //      fc00::/7, IPv4-mapped forms of these) is not PII when it is the host of an http(s) URL ("http://127.0.0.1:46147",
-//      "http://[::1]:8080"). The same address in prose, or a public address in a URL, is still masked.
+//      "http://[::1]:8080"). A loopback address (127.0.0.0/8, ::1) is not PII anywhere ("ECONNREFUSED 127.0.0.1:29999").
+//      Other private addresses in prose, or a public address in a URL, are still masked.
 //   4. Allow-list: callers may pass literal strings known not to be PII (`{ allow }`); a match lying entirely inside an
 //      occurrence of one is dropped (one straddling its edge is still masked).
 // Not exempt (ambiguous with phone numbers): epoch seconds/milliseconds, 13-digit runs, plain long numbers.
@@ -66,7 +67,10 @@ const KIND_NAMES: Record<PiiKind, string> = {
 /** Cheap pre-filter: every detector needs a digit, an @ or a colon. */
 const MAYBE = /[0-9@:]/;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Every detector's match has a bounded length (the local part 1..64 starting at a token edge, labels 1..63, at most
+// 8 dots): the scan is linear in the text whatever it holds (an unbounded `[…]+@` read to the end of a 200 KB run of
+// digits from every start position, which was quadratic).
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z])/g;
 const IBAN = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?\b/g;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)/g;
@@ -79,7 +83,7 @@ const DIGITS = /(?<!\d)\d{9,}(?!\d)/g;
 /** A letter, digit or underscore: what makes two pieces one token. */
 const WORD = /[\p{L}\p{N}_]/u;
 const DIGEST = /(?<![\p{L}\p{N}_])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40})(?![\p{L}\p{N}_])/gu;
-const UUID = /(?<![\p{L}\p{N}_-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\p{L}\p{N}_-])/gu;
+const UUID = /(?<![\p{L}\p{N}_])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\p{L}\p{N}_-])/gu;
 const COMPACT_TS = /(?<![\p{L}\p{N}_])(20\d\d)(\d\d)(\d\d)T?(\d\d)(\d\d)(\d\d)?Z?(?![\p{L}\p{N}_])/gu;
 const TIME = String.raw`(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?`;
 const DATE = new RegExp(
@@ -127,6 +131,10 @@ LOCAL_IPS.addAddress("::1", "ipv6");
 LOCAL_IPS.addAddress("::", "ipv6");
 LOCAL_IPS.addSubnet("fc00::", 7, "ipv6");
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
 // Own copies: machineSpans may run while findPii is iterating the detectors' IPV4 / IPV6.
 const URL_IPV4 = new RegExp(IPV4.source, "g");
 const URL_IPV6 = new RegExp(IPV6.source, "g");
@@ -161,6 +169,20 @@ function machineSpans(text: string): Span[] {
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const end = m.index + m[0].length;
         if (localUrlHost(text, m.index, end, family)) out.push({ start: m.index, end });
+      }
+    }
+  }
+  // Loopback addresses (127.0.0.0/8, ::1) are nobody's personal data, wherever they appear ("ECONNREFUSED 127.0.0.1:29999").
+  for (const [re, family] of [
+    [URL_IPV4, "ipv4"],
+    [URL_IPV6, "ipv6"],
+  ] as const) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      try {
+        if (LOOPBACK.check(m[0], family)) out.push({ start: m.index, end: m.index + m[0].length });
+      } catch {
+        // not an address
       }
     }
   }
@@ -317,8 +339,6 @@ function allowSpans(text: string, allow: Iterable<string> | undefined): Span[] {
   return out;
 }
 
-const overlapsAny = (spans: Span[], s: number, e: number) => spans.some((f) => s < f.end && e > f.start);
-
 /** Spans sorted by start with the running maximum of their ends: overlap and containment queries in O(log n). */
 class SpanIndex {
   private readonly starts: number[];
@@ -371,6 +391,11 @@ export function findPii(text: string, opts?: PiiOptions): PiiMatch[] {
   let machine: SpanIndex | undefined;
   let allowed: SpanIndex | undefined;
   for (const d of DETECTORS) {
+    // Overlap with an earlier detector's match: one index per detector (O(log n) a query, never a scan of all matches);
+    // this detector's own matches only move forward, so comparing with its last one is enough.
+    let prior: SpanIndex | undefined;
+    const priorCount = found.length;
+    let lastEnd = -1;
     const re = d.re;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -391,12 +416,13 @@ export function findPii(text: string, opts?: PiiOptions): PiiMatch[] {
       if (!r) continue;
       const end = start + (r.end ?? candidate.length);
       allowed ??= new SpanIndex(allowSpans(text, typeof opts === "object" ? opts?.allow : undefined));
-      if (allowed.contains(start, end) || overlapsAny(found, start, end) || (d.numeric && glued(text, start, end))) {
+      if (allowed.contains(start, end) || start < lastEnd || (priorCount > 0 && (prior ??= new SpanIndex(found.slice(0, priorCount).map((f) => ({ start: f.start, end: f.end })))).firstOverlap(start, end) !== undefined) || (d.numeric && glued(text, start, end))) {
         // Not PII here: look again just after this start (a real number may follow a card or a dotted number).
         re.lastIndex = start + 1;
         continue;
       }
       found.push({ kind: d.kind, start, end, masked: r.masked });
+      lastEnd = end;
       re.lastIndex = Math.max(re.lastIndex, end);
     }
   }

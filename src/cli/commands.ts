@@ -39,6 +39,7 @@ export const GLOBAL_FLAGS: Record<string, Flag> = {
 const CONFIG = { config: flag("path", "FILE", "the config file (its folder is the repository root)", "cognigy-nlu.yml", { short: "c" }) };
 const CONNECT = {
   "base-url": flag("url", "URL", "Cognigy API base URL, the api- host", "cognigy.baseUrl of the config"),
+  "allow-http": bool("allow plain http:// to a host that is not loopback (the key would travel unencrypted)"),
   project: flag("string", "NAME", "Cognigy project name or _id", "cognigy.project of the config"),
   "rate-limit": flag("number", "N", "requests per 5 minutes the client allows itself; 0 = no limit", "cognigy.rateLimit (1000)"),
 };

@@ -62,6 +62,8 @@ export interface CognigyClientOptions {
   random?: () => number;
   fetch?: typeof fetch;
   userAgent?: string;
+  /** Package download limits (size cap in bytes, overall deadline in ms); defaults in download.ts. */
+  download?: { maxBytes?: number; deadlineMs?: number };
 }
 
 interface Page<T> {
@@ -111,6 +113,7 @@ export class CognigyClient implements CognigyApi {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly pageSize: number;
+  private readonly downloadLimits: { maxBytes?: number; deadlineMs?: number };
   private projectLabel?: string;
   /** Which project a flow / snapshot belongs to (learned from listings), for task checks. */
   private readonly flowProject = new Map<ObjectId, ObjectId>();
@@ -129,12 +132,13 @@ export class CognigyClient implements CognigyApi {
       const u = new URL(opts.baseUrl);
       if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
     } catch {
-      throw new ConfigError(`base-url: expected an http(s) URL of the Cognigy api- host, got '${opts.baseUrl}'`);
+      throw new ConfigError("base-url: expected an http(s) URL of the Cognigy api- host");
     }
     this.logger = opts.logger ?? silentLogger;
     this.sleep = opts.sleep ?? realSleep;
     this.now = opts.now ?? Date.now;
     this.pageSize = opts.pageSize ?? 100;
+    this.downloadLimits = opts.download ?? {};
     this.projectLabel = opts.project;
     this.budget = opts.budget ?? new RequestBudget({ limit: opts.rateLimit ?? 1000, now: this.now, sleep: this.sleep, logger: this.logger });
     this.http = new HttpTransport({
@@ -676,7 +680,7 @@ export class CognigyClient implements CognigyApi {
   }
 
   async downloadToFile(url: string, file: string, opts: { expectedBytes?: number } = {}): Promise<{ bytes: number; sha256: string }> {
-    return downloadToFile(this.http, url, file, opts);
+    return downloadToFile(this.http, url, file, { ...this.downloadLimits, ...opts });
   }
 
   async uploadSnapshot(projectId: ObjectId, file: string, wait: WaitOptions = {}): Promise<Task> {

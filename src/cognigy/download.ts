@@ -1,10 +1,12 @@
 // Package download: streams a download link to disk through a running SHA-256 (flat memory), retrying 409 / placeholder bodies.
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { readFile, rename, rm, stat } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { UserError } from "../errors.js";
+import { safeCreateWriteStream, safeRename } from "../io/safe-fs.js";
 import type { CognigyApiError } from "./errors.js";
 import type { HttpTransport } from "./http.js";
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from "./retry.js";
@@ -17,6 +19,27 @@ export interface DownloadOptions {
   expectedBytes?: number;
   /** Longest silence while streaming before giving up (default: the client timeout). */
   idleTimeoutMs?: number;
+  /** Largest download accepted, in bytes (default DEFAULT_MAX_DOWNLOAD_BYTES): more fails at once, nothing retried. */
+  maxBytes?: number;
+  /** Overall deadline for the whole download, retries included, in ms (default DEFAULT_DOWNLOAD_DEADLINE_MS). */
+  deadlineMs?: number;
+}
+
+/** Default download cap: 4 GiB (Cognigy packages are far smaller; a fast hostile stream must not fill the disk). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
+/** Default overall download deadline: 30 minutes (a drip stream that stays just under the idle timeout ends here). */
+export const DEFAULT_DOWNLOAD_DEADLINE_MS = 30 * 60_000;
+
+/** A download over its size cap or past its deadline: a clear user error, never retried. */
+export class DownloadLimitError extends UserError {
+  constructor(message: string, hint: string) {
+    super(message, hint);
+    this.name = "DownloadLimitError";
+  }
+}
+
+function mib(n: number): string {
+  return `${(n / 1024 ** 2).toFixed(n < 1024 ** 2 ? 3 : 1)} MiB`;
 }
 
 class Retryable extends Error {
@@ -50,11 +73,17 @@ export async function downloadToFile(t: HttpTransport, url: string, file: string
   const o = t.o;
   const key = `GET ${ROUTE}`;
   const part = `${file}.part`;
+  const root = dirname(file);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+  const deadlineMs = opts.deadlineMs ?? DEFAULT_DOWNLOAD_DEADLINE_MS;
+  const deadlineAt = o.now() + deadlineMs;
+  const limits = { maxBytes, deadlineMs, deadlineAt, root };
   let withKey = false;
   let last: Retryable | undefined;
   try {
     for (let attempt = 0; attempt <= o.maxRetries; attempt++) {
       if (last) {
+        if (o.now() >= deadlineAt) throw deadlineError(deadlineMs, last.error.message);
         const wait = Math.min(last.waitMs ?? backoffDelay(attempt - 1, { baseMs: o.baseBackoffMs, capMs: o.maxBackoffMs, random: o.random }), o.maxBackoffMs);
         o.logger.debug(`download: ${last.message} — retry ${attempt}/${o.maxRetries} in ${(wait / 1000).toFixed(1)} s`);
         o.stats.retry();
@@ -67,7 +96,7 @@ export async function downloadToFile(t: HttpTransport, url: string, file: string
       const started = o.now();
       let r: Awaited<ReturnType<typeof once>>;
       try {
-        r = await once(t, url, part, withKey, opts);
+        r = await once(t, url, part, withKey, opts, limits);
       } catch (e) {
         o.stats.request(key, o.now() - started, true);
         if (!(e instanceof Retryable)) throw e;
@@ -87,7 +116,7 @@ export async function downloadToFile(t: HttpTransport, url: string, file: string
       }
       if (opts.expectedBytes !== undefined && r.bytes !== opts.expectedBytes)
         throw t.error({ status: 200, method: "GET", route: ROUTE, message: `download size ${r.bytes} bytes, expected ${opts.expectedBytes}` });
-      await rename(part, file);
+      await safeRename(root, part, file);
       return r;
     }
     throw last!.error;
@@ -97,16 +126,34 @@ export async function downloadToFile(t: HttpTransport, url: string, file: string
 }
 
 /** One GET: "auth" on 401/403, the result on success, Retryable on 409/5xx/network/placeholder/truncation. */
-async function once(t: HttpTransport, url: string, part: string, withKey: boolean, opts: DownloadOptions): Promise<"auth" | { bytes: number; sha256: string }> {
+function deadlineError(ms: number, last?: string): DownloadLimitError {
+  return new DownloadLimitError(
+    `download stopped: it did not finish within its overall deadline of ${Math.round(ms / 1000)} s${last ? ` (last problem: ${last})` : ""}`,
+    "raise the deadline (cognigy.download.deadlineSeconds, Action input download-deadline-seconds) if the package is really this slow",
+  );
+}
+
+type Limits = { maxBytes: number; deadlineMs: number; deadlineAt: number; root: string };
+
+async function once(t: HttpTransport, url: string, part: string, withKey: boolean, opts: DownloadOptions, limits: Limits): Promise<"auth" | { bytes: number; sha256: string }> {
   const o = t.o;
   const ctl = new AbortController();
   const idleMs = opts.idleTimeoutMs ?? o.timeoutMs;
   let timedOut = false;
+  let limit: DownloadLimitError | undefined;
   const expire = () => {
     timedOut = true;
     ctl.abort();
   };
   let timer = setTimeout(expire, idleMs);
+  // The overall deadline: the whole download, whatever trickle keeps the idle timer alive.
+  const deadline = setTimeout(
+    () => {
+      limit = deadlineError(limits.deadlineMs);
+      ctl.abort();
+    },
+    Math.max(0, limits.deadlineAt - o.now()),
+  );
   const poke = () => {
     clearTimeout(timer);
     timer = setTimeout(expire, idleMs);
@@ -127,6 +174,7 @@ async function once(t: HttpTransport, url: string, part: string, withKey: boolea
         res = await o.fetch(new URL(location, url), { method: "GET", headers, signal: ctl.signal, redirect: "follow" });
       }
     } catch (e) {
+      if (limit) throw limit;
       throw netError(e);
     }
     if (res.status === 401 || res.status === 403) {
@@ -140,20 +188,37 @@ async function once(t: HttpTransport, url: string, part: string, withKey: boolea
       throw err;
     }
     const declared = res.headers.get("content-length");
+    const tooBig = (n: number) =>
+      new DownloadLimitError(
+        `download refused: ${safeUrl(url)} is ${n > limits.maxBytes ? `more than ${mib(limits.maxBytes)}` : mib(n)}, over the cap of ${mib(limits.maxBytes)}`,
+        "raise the cap (cognigy.download.maxMegabytes, Action input download-max-mb) if the package is really this large",
+      );
+    if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limits.maxBytes) {
+      await res.body?.cancel();
+      throw tooBig(Number(declared));
+    }
     const hash = createHash("sha256");
     let bytes = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         poke();
-        hash.update(chunk);
         bytes += chunk.length;
+        if (bytes > limits.maxBytes) {
+          limit = tooBig(bytes);
+          cb(limit);
+          return;
+        }
+        hash.update(chunk);
         cb(null, chunk);
       },
     });
     try {
       if (!res.body) throw new Error("no response body");
-      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), tap, createWriteStream(part));
+      // The file first (awaited), then the body stream: a body error must never fire before pipeline listens.
+      const sink = await safeCreateWriteStream(limits.root, part);
+      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), tap, sink);
     } catch (e) {
+      if (limit) throw limit;
       if (!timedOut && declared !== null && /^\d+$/.test(declared) && bytes < Number(declared))
         throw new Retryable(t.error({ status: res.status, method: "GET", route: ROUTE, message: `truncated download: got ${bytes} of ${declared} bytes (the connection closed early)` }));
       throw netError(e);
@@ -168,5 +233,6 @@ async function once(t: HttpTransport, url: string, part: string, withKey: boolea
     return { bytes, sha256: hash.digest("hex") };
   } finally {
     clearTimeout(timer);
+    clearTimeout(deadline);
   }
 }

@@ -3,7 +3,7 @@
 // template. Also training-data/<flow>/intents/ and the example workflows. Never writes the key; never overwrites a
 // file without --force. Non-interactive: several projects and none named → lists them, exit 2.
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { safeMkdir, safeWriteFile } from "../io/safe-fs.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CognigyClient } from "../cognigy/client.js";
@@ -198,15 +198,14 @@ export async function run(ctx: CommandContext): Promise<number> {
       kept.push(rel);
       return;
     }
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text);
+    await safeWriteFile(root, path, text);
     written.push(rel);
   };
   await put(configRel, configText);
   for (const f of flows) {
     const intents = join(f.dir, "intents");
     if (!existsSync(resolve(root, intents))) {
-      await mkdir(resolve(root, intents), { recursive: true });
+      await safeMkdir(root, resolve(root, intents));
       await put(join(intents, ".gitkeep"), "");
     }
   }

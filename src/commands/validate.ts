@@ -5,6 +5,7 @@ import { runChecks } from "../checks/index.js";
 import { overridesFromFlags, resolveRunConfig } from "../config/options.js";
 import { loadDataset } from "../dataset/load.js";
 import { applyBaseline, baselinePath, writeBaselineFile } from "../pipeline/findings-baseline.js";
+import { escapeLogLine } from "../text/untrusted.js";
 import type { CommandContext } from "./context.js";
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -28,7 +29,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   let out: string;
   if (rc.format === "json") out = `${JSON.stringify({ findings, totals, ...(known ? { baseline: known } : {}) }, null, 2)}\n`;
   else if (rc.format === "github") out = formatGithub(findings, totals);
-  else out = formatText(findings, totals);
+  else out = escapeLogLine(formatText(findings, totals)); // data in a finding never starts a workflow command
   process.stdout.write(out);
   if (known?.fixed && rc.format !== "json")
     process.stdout.write(`${known.fixed} known finding(s) fixed: run cognigy-nlu validate --update-baseline to shrink ${known.file}\n`);

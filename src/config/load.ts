@@ -1,5 +1,5 @@
 // Reads cognigy-nlu.yml: YAML with positions, then the zod schema; every error names file:line and the key.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
@@ -7,6 +7,7 @@ import { didYouMean } from "../checks/suggest.js";
 import { decodeUtf8, isUtf16 } from "../dataset/files.js";
 import { RESERVED_KEYS } from "../dataset/yaml.js";
 import { ConfigError } from "../errors.js";
+import { isInside } from "../io/safe-fs.js";
 import { type Config, configSchema } from "./schema.js";
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -131,6 +132,18 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
   const shown = relative(cwd, path) || path;
   let bytes: Buffer;
   try {
+    // A config inside the repository that is (or sits under) a link to somewhere outside it is refused before it is
+    // read: its content (even its keys, in an error) must not come from a file the PR pointed at.
+    if (isInside(cwd, path)) {
+      const real = realpathSync.native(path);
+      let realCwd = cwd;
+      try {
+        realCwd = realpathSync.native(cwd);
+      } catch {
+        // keep cwd
+      }
+      if (!isInside(realCwd, real)) throw new ConfigError(`${shown}: the config file is a symbolic link to a file outside the repository; not read`, "commit the config file itself, not a link");
+    }
     const st = statSync(path);
     if (!st.isFile()) throw new ConfigError(`${shown}: not a file`);
     if (st.size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: the config file is ${st.size} bytes (limit ${MAX_CONFIG_BYTES})`);
@@ -140,6 +153,24 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
     throw new ConfigError(`${shown}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "pass --config PATH, or create cognigy-nlu.yml at the repository root (see README)");
   }
   const text = decodeConfig(bytes, shown);
+  const { config, doc, lc } = parseConfig(text, shown);
+  const root = resolve(path, "..");
+  for (const [i, f] of config.flows.entries()) {
+    const dir = resolve(root, f.dir);
+    if (dir !== root && !dir.startsWith(root + sep)) {
+      const at = lineOf(lc, nodeAt(doc.contents as YamlNode, ["flows", i, "dir"]));
+      throw new ConfigError(`${shown}:${at.line}:${at.col}: flows.${i}.dir: '${f.dir}' points outside the repository`, "use a folder inside the repository, e.g. training-data/main");
+    }
+  }
+  return { config, path, root };
+}
+
+/** Parses config text (YAML, reserved keys, schema). `shown` names the file in errors. Used for the base branch's copy too. */
+export function parseConfigText(text: string, shown: string): Config {
+  return parseConfig(text, shown).config;
+}
+
+function parseConfig(text: string, shown: string) {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
@@ -158,13 +189,5 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
   if (!parsed.success) {
     throw new ConfigError(`invalid config:\n${formatZodIssues(shown, parsed.error.issues, doc.contents as YamlNode, lc)}`);
   }
-  const root = resolve(path, "..");
-  for (const [i, f] of parsed.data.flows.entries()) {
-    const dir = resolve(root, f.dir);
-    if (dir !== root && !dir.startsWith(root + sep)) {
-      const at = lineOf(lc, nodeAt(doc.contents as YamlNode, ["flows", i, "dir"]));
-      throw new ConfigError(`${shown}:${at.line}:${at.col}: flows.${i}.dir: '${f.dir}' points outside the repository`, "use a folder inside the repository, e.g. training-data/main");
-    }
-  }
-  return { config: parsed.data, path, root };
+  return { config: parsed.data, doc, lc };
 }

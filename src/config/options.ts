@@ -1,6 +1,7 @@
 // Run options: the config file plus CLI flags / Action inputs, resolved once into one typed RunConfig.
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
+import { checkBaseUrl, parseAllowedHosts } from "./base-url.js";
 import { loadConfig } from "./load.js";
 import type { Config } from "./schema.js";
 
@@ -68,6 +69,10 @@ export interface RunOverrides {
   sample?: string;
   commit?: string;
   debug?: boolean;
+  /** Plain http:// to a non-loopback host is allowed (input allow-http / --allow-http). */
+  allowHttp?: boolean;
+  /** Comma list of hosts the base URL may use (input allowed-hosts). */
+  allowedHosts?: string;
 }
 
 export function parseShard(s: string): { index: number; count: number } {
@@ -86,15 +91,12 @@ function parseNumber(name: string, s: string, min: number, max: number): number 
 
 export function resolveRunConfig(o: RunOverrides, env: NodeJS.ProcessEnv, cwd: string): RunConfig {
   const { config, path, root } = loadConfig(o.config || "cognigy-nlu.yml", cwd);
+  const rules = { allowHttp: Boolean(o.allowHttp), allowedHosts: parseAllowedHosts(o.allowedHosts) };
   if (o.baseUrl) {
-    try {
-      const u = new URL(o.baseUrl);
-      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
-    } catch {
-      throw new ConfigError(`base-url: expected an http(s) URL, got '${o.baseUrl}'`);
-    }
+    // Checked (and never echoed: it may carry credentials) before it replaces the file's URL.
+    checkBaseUrl(o.baseUrl, "base-url", rules);
     config.cognigy.baseUrl = o.baseUrl.replace(/\/+$/, "");
-  }
+  } else checkBaseUrl(config.cognigy.baseUrl, `${o.config || "cognigy-nlu.yml"}: cognigy.baseUrl`, rules);
   if (o.rateLimit !== undefined && o.rateLimit !== "") config.cognigy.rateLimit = parseNumber("rate-limit", o.rateLimit, 0, 1_000_000);
   if (o.project) config.cognigy.project = o.project;
   if (o.sample) config.evaluate.sample = parseNumber("sample", o.sample, 0, 1);
@@ -140,5 +142,6 @@ export function overridesFromFlags(v: Record<string, string | boolean | string[]
     sample: s("sample"),
     commit: s("commit"),
     debug: v.debug === true,
+    allowHttp: v["allow-http"] === true,
   };
 }

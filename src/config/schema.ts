@@ -199,11 +199,30 @@ export const configSchema = z
             protocol: /^https?$/,
             error: "expected an http:// or https:// URL such as https://api-trial.cognigy.ai (other schemes, e.g. file: or javascript:, are not allowed)",
           })
-          .describe("Cognigy API base URL (the api- host, http or https). The API key comes only from COGNIGY_API_KEY / the api-key input."),
+          .refine(
+            (s) => {
+              try {
+                const u = new URL(s);
+                return !u.username && !u.password;
+              } catch {
+                return true;
+              }
+            },
+            { error: "the URL carries credentials (user:password@host); remove them (the API key comes only from COGNIGY_API_KEY / the api-key input)" },
+          )
+          .describe("Cognigy API base URL (the api- host, https; plain http only for loopback unless allowed). The API key comes only from COGNIGY_API_KEY / the api-key input."),
         project: nameOrId.describe("Project name or _id"),
         apiPrefix: z.string().default("/new/v2.0"),
         timeoutSeconds: z.number().min(1).max(600).default(30),
         rateLimit: z.number().int().min(0).default(1000).describe("Requests per 5 minutes the client allows itself; 0 = no limit"),
+        download: z
+          .object({
+            maxMegabytes: z.number().min(1).max(1024 * 1024).default(4096).describe("Largest snapshot package download accepted (MiB)"),
+            deadlineSeconds: z.number().min(1).max(86_400).default(1800).describe("Overall deadline of one package download, retries included"),
+          })
+          .strict()
+          .default({ maxMegabytes: 4096, deadlineSeconds: 1800 })
+          .describe("Limits on snapshot package downloads"),
       })
       .strict(),
     flows: z.array(flowSchema).min(1),

@@ -1,6 +1,6 @@
 // The backup mode: snapshot + package streamed to disk (SHA-256 verified), intents export per flow × locale (JSON + YAML),
 // a manifest with compliance flags, snapshot rotation, an optional S3 copy, and the drift report.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExportedIntent } from "../cognigy/types.js";
 import type { RunConfig } from "../config/options.js";
@@ -8,6 +8,7 @@ import { loadDataset } from "../dataset/load.js";
 import type { Dataset, FlowData } from "../dataset/types.js";
 import { UserError } from "../errors.js";
 import type { Report } from "../report/types.js";
+import { safeMkdir, safeWriteFile } from "../io/safe-fs.js";
 import { VERSION } from "../version.js";
 import { datedName, describeFiles, hashFile, listFiles, safeName } from "./backup/files.js";
 import { encryptionStatement, MANIFEST_FILE, MANIFEST_SCHEMA, type Manifest, type ManifestFlow, manifestJson, scanPii } from "./backup/manifest.js";
@@ -141,7 +142,7 @@ export async function runBackup(run: RunConfig & BackupOptions, deps: BackupDeps
         const bdir = join(run.out, "backups", name);
         dir = bdir;
         await rm(bdir, { recursive: true, force: true });
-        await mkdir(bdir, { recursive: true });
+        await safeMkdir(run.out, bdir);
 
         const rotation = await r.step("rotate snapshots", async () => {
           const snaps = await r.client.listSnapshots(projectId);
@@ -196,8 +197,7 @@ export async function runBackup(run: RunConfig & BackupOptions, deps: BackupDeps
               const list = await r.client.exportIntents(t.flowId, locale._id);
               perLocale[key] = list;
               const file = `${flowDir}/${safeName(key)}.intents.json`;
-              await mkdir(join(bdir, flowDir), { recursive: true });
-              await writeFile(join(bdir, file), `${JSON.stringify(list, null, 2)}\n`);
+              await safeWriteFile(run.out, join(bdir, file), `${JSON.stringify(list, null, 2)}\n`);
               let sentences = 0;
               for (const e of list) {
                 const texts = Array.isArray(e.exampleSentences) ? e.exampleSentences.map(String) : [];
@@ -213,12 +213,12 @@ export async function runBackup(run: RunConfig & BackupOptions, deps: BackupDeps
             // The same intents in the repository's YAML layout: one file per intent.
             const layout = flowLayout(t.flow);
             const used = new Set<string>();
-            await mkdir(join(bdir, flowDir, "intents"), { recursive: true });
+            await safeMkdir(run.out, join(bdir, flowDir, "intents"));
             for (const p of exportsToPulled(perLocale)) {
               let base = safeName(p.name).toLowerCase();
               for (let n = 2; used.has(base); n++) base = `${safeName(p.name).toLowerCase()}_${n}`;
               used.add(base);
-              await writeFile(join(bdir, flowDir, "intents", `${base}.yml`), renderIntentFile(p, layout));
+              await safeWriteFile(run.out, join(bdir, flowDir, "intents", `${base}.yml`), renderIntentFile(p, layout));
             }
             remote.set(t.flowId, rem);
             manifestFlows.push(mf);
@@ -248,7 +248,7 @@ export async function runBackup(run: RunConfig & BackupOptions, deps: BackupDeps
               piiScan,
             },
           };
-          await writeFile(join(bdir, MANIFEST_FILE), manifestJson(manifest));
+          await safeWriteFile(run.out, join(bdir, MANIFEST_FILE), manifestJson(manifest));
           complete = true;
           return { entries, manifest };
         });

@@ -19,5 +19,6 @@ export function createClient(run: RunConfig, logger: Logger): CognigyApi {
     rateLimit: c.rateLimit,
     project: c.project,
     logger,
+    download: { maxBytes: c.download.maxMegabytes * 1024 * 1024, deadlineMs: c.download.deadlineSeconds * 1000 },
   });
 }

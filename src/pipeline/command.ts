@@ -1,6 +1,7 @@
 // What the pipeline CLI commands share: the run config from flags, a redacting logger, report files, the exit code.
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { safeWriteFile } from "../io/safe-fs.js";
+import { escapeLogLine } from "../text/untrusted.js";
 import type { CommandContext } from "../commands/context.js";
 import { overridesFromFlags, type RunConfig, resolveRunConfig } from "../config/options.js";
 import { consoleLogger, type Logger } from "../logger.js";
@@ -26,8 +27,10 @@ export function setupCommand(ctx: CommandContext, overrides: Partial<RunConfig> 
   // The configured API host is not PII, even when it is a bare IP address.
   redactor.allow(run.config.cognigy.baseUrl);
   const json = run.format === "json";
-  const logger = consoleLogger({ debug: ctx.debug || run.debug, redact: (s) => redactor.redact(s), stream: json ? process.stderr : undefined });
-  const print = (line: string) => void process.stdout.write(`${redactor.redact(line)}\n`);
+  // Log lines: data fields are PII-masked where they are formatted (src/text), so the tool's figures and ids stay
+  // readable; secrets are removed from every finished line and workflow commands cannot come from data.
+  const logger = consoleLogger({ debug: ctx.debug || run.debug, redact: (s) => redactor.redactSecrets(s), stream: json ? process.stderr : undefined });
+  const print = (line: string) => void process.stdout.write(`${escapeLogLine(redactor.redactSecrets(line))}\n`);
   return { run, redactor, logger, print, json };
 }
 
@@ -54,8 +57,7 @@ export function exitCode(report: Report): number {
 
 /** Writes a JSON file into the output folder (e.g. plan.json), redacted. */
 export async function writeJson(s: CommandSetup, name: string, value: unknown): Promise<string> {
-  await mkdir(s.run.out, { recursive: true });
   const path = join(s.run.out, name);
-  await writeFile(path, s.redactor.redactSecrets(`${JSON.stringify(s.redactor.redactDeep(value), null, 2)}\n`));
+  await safeWriteFile(s.run.out, path, s.redactor.redactSecrets(`${JSON.stringify(s.redactor.redactDeep(value), null, 2)}\n`));
   return path;
 }

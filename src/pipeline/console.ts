@@ -1,6 +1,10 @@
 // Terminal text for the CLI (pure): the plan table, the metrics table, the gate verdict — short and readable.
 import type { GateResult, Metrics, Plan, Report, TrainingResult } from "../report/types.js";
 import { flowSentenceCounts } from "../report/format.js";
+import { maskData as d } from "../text/untrusted.js";
+
+// Data fields (intent names, sentences, finding messages) are PII-masked here, where they become text; the figures
+// and ids around them are the tool's own and never masked. The logger escapes workflow commands and removes secrets.
 
 const MAX_SENTENCE_LINES = 12;
 
@@ -26,9 +30,9 @@ export function planLines(plan: Plan): string[] {
       `flow ${f.flow}: intents +${f.createIntents.length} ~${f.updateIntents.length} −${f.deleteIntents.length} · sentences +${adds} −${removes} · ${f.unchanged} unchanged`,
     );
     const rows: [string, string, string, string][] = [];
-    for (const i of f.createIntents) rows.push(["+", "intent", i.intent, ""]);
-    for (const i of f.updateIntents) rows.push(["~", "intent", i.intent, Object.keys(i.fields ?? {}).join(", ")]);
-    for (const i of f.deleteIntents) rows.push(["−", "intent", i.intent, ""]);
+    for (const i of f.createIntents) rows.push(["+", "intent", d(i.intent), ""]);
+    for (const i of f.updateIntents) rows.push(["~", "intent", d(i.intent), Object.keys(i.fields ?? {}).join(", ")]);
+    for (const i of f.deleteIntents) rows.push(["−", "intent", d(i.intent), ""]);
     const sentences = [...f.addSentences.map((s) => ["+", s] as const), ...f.removeSentences.map((s) => ["−", s] as const)];
     const created = new Set(f.createIntents.map((i) => i.intent));
     // a created intent's sentences are summarised on its row instead of listed
@@ -40,14 +44,14 @@ export function planLines(plan: Plan): string[] {
       }
       return true;
     });
-    for (const r of rows) if (r[0] === "+" && perCreated.has(r[2])) r[3] = `${perCreated.get(r[2])} sentences`;
+    for (const [k, i] of f.createIntents.entries()) if (perCreated.has(i.intent)) rows[k][3] = `${perCreated.get(i.intent)} sentences`;
     if (f.createIntents.length > 5) {
       // a first sync: one line for all the new intents
       const total = [...perCreated.values()].reduce((a, b) => a + b, 0) + (f.omitted?.addSentences ?? 0);
-      const names = f.createIntents.map((i) => i.intent);
+      const names = f.createIntents.map((i) => d(i.intent));
       rows.splice(0, f.createIntents.length, ["+", "intents", `${names.length} new`, `${clip(names.join(", "), 60)} (${total} sentences)`]);
     }
-    for (const [sign, s] of listed.slice(0, MAX_SENTENCE_LINES)) rows.push([sign, s.locale, s.intent, `"${clip(s.text)}"${s.heldOut ? " (held-out test)" : ""}`]);
+    for (const [sign, s] of listed.slice(0, MAX_SENTENCE_LINES)) rows.push([sign, d(s.locale), d(s.intent), `"${clip(d(s.text))}"${s.heldOut ? " (held-out test)" : ""}`]);
     const w1 = Math.max(6, ...rows.map((r) => r[1].length));
     const w2 = Math.min(28, Math.max(6, ...rows.map((r) => r[2].length)));
     const shownRows = rows.length > 24 ? rows.slice(0, 24) : rows;
@@ -55,7 +59,7 @@ export function planLines(plan: Plan): string[] {
     const omittedListed = f.omitted ? f.omitted.removeSentences + (f.createIntents.length > 5 ? 0 : f.omitted.addSentences) : 0;
     const hidden = rows.length - shownRows.length + Math.max(0, listed.length - MAX_SENTENCE_LINES) + omittedListed;
     if (hidden > 0) out.push(`  … ${hidden} more change${hidden === 1 ? "" : "s"} (see plan.json)`);
-    if (f.unmanagedIntents?.length) out.push(`  left alone (not owned by the repository): ${clip(f.unmanagedIntents.join(", "), 100)}`);
+    if (f.unmanagedIntents?.length) out.push(`  left alone (not owned by the repository): ${clip(d(f.unmanagedIntents.join(", ")), 100)}`);
     if (f.heldOutRemovals)
       out.push(`  ${f.heldOutRemovals} of the removals are held-out tests (tests: in the files, still trained in Cognigy): expected, so the evaluation is fair; not counted against sync.maxDeletions`);
   }
@@ -78,14 +82,14 @@ export function metricsLines(m: Metrics, opts: { baseline?: Pick<Metrics, "macro
     .sort((a, b) => a[1].f1 - b[1].f1 || (a[0] < b[0] ? -1 : 1))
     .slice(0, opts.worst ?? 5);
   if (worst.length) {
-    const w = Math.min(28, Math.max(6, ...worst.map(([n]) => n.length)));
+    const w = Math.min(28, Math.max(6, ...worst.map(([n]) => d(n).length)));
     out.push(`  ${pad("intent", w)}     F1      P      R    n`);
     for (const [name, im] of worst) {
-      out.push(`  ${pad(clip(name, w), w)}  ${padStart(f(im.f1), 5)}  ${padStart(f(im.precision), 5)}  ${padStart(f(im.recall), 5)}  ${padStart(String(im.support), 3)}`);
+      out.push(`  ${pad(clip(d(name), w), w)}  ${padStart(f(im.f1), 5)}  ${padStart(f(im.precision), 5)}  ${padStart(f(im.recall), 5)}  ${padStart(String(im.support), 3)}`);
     }
     if (Object.keys(m.perIntent).length > worst.length) out.push(`  (the ${worst.length} weakest of ${Object.keys(m.perIntent).length} intents)`);
   }
-  for (const c of m.confusions.slice(0, 3)) out.push(`  confused ${c.expected} → ${c.predicted} ×${c.count}${c.examples[0] ? `: "${clip(c.examples[0], 50)}"` : ""}`);
+  for (const c of m.confusions.slice(0, 3)) out.push(`  confused ${d(c.expected ?? "")} → ${d(c.predicted ?? "")} ×${c.count}${c.examples[0] ? `: "${clip(d(c.examples[0]), 50)}"` : ""}`);
   return out;
 }
 
@@ -119,7 +123,7 @@ export function resultLines(r: Report): string[] {
 /** The errors of a failed validation (first few), for the terminal. */
 export function findingLines(r: Report, max = 10): string[] {
   const errors = r.findings.filter((f) => f.severity === "error");
-  const out = errors.slice(0, max).map((f) => `  ${f.file}${f.line ? `:${f.line}` : ""}: ${f.rule}: ${f.message}`);
+  const out = errors.slice(0, max).map((f) => `  ${f.file}${f.line ? `:${f.line}` : ""}: ${f.rule}: ${d(f.message)}`);
   if (errors.length > max) out.push(`  … ${errors.length - max} more errors (cognigy-nlu validate lists them all)`);
   return out;
 }

@@ -1,8 +1,9 @@
 // The findings baseline file on disk: read it, write it (validate --update-baseline), apply it to a run's findings,
 // and read the base branch's copy with git (to call out a change that grows it).
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { relative, resolve, sep } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve, sep } from "node:path";
+import { safeWriteFileSync } from "../io/safe-fs.js";
 import { type BaselineFile, baselineGrowth, baselineOf, baselineSize, matchBaseline, parseBaseline, renderBaseline } from "../checks/baseline.js";
 import type { Finding } from "../checks/types.js";
 import type { Config } from "../config/schema.js";
@@ -25,7 +26,8 @@ export function readBaselineFile(path: string): BaselineFile | undefined {
 /** Writes the baseline of `findings` (sorted, pretty); returns the number of findings it holds. */
 export function writeBaselineFile(path: string, findings: readonly Finding[], dataset: Dataset): { entries: number; findings: number } {
   const b = baselineOf(findings, dataset);
-  writeFileSync(path, renderBaseline(b));
+  // Never through a link a PR committed in its place.
+  safeWriteFileSync(dirname(path), path, renderBaseline(b));
   return { entries: b.findings.length, findings: baselineSize(b) };
 }
 

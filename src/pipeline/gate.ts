@@ -1,4 +1,5 @@
 // The promotion gate (pure): absolute metric thresholds and regression against a baseline report, with reasons in words.
+import { maskData } from "../text/untrusted.js";
 import type { GateConfig } from "../config/schema.js";
 import type { Comparison, GateResult, IntentMetrics, Metrics, Prediction } from "../report/types.js";
 import { comparePaired, gateComparison, pairPredictions } from "./compare.js";
@@ -71,7 +72,7 @@ export function applyGate(input: GateInput): GateResult {
     checks.push({ name: "minTestsPerIntent", threshold: gate.minTestsPerIntent, value: Number.isFinite(min) ? min : 0, passed: few.length === 0 });
     for (const n of few) {
       const c = counts[n];
-      reasons.push(`intent ${n} has ${c} test utterance${c === 1 ? "" : "s"}, at least ${gate.minTestsPerIntent} required`);
+      reasons.push(`intent ${maskData(n)} has ${c} test utterance${c === 1 ? "" : "s"}, at least ${gate.minTestsPerIntent} required`);
     }
   };
   if (!metrics || metrics.total === 0 || Object.keys(metrics.perIntent).length === 0) {
@@ -98,7 +99,7 @@ export function applyGate(input: GateInput): GateResult {
     const low = intents.filter(([, m]) => m.f1 < gate.minIntentF1 - EPS).sort((a, b) => a[1].f1 - b[1].f1 || cmp(a[0], b[0]));
     const worst = intents.reduce((min, [, m]) => Math.min(min, m.f1), 1);
     checks.push({ name: "minIntentF1", threshold: gate.minIntentF1, value: worst, passed: low.length === 0 });
-    for (const [name, m] of low) reasons.push(`intent ${name} F1 ${f2(m.f1)} is below the required ${f2(gate.minIntentF1)}`);
+    for (const [name, m] of low) reasons.push(`intent ${maskData(name)} F1 ${f2(m.f1)} is below the required ${f2(gate.minIntentF1)}`);
   }
 
   testsPerIntent(input.testsPerIntent ?? Object.fromEntries(intents.map(([n, m]) => [n, m.support])));
@@ -129,7 +130,7 @@ export function applyGate(input: GateInput): GateResult {
     checks.push({ name: "maxRegression.perIntent", threshold: allowed, value: worstDrop, passed: regressed.length === 0 });
     regressed.sort((a, b) => b[3] - a[3] || cmp(a[0], b[0]));
     for (const [name, m, b, d] of regressed) {
-      reasons.push(`intent ${name} F1 dropped from ${f2(b.f1)} to ${f2(m.f1)} (${neg(d, 2)}, allowed ${neg(allowed, 2)})`);
+      reasons.push(`intent ${maskData(name)} F1 dropped from ${f2(b.f1)} to ${f2(m.f1)} (${neg(d, 2)}, allowed ${neg(allowed, 2)})`);
     }
   }
   return result();

@@ -1,6 +1,6 @@
 // The harvest mode: real user messages (Intent Trainer learning sentences, conversation-log files, OData Analytics) → reviewed proposals:
 // harvest.patch over the intent files and harvest-pr.md. Nothing is uploaded.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import pLimit from "p-limit";
@@ -11,6 +11,7 @@ import { loadDataset } from "../dataset/load.js";
 import { normalize } from "../dataset/normalize.js";
 import type { Dataset, FlowData } from "../dataset/types.js";
 import { ConfigError, UserError } from "../errors.js";
+import { safeWriteFile } from "../io/safe-fs.js";
 import type { Report } from "../report/types.js";
 import { buildPatch, type FileProposal, prBody } from "./harvest/render.js";
 import { type AnalyticsReadOptions, readAnalytics } from "./harvest/odata.js";
@@ -241,10 +242,9 @@ export async function runHarvest(run: RunConfig & HarvestOptions, deps: RunDeps)
       await r.step("write proposals", async () => {
         const flows = new Map<string, FlowConfig>(dataset.flows.map((f) => [f.flow.name, f.flow]));
         const { patch } = buildPatch(proposals, (f) => readFileSync(join(run.root, f), "utf8"), flows);
-        await mkdir(run.out, { recursive: true });
         const patchPath = join(run.out, "harvest.patch");
         const prPath = join(run.out, "harvest-pr.md");
-        await writeFile(patchPath, patch);
+        await safeWriteFile(run.out, patchPath, patch);
         const since = run.since !== undefined ? new Date(run.since).toISOString() : undefined;
         const until = run.until !== undefined ? new Date(run.until).toISOString() : undefined;
         const range = since || until ? `${since ?? "the beginning"} to ${until ?? "now"}` : undefined;
@@ -253,7 +253,7 @@ export async function runHarvest(run: RunConfig & HarvestOptions, deps: RunDeps)
         if (useLearning) readLabels["learning sentences"] = counts.read;
         if (run.input) readLabels["logged user messages"] = logRecords;
         if (analytics !== undefined) readLabels["analytics records"] = analytics;
-        await writeFile(prPath, prBody({ proposals, dropped, tooFew, read: readLabels, minScore, minPerIntent, range, pii }));
+        await safeWriteFile(run.out, prPath, prBody({ proposals, dropped, tooFew, read: readLabels, minScore, minPerIntent, range, pii }));
         const summary: HarvestSummary = { patch: patchPath, pr: prPath, read, proposals, dropped, tooFew, minScore, minPerIntent };
         r.report.harvest = summary;
         const n = proposals.reduce((m, p) => m + p.examples.length, 0);

@@ -1,12 +1,13 @@
 // The pull step: a live flow's intents and sentences written into the repository's YAML layout (one file per intent).
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import type { RunConfig } from "../config/options.js";
 import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
 import type { FlowConfig } from "../config/schema.js";
+import { safeWriteFile } from "../io/safe-fs.js";
+import { maskData } from "../text/untrusted.js";
 import { remoteToPulled } from "./pull/convert.js";
 import { holdoutPick } from "./holdout.js";
 import {
@@ -179,7 +180,7 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps, opts: { hold
     const counts = new Map<string, number>();
     for (const r of remote) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
     const duplicateNames = [...counts].filter(([, n]) => n > 1).map(([k]) => k).sort();
-    for (const d of duplicateNames) deps.logger.warn(`flow ${target.flow.name}: Cognigy has ${counts.get(d)} intents named '${d}'; pulled the first`);
+    for (const d of duplicateNames) deps.logger.warn(`flow ${target.flow.name}: Cognigy has ${counts.get(d)} intents named '${maskData(d)}'; pulled the first`);
     const pulled = remoteToPulled(remote);
     const files = await readIntentFiles(flowDir, run.root);
     for (const f of files) if (f.doc.errors.length) deps.logger.warn(`${f.rel}: not valid YAML (${f.doc.errors[0]?.message.split("\n")[0]}); left as it is`);
@@ -187,8 +188,8 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps, opts: { hold
     const rel = (p: string) => relative(run.root, p).split(sep).join("/");
     if (!run.dryRun) {
       for (const w of plan.writes) {
-        await mkdir(dirname(w.path), { recursive: true });
-        await writeFile(w.path, w.text);
+        // Under the repository root, never through a link (a symlinked intent file or intents folder is refused).
+        await safeWriteFile(run.root, w.path, w.text);
       }
     }
     const result: PullFlowResult = {
@@ -208,7 +209,7 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps, opts: { hold
     deps.logger.info(
       `${target.flow.name}: ${result.intents} intents, ${result.sentences} sentences → ${verb} ${result.created.length} new file(s), ${verb === "wrote" ? "updated" : "would update"} ${result.updated.length}, ${result.unchanged} unchanged (${result.dir}/intents)`,
     );
-    if (result.notInCognigy.length) deps.logger.warn(`${target.flow.name}: ${result.notInCognigy.length} intent file(s) name intents Cognigy does not have (left as they are): ${result.notInCognigy.slice(0, 10).join(", ")}`);
+    if (result.notInCognigy.length) deps.logger.warn(`${target.flow.name}: ${result.notInCognigy.length} intent file(s) name intents Cognigy does not have (left as they are): ${maskData(result.notInCognigy.slice(0, 10).join(", "))}`);
     out.push(result);
   }
   return { flows: out, dryRun: run.dryRun, ...(holdout ? { holdout: holdout.share } : {}) };

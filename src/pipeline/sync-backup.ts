@@ -1,6 +1,6 @@
 // The pre-sync backup: a project snapshot (restorable, incl. trained models) or an intents export per flow × locale.
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { safeWriteFile } from "../io/safe-fs.js";
 import type { RunConfig } from "../config/options.js";
 import type { SyncResult } from "../report/types.js";
 import type { PlanResult } from "./plan.js";
@@ -41,8 +41,7 @@ export async function backupProject(run: RunConfig, deps: PipelineDeps, input: {
     for (const { key, locale } of f.target.locales) {
       const intents = await deps.client.exportIntents(f.target.flowId, locale._id);
       const folder = join(dir, safe(f.target.flow.name));
-      await mkdir(folder, { recursive: true });
-      await writeFile(join(folder, `${safe(key)}.intents.json`), `${JSON.stringify(intents, null, 2)}\n`);
+      await safeWriteFile(run.out, join(folder, `${safe(key)}.intents.json`), `${JSON.stringify(intents, null, 2)}\n`);
     }
   }
   deps.logger.info(`backup: intents exported to ${dir}`);

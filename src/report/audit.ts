@@ -1,6 +1,6 @@
 // The audit log: one JSON line per pipeline step (time, actor, commit, mode, step, counts, outcome), redacted.
-import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { safeAppendFile } from "../io/safe-fs.js";
 import type { Redactor } from "./redact.js";
 import type { Mode } from "./types.js";
 
@@ -32,7 +32,6 @@ export interface AuditLogOptions {
 /** Appends audit events to a JSONL file, in call order. Secrets never reach the file; PII in messages is masked. */
 export class AuditLog {
   private queue: Promise<unknown> = Promise.resolve();
-  private ready: Promise<unknown> | undefined;
   private readonly now: () => Date;
 
   constructor(
@@ -74,12 +73,9 @@ export class AuditLog {
   event(e: AuditEvent): Promise<AuditRecord> {
     const rec = this.record(e);
     const line = `${this.redactor.redactSecrets(JSON.stringify(rec))}\n`;
-    this.ready ??= mkdir(dirname(this.file), { recursive: true });
-    const ready = this.ready;
-    const write = this.queue.then(
-      () => ready.then(() => appendFile(this.file, line)),
-      () => ready.then(() => appendFile(this.file, line)),
-    );
+    // The log lives in the output folder: appended without following a link, never outside that folder.
+    const append = () => safeAppendFile(dirname(this.file), this.file, line).then(() => undefined);
+    const write = this.queue.then(append, append);
     this.queue = write.catch(() => undefined);
     return write.then(() => rec);
   }

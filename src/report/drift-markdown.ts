@@ -1,15 +1,10 @@
 // The drift table for job summaries and report.md: counts per flow, then every change (PII masked, capped).
-import { maskPii } from "../checks/pii.js";
+import { markdownCell } from "../text/untrusted.js";
 import type { DriftResult } from "../pipeline/drift/compare.js";
 
+/** Data (names, sentences from Cognigy and git) in a table cell: PII masked, markdown escaped (src/text). */
 function cell(s: unknown): string {
-  const text = typeof s === "string" ? s : JSON.stringify(s);
-  return maskPii(String(text ?? ""))
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/[\r\n]+/g, " ")
-    .replace(/</g, "&lt;")
-    .slice(0, 200);
+  return markdownCell(s);
 }
 
 /** Markdown: a verdict line, a totals table per flow and a change table (at most `maxRows` rows, with a note). */

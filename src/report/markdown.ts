@@ -1,6 +1,7 @@
 // GitHub-flavoured markdown renderers: the job summary (≤ 1 MiB), report.md (uncapped) and the sticky PR comment (≤ 65,536 chars).
 import type { Finding } from "../checks/types.js";
 import type { DriftResult } from "../pipeline/drift/compare.js";
+import { escapeMarkdown } from "../text/untrusted.js";
 import { driftChangeCount, driftMarkdown } from "./drift-markdown.js";
 import {
   type BaselineInput,
@@ -235,12 +236,7 @@ function md(ctx: Ctx, s: string | undefined, max = 200): string {
 }
 
 function escapeMd(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/([\\`*_[\]~|#!])/g, "\\$1")
-    .replace(/@/g, "@\u200b");
+  return escapeMarkdown(text);
 }
 
 function code(ctx: Ctx, s: string, max = 120): string {

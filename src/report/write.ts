@@ -1,6 +1,6 @@
 // Writes the report files (report.json, report.md, report.html) into the output folder, everything redacted.
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { safeMkdir, safeWriteFile } from "../io/safe-fs.js";
 import type { BaselineInput } from "./format.js";
 import { renderHtml } from "./html.js";
 import { renderReportMd } from "./markdown.js";
@@ -25,16 +25,16 @@ export interface WriteReportOptions {
 /** Writes report.json (deep-redacted), report.md and report.html into outDir and returns their paths. */
 export async function writeReportFiles(report: Report, outDir: string, opts: WriteReportOptions = {}): Promise<WrittenReports> {
   const redactor = opts.redactor ?? new Redactor();
-  await mkdir(outDir, { recursive: true });
+  await safeMkdir(outDir, outDir);
   const json = join(outDir, "report.json");
   const md = join(outDir, "report.md");
   const safe = redactor.redactDeep(report);
-  await writeFile(json, redactor.redactSecrets(`${JSON.stringify(safe, null, 2)}\n`));
-  await writeFile(md, renderReportMd(report, { redactor, baseline: opts.baseline }));
+  await safeWriteFile(outDir, json, redactor.redactSecrets(`${JSON.stringify(safe, null, 2)}\n`));
+  await safeWriteFile(outDir, md, renderReportMd(report, { redactor, baseline: opts.baseline }));
   const written: WrittenReports = { json, md };
   if (opts.html !== false) {
     written.html = join(outDir, "report.html");
-    await writeFile(written.html, renderHtml(report, { redactor, baseline: opts.baseline }));
+    await safeWriteFile(outDir, written.html, renderHtml(report, { redactor, baseline: opts.baseline }));
   }
   return written;
 }

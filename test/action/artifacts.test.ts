@@ -1,9 +1,10 @@
 // uploadReportArtifact against the local fake artifact service (Twirp + blob upload), through the real @actions/artifact.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artifactNameFor, listFiles, uploadReportArtifact } from "../../src/action/artifacts.js";
+import { safeWriteFile } from "../../src/io/safe-fs.js";
 import { type FakeArtifactService, startFakeArtifactService } from "../fakes/artifact-service.js";
 
 let svc: FakeArtifactService;
@@ -13,10 +14,10 @@ const saved = { ...process.env };
 beforeAll(async () => {
   svc = await startFakeArtifactService();
   dir = mkdtempSync(join(tmpdir(), "cnlu-art-"));
-  writeFileSync(join(dir, "report.json"), '{"version":1}\n');
-  writeFileSync(join(dir, "report.md"), "# report\n");
-  mkdirSync(join(dir, "exports"));
-  writeFileSync(join(dir, "exports", "Main.en-US.json"), "x".repeat(20_000));
+  // Written through src/io, as the run writes them: only such files are uploaded.
+  await safeWriteFile(dir, "report.json", '{"version":1}\n');
+  await safeWriteFile(dir, "report.md", "# report\n");
+  await safeWriteFile(dir, "exports/Main.en-US.json", "x".repeat(20_000));
 });
 
 afterAll(async () => {
@@ -47,9 +48,9 @@ describe("uploadReportArtifact", () => {
     expect(String(svc.uploads[0].create.expires_at ?? "")).toMatch(/^\d{4}-/);
   });
 
-  it("names shard artifacts apart and lists files recursively", () => {
+  it("names shard artifacts apart and lists files recursively", async () => {
     expect(artifactNameFor("rep", "2/4")).toBe("rep-shard-2-of-4");
     expect(artifactNameFor("rep")).toBe("rep");
-    expect(listFiles(dir).map((f) => f.slice(dir.length + 1))).toEqual(["exports/Main.en-US.json", "report.json", "report.md"]);
+    expect((await listFiles(dir)).map((f) => f.slice(dir.length + 1))).toEqual(["exports/Main.en-US.json", "report.json", "report.md"]);
   });
 });

@@ -127,7 +127,9 @@ describe("PII true positives next to machine values", () => {
   it("still masks public addresses in URLs and any address outside a URL", () => {
     expect(maskPii("webhook to http://8.8.8.8/hook")).toBe("webhook to http://***.***.***.***/hook");
     expect(maskPii("host http://[2001:db8::1]:80/")).toBe("host http://[****:***::*]:80/");
-    expect(maskPii("server 127.0.0.1:46147")).toBe("server ***.***.***.***:46147");
+    expect(maskPii("server 10.1.2.3:46147")).toBe("server ***.***.***.***:46147");
+    // A loopback address is nobody's data: readable anywhere (#16: "ECONNREFUSED 127.0.0.1:29999").
+    expect(maskPii("connect ECONNREFUSED 127.0.0.1:29999")).toBe("connect ECONNREFUSED 127.0.0.1:29999");
     expect(maskPii("version 1.2.3.4")).toBe("version ***.***.***.***");
   });
 

@@ -16,7 +16,7 @@ import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "../../src/report/webhook.js";
 import { type FakeArtifactService, startFakeArtifactService } from "../fakes/artifact-service.js";
 import { type FakeGitHub, startFakeGitHub } from "../fakes/github-api.js";
-import { type ActionRun, ensureBuilt, pullRequestEvent, ROOT, type RunOptions, runAction } from "./runner.js";
+import { type ActionRun, ensureBuilt, gitCommitAsBase, pullRequestEvent, ROOT, type RunOptions, runAction } from "./runner.js";
 
 const API_KEY = "e2e-cognigy-key-9f8e7d6c5b4a";
 const WEBHOOK_SECRET = "e2e-webhook-secret-5a4b3c2d1e";
@@ -63,6 +63,7 @@ function workspace(name: string, edit: (cfg: Record<string, unknown>) => void, p
     intent.examples["en-US"].push(`hi, write to ${PII[0]} or call ${PII[2]}`);
     writeFileSync(file, stringify(intent));
   }
+  gitCommitAsBase(ws);
   return ws;
 }
 

@@ -126,6 +126,22 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
   return { code, stdout, stderr, outputs: parseOutputFile(outText), outputFile, summary: readFileSync(summaryFile, "utf8"), summaryFile, ms: Date.now() - t0 };
 }
 
+/**
+ * Makes a workspace a git repository whose `main` branch holds its current files: the PR check reads the trusted
+ * cognigy-nlu.yml from the base branch (`main` in pullRequestEvent) with git.
+ */
+export function gitCommitAsBase(ws: string): void {
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: ws,
+      stdio: "pipe",
+      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.invalid" },
+    });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+}
+
 /** A real pull_request event payload (trimmed), same-repository or from a fork. */
 export function pullRequestEvent(opts: { number: number; fork: boolean }): unknown {
   const base = { full_name: "acme/bot", name: "bot", owner: { login: "acme" }, fork: false, default_branch: "main", private: false };

@@ -16,7 +16,9 @@ export interface FakeArtifact {
   name: string;
   expired: boolean;
   created_at: string;
-  workflow_run: { id: number; head_branch: string; head_sha: string };
+  workflow_run: { id: number; head_branch: string; head_sha: string; repository_id?: number; head_repository_id?: number };
+  /** The run behind it (GET /actions/runs/:id): defaults to a push run of release.yml in this repository. */
+  run?: { path?: string; event?: string; repository?: string; headRepository?: string };
   zip: Buffer;
 }
 
@@ -31,6 +33,8 @@ export interface FakeGitHub {
   denyWrites: boolean;
   /** Largest page the fake serves, whatever per_page asks (to force pagination with few comments). */
   maxPerPage: number;
+  /** The login GET /user answers for a token that is not an installation token (ghs_…); installation tokens get 403. */
+  userLogin: string;
   /** Adds a comment as another user would have (returns it). */
   seedComment(issue: number, body: string, user?: string): FakeComment;
   close(): Promise<void>;
@@ -77,6 +81,7 @@ export async function startFakeGitHub(opts: { token: string; maxPerPage?: number
     requests,
     comments,
     artifacts: [],
+    userLogin: "nlu-bot",
     get denyWrites() {
       return state.denyWrites;
     },
@@ -112,13 +117,33 @@ export async function startFakeGitHub(opts: { token: string; maxPerPage?: number
     if (!authorized(req)) return sendJson(res, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
     if (method !== "GET" && state.denyWrites) return sendJson(res, 403, { message: "Resource not accessible by integration", status: "403" });
 
-    let m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(u.pathname);
+    if (u.pathname === "/user" && method === "GET") {
+      if (opts.token.startsWith("ghs_")) return sendJson(res, 403, { message: "Resource not accessible by integration", status: "403" });
+      return sendJson(res, 200, { login: fake.userLogin, type: "User" });
+    }
+    let m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)$/.exec(u.pathname);
+    if (m && method === "GET") {
+      const a = fake.artifacts.find((x) => x.workflow_run.id === Number(m![3]));
+      if (!a) return sendJson(res, 404, { message: "Not Found" });
+      const repo = a.run?.repository ?? `${m[1]}/${m[2]}`;
+      const head = a.run?.headRepository ?? repo;
+      return sendJson(res, 200, {
+        id: a.workflow_run.id,
+        path: a.run?.path ?? ".github/workflows/release.yml",
+        event: a.run?.event ?? "push",
+        head_branch: a.workflow_run.head_branch,
+        head_sha: a.workflow_run.head_sha,
+        repository: { full_name: repo },
+        head_repository: { full_name: head },
+      });
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(u.pathname);
     if (m && method === "GET") return page(req, res, comments.get(Number(m[3])) ?? [], (s) => s);
     if (m && method === "POST") {
       const { body: text } = JSON.parse(body.toString("utf8")) as { body?: string };
       if (typeof text !== "string" || !text) return sendJson(res, 422, { message: "Validation Failed" });
       const id = nextId++;
-      const c: FakeComment = { id, body: text, html_url: `${base}/${m[1]}/${m[2]}/pull/${m[3]}#issuecomment-${id}`, user: { login: "github-actions[bot]", type: "Bot" }, created_at: now(), updated_at: now() };
+      const c: FakeComment = { id, body: text, html_url: `${base}/${m[1]}/${m[2]}/pull/${m[3]}#issuecomment-${id}`, user: opts.token.startsWith("ghs_") ? { login: "github-actions[bot]", type: "Bot" } : { login: fake.userLogin, type: "User" }, created_at: now(), updated_at: now() };
       comments.set(Number(m[3]), [...(comments.get(Number(m[3])) ?? []), c]);
       return sendJson(res, 201, c);
     }

@@ -1,8 +1,9 @@
 // File hashing and listing for backups: streamed SHA-256 (flat memory), sizes, relative paths.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { walkFiles } from "../../io/safe-fs.js";
 
 export interface FileEntry {
   /** Relative to the backup folder, forward slashes. */
@@ -24,16 +25,8 @@ export async function hashFile(file: string): Promise<{ bytes: number; sha256: s
 
 /** Every regular file under dir (recursive), sorted, as paths relative to dir with forward slashes. */
 export async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) out.push(relative(dir, p).split(sep).join("/"));
-    }
-  };
-  await walk(dir);
-  return out.sort();
+  // Links are never followed (src/io walks regular files only).
+  return (await walkFiles(dir)).map((p) => relative(dir, p).split(sep).join("/")).sort();
 }
 
 /** Hash every listed file (relative to dir). */

@@ -1,6 +1,6 @@
 // Harvest outputs (pure): the unified-diff patch over the intent files and the pull-request body markdown.
 import { parseDocument } from "yaml";
-import { maskPii } from "../../checks/pii.js";
+import { markdownCell } from "../../text/untrusted.js";
 import type { FlowConfig } from "../../config/schema.js";
 import { appendExamples, layoutOf } from "../pull/intent-file.js";
 import type { DropReason, Proposal } from "./select.js";
@@ -54,8 +54,9 @@ const REASONS: Record<DropReason, string> = {
   "too-few": "intent had fewer new utterances than the minimum",
 };
 
+/** Chat-log text in markdown: PII masked, escaped (no mention, link, image or HTML can come from a user message). */
 function cell(s: string): string {
-  return maskPii(s).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/[\r\n]+/g, " ");
+  return markdownCell(s, 500);
 }
 
 /** The pull-request body: what is proposed, with scores, and what was dropped and why (counts only). */
@@ -83,7 +84,7 @@ export function prBody(input: {
   ];
   for (const p of input.proposals) {
     lines.push(`### ${cell(p.intent)} (${cell(p.locale)}) — ${p.examples.length} new`, "", `\`${p.file}\``, "", "| example | score | seen | source |", "|---|---:|---:|---|");
-    for (const e of p.examples) lines.push(`| ${cell(e.text)} | ${e.score.toFixed(3)} | ${e.count} | ${e.source}${e.masked ? " (PII masked)" : ""} |`);
+    for (const e of p.examples) lines.push(`| ${cell(e.text)} | ${e.score.toFixed(3)} | ${e.count} | ${cell(e.source)}${e.masked ? " (PII masked)" : ""} |`);
     lines.push("");
   }
   const dropped = Object.entries(input.dropped).filter(([, n]) => (n ?? 0) > 0);

@@ -96,6 +96,12 @@ export function selectCandidates(candidates: readonly Candidate[], known: readon
       bump(dropped, "low-score");
       continue;
     }
+    // Length first: a huge chat message is dropped before any PII scan reads it (a bot's end user controls it).
+    const outOfBounds = (t: string) => opts.length !== "off" && (t.length < opts.length.min || t.length > opts.length.max);
+    if (outOfBounds(text)) {
+      bump(dropped, "length");
+      continue;
+    }
     let masked = false;
     if (findPii(text).length) {
       if (opts.pii === "drop") {
@@ -105,7 +111,7 @@ export function selectCandidates(candidates: readonly Candidate[], known: readon
       text = maskPii(text);
       masked = true;
     }
-    if (opts.length !== "off" && (text.length < opts.length.min || text.length > opts.length.max)) {
+    if (outOfBounds(text)) {
       bump(dropped, "length");
       continue;
     }
