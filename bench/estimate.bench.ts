@@ -4,20 +4,18 @@
 // the 10 relabelled intents must be among the losers. Also the local classifier on its own: fit time and accuracy,
 // against a nearest-example (word Jaccard) baseline measured in the same run.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import { fitClassifier, mulberry32, tokenize, trainingSeed } from "../src/classifier/index.js";
 import { loadConfig } from "../src/config/load.js";
 import { silentLogger } from "../src/logger.js";
 import { comparePaired, gateComparison, losers } from "../src/pipeline/compare.js";
 import { localEstimate } from "../src/pipeline/estimate.js";
+import { clinc150 } from "./datasets.js";
 
 type Row = [string, string];
-const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const DATASETS = process.env.COGNIGY_NLU_DATASETS ? resolve(process.env.COGNIGY_NLU_DATASETS) : join(ROOT, "..", "shared", "datasets");
 const RELABELLED = 10;
 
 function git(cwd: string, ...args: string[]): void {
@@ -62,11 +60,8 @@ function nearestExample(train: Row[], test: Row[]): number {
 }
 
 export async function bench(): Promise<void> {
-  const file = join(DATASETS, "clinc150", "data_full.json");
-  if (!existsSync(file)) {
-    console.log(`MISSING CLINC150 (data_full.json): ${file} does not exist — put the data sets in ../shared/datasets beside the project or set COGNIGY_NLU_DATASETS; this benchmark is skipped`);
-    return;
-  }
+  const file = clinc150();
+  if (!file) return;
   const d = JSON.parse(readFileSync(file, "utf8")) as Record<string, Row[]>;
   const train = [...d.train, ...d.val];
   const examples = new Map<string, string[]>();
@@ -118,7 +113,7 @@ export async function bench(): Promise<void> {
     writeBot(dir, head, tests);
     const { config, root } = loadConfig("cognigy-nlu.yml", dir);
     const t3 = performance.now();
-    const est = await localEstimate({ cwd: root, config, baseRef: "HEAD", logger: silentLogger });
+    const est = await localEstimate({ cwd: root, config, baseRef: "HEAD", logger: silentLogger, event: null });
     const estMs = performance.now() - t3;
     if (!est.base) throw new Error(`no base: ${est.noBaseReason}`);
     const cmp = comparePaired(est.base, est.head, { baseRef: "HEAD", engine: "local" });

@@ -1,4 +1,5 @@
-// `cognigy-nlu demo`: a whole release of the example bot against an in-process emulator, then an incremental second run.
+// `cognigy-nlu demo`: a whole release of the example bot against an in-process emulator, an incremental second run, and a
+// pull-request check (a one-sentence edit → preview flow → comparison with the deployed model).
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { overridesFromFlags, type RunConfig, resolveRunConfig } from "../config/options.js";
@@ -7,14 +8,16 @@ import { startEmulator } from "../emulator/index.js";
 import { type Logger, consoleLogger } from "../logger.js";
 import { exitCode } from "../pipeline/command.js";
 import { summaryLines } from "../pipeline/console.js";
-import { runRelease } from "../pipeline/run.js";
+import { comparisonLine } from "../pipeline/check.js";
+import { runCheck, runRelease } from "../pipeline/run.js";
 import { validateData } from "../pipeline/validate.js";
 import { Redactor } from "../report/redact.js";
+import type { Report } from "../report/types.js";
 import { writeReportFiles } from "../report/write.js";
 import type { CommandContext } from "./context.js";
 
 /** The demo's one edit: a new example for an intent that has its own tests (so the split cannot hold it out). */
-export function withOneMoreSentence(ds: Dataset): { dataset: Dataset; intent: string; locale: string; text: string } | undefined {
+export function withOneMoreSentence(ds: Dataset, suffix = ", please"): { dataset: Dataset; intent: string; locale: string; text: string } | undefined {
   const copy = structuredClone(ds);
   for (const flow of copy.flows) {
     const locale = flow.flow.defaultLocale;
@@ -22,7 +25,7 @@ export function withOneMoreSentence(ds: Dataset): { dataset: Dataset; intent: st
     const target = candidates.find((i) => i.name === "OrderPizza") ?? candidates[0];
     if (!target) continue;
     const first = target.examples[locale][0];
-    const text = `${first.text.replace(/[.!?]+$/, "")}, please`;
+    const text = `${first.text.replace(/[.!?]+$/, "")}${suffix}`;
     target.examples[locale].push({ ...first, text, line: 0, column: 0 });
     return { dataset: copy, intent: target.name, locale, text };
   }
@@ -69,9 +72,24 @@ export async function run(ctx: CommandContext): Promise<number> {
       print(`incremental: ${t.addSentences} sentence added, ${t.removeSentences} removed, ${intents} intent changes → ${second.sync?.writeCalls ?? 0} write call(s) to Cognigy`);
     }
     for (const l of summaryLines(second)) print(l);
+    // run 3: the pull request path — a one-sentence edit judged in a preview flow next to production, then compared
+    const prEdit = withOneMoreSentence(edit.dataset, " right now");
+    let third: Report | undefined;
+    if (prEdit) {
+      print();
+      print(`── run 3: a pull request check after one edit (intent ${prEdit.intent}, ${prEdit.locale}: + "${prEdit.text}")`);
+      print("   production is never written: a tagged preview flow gets the PR's data, is trained, scored next to the deployed model, and deleted");
+      const prOut = join(run.out, "pull-request");
+      third = await runCheck({ ...run, out: prOut, check: { previewName: "demo", runId: "demo" } }, { logger: headlinesOnly(logger), dataset: prEdit.dataset });
+      await writeReportFiles(third, prOut, { redactor });
+      if (third.evaluation?.flow) print(`preview flow: ${third.evaluation.flow} (deleted when the check ended)`);
+      if (third.comparison) print(`comparison on the same ${third.comparison.head.metrics.total} utterances: ${comparisonLine(third.comparison)}`);
+      for (const l of summaryLines(third)) print(l);
+    }
     print();
-    print(`done: ${first.status === "success" && second.status === "success" ? "both releases passed the gate" : "see the reports"}; reports in ${relative(ctx.cwd, run.out)}/`);
-    return Math.max(exitCode(first), exitCode(second));
+    const passed = first.status === "success" && second.status === "success" && (!third || third.status === "success");
+    print(`done: ${passed ? "both releases and the PR check passed" : "see the reports"}; reports in ${relative(ctx.cwd, run.out)}/`);
+    return Math.max(exitCode(first), exitCode(second), third ? exitCode(third) : 0);
   } finally {
     await emulator.close();
   }

@@ -93,9 +93,13 @@ export async function runCheck(run: CheckRun, deps: RunDeps): Promise<Report> {
       }
       const cleanup = () => deletePreviews(r, st);
       const onSignal = () => {
-        void cleanup().finally(() => process.exit(143));
+        void cleanup().finally(() => process.exit(130));
       };
-      if (!o.prepare) process.once("SIGTERM", onSignal);
+      // a cancelled job (GitHub sends SIGINT, then SIGTERM) still deletes its preview where it can
+      if (!o.prepare) {
+        process.once("SIGTERM", onSignal);
+        process.once("SIGINT", onSignal);
+      }
       try {
         await withPreview(r, run, v, st);
       } catch (e) {
@@ -109,6 +113,7 @@ export async function runCheck(run: CheckRun, deps: RunDeps): Promise<Report> {
         await withEstimate(r, run, v, st, failed, true);
       } finally {
         process.off("SIGTERM", onSignal);
+        process.off("SIGINT", onSignal);
         if (!o.prepare) await cleanup();
       }
     },

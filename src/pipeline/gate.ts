@@ -106,7 +106,7 @@ export function applyGate(input: GateInput): GateResult {
   if (input.comparison) {
     const paired = gateComparison(input.comparison, gate);
     checks.push(...paired.checks);
-    reasons.push(...paired.reasons);
+    reasons.unshift(...paired.reasons); // the regression leads: it is what a reviewer of a change asks first
   } else if (baseline) {
     const allowed = gate.maxRegression;
     const drop = baseline.metrics.macroF1 - metrics.macroF1;

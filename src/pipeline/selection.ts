@@ -113,13 +113,3 @@ export function selectWithinBudget(
   const out = items.filter((t) => picked.has(t));
   return { items: out, fraction: out.length / total, selection: { total, evaluated: out.length, how } };
 }
-
-/**
- * Widens a bootstrap interval computed on a selection: the half-widths grow by 1/sqrt(fraction scored), the standard
- * error's growth when only that share of the utterances is observed.
- */
-export function widenInterval(interval: readonly [number, number], center: number, fraction: number): [number, number] {
-  if (fraction >= 1 || fraction <= 0) return [interval[0], interval[1]];
-  const k = 1 / Math.sqrt(fraction);
-  return [center - (center - interval[0]) * k, center + (interval[1] - center) * k];
-}

@@ -51,10 +51,6 @@ function bot(): IntentDoc[] {
   return Object.entries(TOPICS).map(([name, words]) => intent(name, { "en-US": gen(words, FRAMES, 30, 0).slice(0, 24) }, { "en-US": gen(words, TEST_FRAMES, 16, 1).slice(0, 12) }));
 }
 
-function examplesOf(ds: Dataset, name: string): string[] {
-  return ds.flows[0].intents.find((i) => i.name === name)?.examples["en-US"].map((u) => u.text) ?? [];
-}
-
 /** The bad PR: 60% of IntentA's examples moved into IntentB. */
 function badPr(ds: Dataset): Dataset {
   const out = structuredClone(ds);
