@@ -1,7 +1,38 @@
 // CognigyClient: the CognigyApi over HTTP — pagination, name resolution, batches, tasks, snapshots, endpoints.
 import { openAsBlob } from "node:fs";
 import { basename } from "node:path";
-import type { IBatchSentencesRestDataBody_2_0, IIndexLearningSentencesRestData_2_0, ISlot_2_0 } from "@cognigy/rest-api-client";
+// Type-level conformance with Cognigy's official client (cognigy-api.md "Contract notes"): every body and query below
+// `satisfies` its official request type. `import type` only: the package (Cognigy Proprietary License) never reaches the bundle.
+import type {
+  IBatchActionOperation,
+  IBatchSentencesRestDataBody_2_0,
+  ICreateFlowRestDataBody_2_0,
+  ICreateIntentRestDataBody_2_0,
+  ICreateSnapshotRestDataBody_2_0,
+  IEntityMeta,
+  IExportIntentsRestDataBody_2_0,
+  IGenerateNluScoresRestDataBody_2_0,
+  IImportIntentsRestDataBody_2_0,
+  IIndexEndpointsRestData_2_0,
+  IIndexFlowsRestData_2_0,
+  IIndexIntentsRestData_2_0,
+  IIndexLearningSentencesRestData_2_0,
+  IIndexLocalesRestData_2_0,
+  IIndexProjectsRestData_2_0,
+  IIndexSentencesRestData_2_0,
+  IIndexSnapshotsRestData_2_0,
+  IIndexTasksRestData_2_0,
+  IIntent_2_0,
+  IProjectScope,
+  IRestPagination,
+  ISlot_2_0,
+  ITrainIntentsRestDataBody_2_0,
+  IUpdateEndpointRestDataBody_2_0,
+  IUpdateFlowRestDataBody_2_0,
+  IUpdateFlowSettingsRestDataBody_2_0,
+  IUpdateIntentRestBody_2_0,
+  IUploadSnapshotPackageRestDataBody_2_0,
+} from "@cognigy/rest-api-client";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
@@ -82,6 +113,18 @@ interface TaskCheck {
 }
 
 type SentenceValue = { text: string; localeId?: ObjectId; slots?: unknown[] };
+
+/**
+ * The intent batch body: IBatchIntentsRestOperationSet's values are Omit<IIntent_2_0, keyof IEntityMeta>, which also lists
+ * server-generated fields (referenceId, feedbackReport …) as required; the project sends a subset, so field names are checked.
+ */
+type BatchIntentsBody = {
+  operations: (
+    | IBatchActionOperation<"create", Partial<Omit<IIntent_2_0, keyof IEntityMeta>>>
+    | IBatchActionOperation<"update", Partial<Omit<IIntent_2_0, keyof IEntityMeta>>>
+    | IBatchActionOperation<"delete">
+  )[];
+};
 
 /** The locale field of a batch sentence value: the official type's `localeReference`, or `localeId` (cognigy-api.md §18). */
 export type SentenceDialect = "localeReference" | "localeId";
@@ -177,7 +220,8 @@ export class CognigyClient implements CognigyApi {
     const seen = new Set<string>();
     let cursor: string | undefined;
     for (;;) {
-      const page = await this.get<Page<T> | T[] | undefined>(route, params, { ...query, limit: this.pageSize, next: cursor });
+      const paging = { limit: this.pageSize, next: cursor } satisfies Pick<IRestPagination<unknown>, "limit" | "next">;
+      const page = await this.get<Page<T> | T[] | undefined>(route, params, { ...query, ...paging });
       if (Array.isArray(page)) return items.concat(page);
       const got = Array.isArray(page?.items) ? page.items : [];
       items.push(...got);
@@ -258,7 +302,7 @@ export class CognigyClient implements CognigyApi {
   // ---- projects, flows, locales ---------------------------------------------------------------------------
 
   async listProjects(): Promise<Project[]> {
-    return this.paginate<Project>("/projects");
+    return this.paginate<Project>("/projects", undefined, {} satisfies IIndexProjectsRestData_2_0);
   }
 
   async resolveProject(nameOrId: string): Promise<Project> {
@@ -281,7 +325,7 @@ export class CognigyClient implements CognigyApi {
   }
 
   async listFlows(projectId: ObjectId): Promise<Flow[]> {
-    const flows = await this.paginate<Flow>("/flows", undefined, { projectId });
+    const flows = await this.paginate<Flow>("/flows", undefined, { projectId } satisfies IIndexFlowsRestData_2_0);
     this.projectsSeen.add(projectId);
     for (const f of flows) this.flowProject.set(f._id, projectId);
     return flows;
@@ -297,7 +341,7 @@ export class CognigyClient implements CognigyApi {
 
   async createFlow(projectId: ObjectId, args: { name: string; description?: string }): Promise<Flow> {
     const route = "/flows";
-    const body = { projectId, name: args.name, ...(args.description !== undefined ? { description: args.description } : {}) };
+    const body = { projectId, name: args.name, ...(args.description !== undefined ? { description: args.description } : {}) } satisfies ICreateFlowRestDataBody_2_0;
     const flow = await this.http.request<Flow>({
       method: "POST",
       route,
@@ -332,7 +376,7 @@ export class CognigyClient implements CognigyApi {
   }
 
   async updateFlow(flowId: ObjectId, patch: { name?: string; description?: string }): Promise<void> {
-    await this.http.request({ method: "PATCH", route: "/flows/:flowId", params: { flowId }, body: patch, idempotent: true });
+    await this.http.request({ method: "PATCH", route: "/flows/:flowId", params: { flowId }, body: patch satisfies IUpdateFlowRestDataBody_2_0, idempotent: true });
   }
 
   async deleteFlow(flowId: ObjectId): Promise<void> {
@@ -350,12 +394,13 @@ export class CognigyClient implements CognigyApi {
     return (await this.get<FlowSettings | undefined>("/flows/:flowId/settings", { flowId })) ?? {};
   }
 
-  async updateFlowSettings(flowId: ObjectId, patch: FlowSettings): Promise<void> {
-    await this.http.request({ method: "PATCH", route: "/flows/:flowId/settings", params: { flowId }, body: patch, idempotent: true });
+  async updateFlowSettings(flowId: ObjectId, patch: Pick<FlowSettings, "intentThreshold">): Promise<void> {
+    const body = { ...(patch.intentThreshold ? { intentThreshold: patch.intentThreshold } : {}) } satisfies IUpdateFlowSettingsRestDataBody_2_0;
+    await this.http.request({ method: "PATCH", route: "/flows/:flowId/settings", params: { flowId }, body, idempotent: true });
   }
 
   async listLocales(projectId: ObjectId): Promise<Locale[]> {
-    return this.paginate<Locale>("/locales", undefined, { projectId });
+    return this.paginate<Locale>("/locales", undefined, { projectId } satisfies IIndexLocalesRestData_2_0);
   }
 
   async resolveLocale(projectId: ObjectId, nameOrId: string): Promise<Locale> {
@@ -365,7 +410,7 @@ export class CognigyClient implements CognigyApi {
   // ---- intents and sentences ------------------------------------------------------------------------------
 
   async listIntents(flowId: ObjectId, opts: { localeId?: ObjectId } = {}): Promise<Intent[]> {
-    return this.paginate<Intent>("/flows/:flowId/intents", { flowId }, { preferredLocaleId: opts.localeId });
+    return this.paginate<Intent>("/flows/:flowId/intents", { flowId }, { preferredLocaleId: opts.localeId } satisfies Omit<IIndexIntentsRestData_2_0, "flowId">);
   }
 
   async createIntent(flowId: ObjectId, value: IntentInput): Promise<Intent> {
@@ -373,7 +418,7 @@ export class CognigyClient implements CognigyApi {
       method: "POST",
       route: "/flows/:flowId/intents",
       params: { flowId },
-      body: value,
+      body: value satisfies ICreateIntentRestDataBody_2_0,
       idempotent: false,
       recover: async () => {
         const hit = value.name === undefined ? undefined : (await this.listIntents(flowId)).find((i) => i.name === value.name);
@@ -383,7 +428,7 @@ export class CognigyClient implements CognigyApi {
   }
 
   async updateIntent(flowId: ObjectId, intentId: ObjectId, value: IntentInput & { localeId: ObjectId }): Promise<void> {
-    await this.http.request({ method: "PATCH", route: "/flows/:flowId/intents/:intentId", params: { flowId, intentId }, body: value, idempotent: true });
+    await this.http.request({ method: "PATCH", route: "/flows/:flowId/intents/:intentId", params: { flowId, intentId }, body: value satisfies IUpdateIntentRestBody_2_0, idempotent: true });
   }
 
   async deleteIntent(flowId: ObjectId, intentId: ObjectId): Promise<void> {
@@ -441,11 +486,13 @@ export class CognigyClient implements CognigyApi {
       ops,
       async () => (await this.listIntents(flowId)).map((i) => ({ _id: i._id, key: i.name })),
       (v) => v.name ?? "\u0001",
+      (chunk) => ({ operations: [...chunk] }) satisfies BatchIntentsBody,
     );
   }
 
   async listSentences(flowId: ObjectId, intentId: ObjectId, opts: { localeId?: ObjectId } = {}): Promise<Sentence[]> {
-    return this.paginate<Sentence>("/flows/:flowId/intents/:intentId/sentences", { flowId, intentId }, { preferredLocaleId: opts.localeId });
+    const query = { preferredLocaleId: opts.localeId } satisfies Omit<IIndexSentencesRestData_2_0, "flowId" | "intentId">;
+    return this.paginate<Sentence>("/flows/:flowId/intents/:intentId/sentences", { flowId, intentId }, query);
   }
 
   async batchSentences(flowId: ObjectId, intentId: ObjectId, ops: BatchOp<SentenceValue>[]): Promise<BatchResult> {
@@ -517,8 +564,9 @@ export class CognigyClient implements CognigyApi {
         form: () => {
           const fd = new FormData();
           fd.append("file", new Blob([json], { type: "application/json" }), "intents.json");
-          fd.append("localeId", args.localeId);
-          fd.append("mode", args.mode);
+          const fields = { localeId: args.localeId, mode: args.mode } satisfies Omit<IImportIntentsRestDataBody_2_0, "file">;
+          fd.append("localeId", fields.localeId);
+          fd.append("mode", fields.mode);
           return fd;
         },
       },
@@ -528,7 +576,7 @@ export class CognigyClient implements CognigyApi {
 
   async exportIntents(flowId: ObjectId, localeId: ObjectId): Promise<ExportedIntent[]> {
     const route = "/flows/:flowId/intents/export";
-    const r = await this.http.request<unknown>({ method: "POST", route, params: { flowId }, body: { localeId, format: "json" }, idempotent: true });
+    const r = await this.http.request<unknown>({ method: "POST", route, params: { flowId }, body: { localeId, format: "json" } satisfies IExportIntentsRestDataBody_2_0, idempotent: true });
     if (r === undefined) return [];
     if (!Array.isArray(r)) throw this.unexpected("POST", route, "expected the intents JSON array");
     return r as ExportedIntent[];
@@ -563,7 +611,7 @@ export class CognigyClient implements CognigyApi {
         }
       }
     } else this.logger.debug(`train ${flowId}: project unknown, cannot check for a running training`);
-    const body: Record<string, string> = {};
+    const body: ITrainIntentsRestDataBody_2_0 = {};
     if (args.localeId) body.localeId = args.localeId;
     if (args.mode) body.mode = args.mode;
     return this.startTask({ route: "/flows/:flowId/intents/train", params: { flowId }, body }, { kind: "train", needles: [flowId], projectId, known });
@@ -574,7 +622,7 @@ export class CognigyClient implements CognigyApi {
   }
 
   async listTasks(projectId: ObjectId): Promise<Task[]> {
-    return this.paginate<Task>("/tasks", undefined, { projectId });
+    return this.paginate<Task>("/tasks", undefined, { projectId } satisfies IIndexTasksRestData_2_0);
   }
 
   async cancelTask(taskId: ObjectId): Promise<void> {
@@ -589,7 +637,8 @@ export class CognigyClient implements CognigyApi {
 
   async scores(projectId: ObjectId, args: { flowReferenceId: ReferenceId; localeReferenceId: ReferenceId; sentence: string }): Promise<IntentScore[]> {
     const route = "/projects/:projectId/nlu/scores";
-    const r = await this.http.request<unknown>({ method: "POST", route, params: { projectId }, body: args, idempotent: true });
+    const body = { flowReferenceId: args.flowReferenceId, localeReferenceId: args.localeReferenceId, sentence: args.sentence } satisfies IGenerateNluScoresRestDataBody_2_0;
+    const r = await this.http.request<unknown>({ method: "POST", route, params: { projectId }, body, idempotent: true });
     if (!Array.isArray(r)) throw this.unexpected("POST", route, "expected an array of intent scores");
     return r as IntentScore[];
   }
@@ -597,7 +646,7 @@ export class CognigyClient implements CognigyApi {
   // ---- snapshots ------------------------------------------------------------------------------------------
 
   async listSnapshots(projectId: ObjectId): Promise<Snapshot[]> {
-    const snaps = await this.paginate<Snapshot>("/snapshots", undefined, { projectId });
+    const snaps = await this.paginate<Snapshot>("/snapshots", undefined, { projectId } satisfies IIndexSnapshotsRestData_2_0);
     for (const s of snaps) this.snapshotProject.set(s._id, projectId);
     return snaps;
   }
@@ -619,7 +668,7 @@ export class CognigyClient implements CognigyApi {
       const r = await this.http.request<Task | Listed>({
         method: "POST",
         route,
-        body: { projectId, name: args.name, description: args.description ?? "" },
+        body: { projectId, name: args.name, description: args.description ?? "" } satisfies ICreateSnapshotRestDataBody_2_0,
         idempotent: false,
         recover: async (ctx) => {
           const listed = newestNamed(await this.listSnapshots(projectId), args.name);
@@ -689,7 +738,7 @@ export class CognigyClient implements CognigyApi {
         route: "/snapshots/upload",
         form: async () => {
           const fd = new FormData();
-          fd.append("projectId", projectId);
+          fd.append("projectId", (({ projectId }) satisfies Omit<IUploadSnapshotPackageRestDataBody_2_0, "file">).projectId);
           fd.append("file", await openAsBlob(file, { type: "application/octet-stream" }), basename(file));
           return fd;
         },
@@ -701,7 +750,8 @@ export class CognigyClient implements CognigyApi {
 
   async restoreSnapshot(snapshotId: ObjectId, projectId: ObjectId, wait: WaitOptions = {}): Promise<Task> {
     const task = await this.startTask(
-      { route: "/snapshots/:snapshotId/restore", params: { snapshotId }, body: { projectId } },
+      // RAC types restore without a body; PY and a real CI pipeline send {projectId} (cognigy-api.md Gap 12): kept, typed as the project scope
+      { route: "/snapshots/:snapshotId/restore", params: { snapshotId }, body: { projectId } satisfies IProjectScope },
       { kind: "restore", needles: [snapshotId], projectId },
     );
     return this.waitForTask(task._id, wait);
@@ -710,15 +760,15 @@ export class CognigyClient implements CognigyApi {
   // ---- endpoints, learning sentences ----------------------------------------------------------------------
 
   async listEndpoints(projectId: ObjectId): Promise<Endpoint[]> {
-    return this.paginate<Endpoint>("/endpoints", undefined, { projectId });
+    return this.paginate<Endpoint>("/endpoints", undefined, { projectId } satisfies IIndexEndpointsRestData_2_0);
   }
 
   async getEndpoint(endpointId: ObjectId): Promise<Endpoint> {
     return this.get<Endpoint>("/endpoints/:endpointId", { endpointId });
   }
 
-  async updateEndpoint(endpointId: ObjectId, patch: Partial<Endpoint>): Promise<void> {
-    await this.http.request({ method: "PATCH", route: "/endpoints/:endpointId", params: { endpointId }, body: patch, idempotent: true });
+  async updateEndpoint(endpointId: ObjectId, patch: { entrypoint?: ObjectId; active?: boolean; name?: string }): Promise<void> {
+    await this.http.request({ method: "PATCH", route: "/endpoints/:endpointId", params: { endpointId }, body: patch satisfies IUpdateEndpointRestDataBody_2_0, idempotent: true });
   }
 
   async listLearningSentences(flowId: ObjectId, args: { flowReferenceId: ReferenceId }): Promise<LearningSentence[]> {

@@ -180,7 +180,8 @@ export interface CognigyApi {
   /** DELETE /flows/{flowId} (a flow already gone counts as deleted). */
   deleteFlow(flowId: ObjectId): Promise<void>;
   getFlowSettings(flowId: ObjectId): Promise<FlowSettings>;
-  updateFlowSettings(flowId: ObjectId, patch: FlowSettings): Promise<void>;
+  /** PATCH /flows/{flowId}/settings (IUpdateFlowSettingsRestDataBody_2_0: only the thresholds are written by the project). */
+  updateFlowSettings(flowId: ObjectId, patch: Pick<FlowSettings, "intentThreshold">): Promise<void>;
   listLocales(projectId: ObjectId): Promise<Locale[]>;
   resolveLocale(projectId: ObjectId, nameOrId: string): Promise<Locale>;
 
@@ -234,7 +235,8 @@ export interface CognigyApi {
 
   listEndpoints(projectId: ObjectId): Promise<Endpoint[]>;
   getEndpoint(endpointId: ObjectId): Promise<Endpoint>;
-  updateEndpoint(endpointId: ObjectId, patch: Partial<Endpoint>): Promise<void>;
+  /** PATCH /endpoints/{endpointId} (IUpdateEndpointRestDataBody_2_0; the project pins and unpins `entrypoint`). */
+  updateEndpoint(endpointId: ObjectId, patch: { entrypoint?: ObjectId; active?: boolean; name?: string }): Promise<void>;
 
   /**
    * Every learning sentence of a flow (ILearningSentenceIndexItem_2_0: no intent, no date). The official client sends no

@@ -1,6 +1,7 @@
 // `doctor`: the read-only live smoke against the emulator — what it finds, and one line with a fix per failure mode.
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CognigyClient } from "../../src/cognigy/client.js";
 import { runDoctor } from "../../src/commands/doctor.js";
 import type { RunConfig } from "../../src/config/options.js";
 import { type Config, configSchema } from "../../src/config/schema.js";
@@ -43,6 +44,37 @@ describe("doctor", () => {
     expect(text).not.toContain(KEY);
     const during = emu.requestLog.slice(before);
     expect(during.filter((e) => e.method !== "GET" && !e.path.endsWith("/nlu/scores"))).toEqual([]);
+  });
+
+  it("a trained flow: the one NLU score is reported with its top intent", async () => {
+    const c = new CognigyClient({ baseUrl: emu.url, apiKey: KEY, rateLimit: 0, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 10))) });
+    const project = await c.resolveProject("Doctor Bot");
+    const flow = await c.resolveFlow(project._id, "Main");
+    const locale = await c.resolveLocale(project._id, "en-US");
+    const intents = [
+      { name: "Greeting", exampleSentences: ["hello", "hello there", "hi", "good morning", "hey"] },
+      { name: "Goodbye", exampleSentences: ["bye", "goodbye", "see you", "farewell", "later"] },
+    ];
+    await c.waitForTask((await c.importIntents(flow._id, { localeId: locale._id, mode: "overwrite", intents }))._id);
+    await c.waitForTask((await c.train(flow._id, { localeId: locale._id }))._id);
+    const r = await runDoctor(run(config()));
+    expect(r.exitCode).toBe(0);
+    expect(r.lines.join("\n")).toMatch(/^ok NLU score of "hello" in "Main" \/ "en-US": "Greeting" [01]\.\d{3} \(2 intents\)$/m);
+  });
+
+  it("prints the rate-limit and version headers the responses carry (and says so when there are none)", async () => {
+    const withHeaders: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const h = new Headers(res.headers);
+      h.set("x-ratelimit-remaining", "997");
+      h.set("x-cognigy-version", "4.85.0");
+      return new Response(await res.arrayBuffer(), { status: res.status, headers: h });
+    };
+    const r = await runDoctor(run(config()), { fetch: withHeaders });
+    expect(r.lines).toContain("info header x-ratelimit-remaining: 997");
+    expect(r.lines).toContain("info header x-cognigy-version: 4.85.0");
+    const plain = await runDoctor(run(config()), { fetch: async (i, init) => { const res = await fetch(i, init); return new Response(await res.arrayBuffer(), { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } }); } });
+    expect(plain.lines.join("\n")).toMatch(/^info no rate-limit or version headers/m);
   });
 
   it("a bad key: one line naming HTTP 401 and how to get a key; exit 2", async () => {
