@@ -364,10 +364,19 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
     if (!base) st.notes.push("production has no trained model: no base to compare with, the PR's model faces the absolute thresholds alone");
     else {
       const ref = `deployed: ${targets.map((t) => t.flow.name).join(", ")} as last trained`;
-      comparison = comparePaired(base, e.predictions, { baseRef: ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)) });
-      r.report.comparison = comparison;
-      logger.info(comparisonLine(comparison, run.config.gate.significance));
-      if (comparison.excluded) logger.info(`(${plural(comparison.excluded, "test")} the deployed model was trained on: left out of the comparison only)`);
+      const paired = comparePaired(base, e.predictions, { baseRef: ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)) });
+      if (paired.excluded >= e.predictions.length) {
+        // nothing left to pair: an empty comparison (0.000 → 0.000) would read as a result
+        const why = `no comparison: all ${plural(paired.excluded, "test")} are in the deployed model's training data (head's metrics face the absolute thresholds alone)`;
+        st.notes.push(why);
+        if (r.report.evaluation) r.report.evaluation.noComparison = why;
+        logger.info(why);
+      } else {
+        comparison = paired;
+        r.report.comparison = comparison;
+        logger.info(comparisonLine(comparison, run.config.gate.significance));
+        if (comparison.excluded) logger.info(`(${plural(comparison.excluded, "test")} the deployed model was trained on: left out of the comparison only)`);
+      }
       const n = await deployedNote(r, run, targets);
       if (n) st.notes.push(n);
     }
@@ -435,9 +444,16 @@ async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: Che
   let comparison: Comparison | undefined;
   if (est.base) {
     const ref = est.baseSha ? `${est.baseRef} (${est.baseSha.slice(0, 12)})` : est.baseRef;
-    comparison = comparePaired(est.base, est.head, { baseRef: ref, engine: "local" });
-    r.report.comparison = comparison;
-    r.deps.logger.info(`${comparisonLine(comparison, run.config.gate.significance)} (${ESTIMATE_NOTE})`);
+    const paired = comparePaired(est.base, est.head, { baseRef: ref, engine: "local" });
+    if (paired.excluded >= est.head.length) {
+      const why = `no comparison: none of the ${plural(est.head.length, "test")} could be paired with the base (${plural(paired.excluded, "test")} left out)`;
+      st.notes.push(why);
+      if (r.report.evaluation) r.report.evaluation.noComparison = why;
+    } else {
+      comparison = paired;
+      r.report.comparison = comparison;
+      r.deps.logger.info(`${comparisonLine(comparison, run.config.gate.significance)} (${ESTIMATE_NOTE})`);
+    }
   } else {
     st.notes.push(`no comparison: ${est.noBaseReason ?? "the base could not be read"}`);
   }

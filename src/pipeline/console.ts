@@ -104,7 +104,7 @@ export function trainingLines(t: TrainingResult): string[] {
 
 /** The end of a run whose steps were logged: the one-line verdict. */
 export function summaryLines(r: Report): string[] {
-  return [`${r.status === "failure" ? "✗" : "✓"} ${r.summary}`];
+  return [`${r.status === "failure" ? "✗" : r.status === "not evaluated" ? "!" : "✓"} ${r.summary}`];
 }
 
 /** The whole result block (for reports whose steps were not logged, e.g. report merge): metrics, gate, promotion, summary. */
@@ -116,7 +116,7 @@ export function resultLines(r: Report): string[] {
   if (r.gate) out.push(...gateLines(r.gate));
   if (r.promotion?.promoted && r.promotion.snapshotName) out.push(`promoted: snapshot ${r.promotion.snapshotName}`);
   if (r.promotion?.rolledBack) out.push(`rolled back: restored ${r.promotion.snapshotName ?? "the backup snapshot"}`);
-  out.push(`${r.status === "failure" ? "✗" : "✓"} ${r.summary}`);
+  out.push(`${r.status === "failure" ? "✗" : r.status === "not evaluated" ? "!" : "✓"} ${r.summary}`);
   return out;
 }
 

@@ -444,7 +444,7 @@ h2{margin:0 0 12px;font-size:18px}h3{font-size:15px;margin:16px 0 8px}
 header.verdict{display:flex;gap:16px;align-items:flex-start;border-left-width:6px}
 header.pass{border-left-color:#1a7f37}header.fail{border-left-color:#cf222e}header.skipped{border-left-color:#8c959f}
 .icon{font-size:28px;font-weight:700;width:44px;height:44px;border-radius:50%;display:flex;align-items:center;justify-content:center;color:#fff;flex:none}
-.pass .icon{background:#1a7f37}.fail .icon{background:#cf222e}.skipped .icon{background:#8c959f}
+.pass .icon{background:#1a7f37}.fail .icon{background:#cf222e}.skipped .icon{background:#8c959f}.unevaluated .icon{background:#9a6700}
 .pills{margin:6px 0}.pill{display:inline-block;padding:1px 10px;border-radius:999px;background:#eaeef2;font-size:12px;margin-right:4px}
 .pill.ok{background:#dafbe1;color:#1a7f37}.pill.bad{background:#ffebe9;color:#cf222e}
 .summary{margin:6px 0}.lead{margin:6px 0;font-size:1.1em}.engine{margin:4px 0;font-style:italic;color:#424a53}ul.flipped{padding-left:18px}ul.flipped q{font-style:italic}.reasons{margin:6px 0 0;padding-left:20px;color:#cf222e}.error{color:#cf222e}
