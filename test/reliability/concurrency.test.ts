@@ -85,6 +85,11 @@ const PAIRS: { id: string; a: BotVersion; b: BotVersion; fast?: boolean }[] = [
   { id: "two different commits changing different intents (v2 and v4)", a: V2, b: V4, fast: true },
 ];
 const ROUNDS = FULL ? 10 : 1;
+/**
+ * When run B starts: with run A, or once run A prints the header of a later step — so B's sync lands in A's training,
+ * evaluation, gate or promotion (the window between A's last pre-promotion read and its verification read).
+ */
+const STARTS = ["", "▸ train", "▸ evaluate", "▸ gate", "▸ promote"];
 
 /** The flows' intents and their sentences per locale (what the invariant is about), as one comparable string. */
 function flowData(d: DumpedState): string {
@@ -111,7 +116,13 @@ describe("two release runs on the same flow at once", () => {
       const ra = writeRepo(join(work, `${tag}-a`), p.a);
       const rb = writeRepo(join(work, `${tag}-b`), p.b);
       const args = (url: string, out: string) => ["release", "--base-url", url, "--rate-limit", "0", "--out", out];
-      const [a, b] = await Promise.all([runCli(cli, args(proxies[0].url, join(work, `${tag}-oa`)), ra), runCli(cli, args(proxies[1].url, join(work, `${tag}-ob`)), rb)]);
+      const startB = STARTS[(k + PAIRS.indexOf(p)) % STARTS.length];
+      let go: () => void = () => {};
+      const aReached = new Promise<void>((r) => (go = r));
+      const runA = runCli(cli, args(proxies[0].url, join(work, `${tag}-oa`)), ra, { onStdout: (out) => (!startB || out.includes(startB)) && go() });
+      if (!startB) go();
+      void runA.then(() => go());
+      const [a, b] = await Promise.all([runA, aReached.then(() => runCli(cli, args(proxies[1].url, join(work, `${tag}-ob`)), rb))]);
       const log = `--- run A exit ${a.code}\n${a.stdout}\n${a.stderr}\n--- run B exit ${b.code}\n${b.stdout}\n${b.stderr}`;
       for (const r of [a, b]) {
         expect([0, 1], log).toContain(r.code);
@@ -156,7 +167,7 @@ describe("two release runs on the same flow at once", () => {
         }
       }
       tally.rounds++;
-      rows.push(`${name}: exits ${a.code}/${b.code}, ${spans.length} trainings (none overlapping), state ${endsAt}${judged.length ? ` — VIOLATION: ${judged.join("; ")}` : ""}${why ? ` — ${why}` : ""}`);
+      rows.push(`${name} (B started ${startB ? `at A's ${startB.slice(2)}` : "with A"}): exits ${a.code}/${b.code}, ${spans.length} trainings (none overlapping), state ${endsAt}${judged.length ? ` — VIOLATION: ${judged.join("; ")}` : ""}${why ? ` — ${why}` : ""}`);
       expect(judged, log).toEqual([]);
       // a mix of both commits at the end: only a run that did not claim it, or one whose read came before the mix
       if (endsAt === "mixed") expect(log, "a failed run must print how to get back").toMatch(/re-run the release|cognigy-nlu restore --snapshot [0-9a-f]{24} --yes/);
