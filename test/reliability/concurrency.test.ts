@@ -90,7 +90,7 @@ const ROUNDS = FULL ? 10 : 1;
  * evaluation, gate or promotion. At A's promote, the emulator also holds A's promotion snapshot request for HOLD_MS, so
  * B's sync lands in exactly the window between A's pre-promotion read and its verification read.
  */
-const HOLD_MS = 4000;
+const HOLD_MS = 15_000;
 const STARTS = ["", "▸ train", "▸ evaluate", "▸ gate", "▸ promote"];
 
 /** The flows' intents and their sentences per locale (what the invariant is about), as one comparable string. */
