@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tokenize } from "../src/emulator/classifier.js";
+import { tokenize } from "../src/classifier/index.js";
 import { clinc150 } from "./datasets.js";
 
 const KEY = "bench-key";

@@ -22,6 +22,8 @@ export interface Finding extends Location {
   /** Intent and locale the finding is about, when it is about one. */
   intent?: string;
   locale?: string;
+  /** In the findings baseline (cognigy-nlu.baseline.json): shown as known, not counted for failing. */
+  known?: boolean;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

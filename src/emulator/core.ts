@@ -7,9 +7,13 @@ import { badRequest, notFound } from "./problem.js";
 import type { AnalyticsRec, EndpointRec, FlowRec, IntentRec, LocaleRec, ProjectRec, SnapshotRec, Store, TaskRec } from "./state.js";
 import { TaskRunner } from "./tasks.js";
 
+export type SentenceDialect = "localeReference" | "localeId";
+
 export interface CoreOptions {
   taskDelayMs: number;
   packagePadBytes: number;
+  sentenceDialect: SentenceDialect;
+  learningSentencesByIntent: boolean;
 }
 
 export interface SeedLearningSentence {

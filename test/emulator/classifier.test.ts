@@ -1,6 +1,6 @@
 // The emulator's classifier on its own: probabilities, determinism, async = sync, and quality on a CLINC150 slice.
 import { describe, expect, it } from "vitest";
-import { fitClassifier, fitClassifierSync, type LabeledText, tokenize } from "../../src/emulator/classifier.js";
+import { fitClassifier, fitClassifierSync, type LabeledText, tokenize } from "../../src/classifier/index.js";
 import { clincSlice } from "../datasets.js";
 import { SMALL } from "./helpers.js";
 

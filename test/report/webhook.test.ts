@@ -151,7 +151,7 @@ describe("sendWebhook", () => {
   it("retries network errors and timeouts", async () => {
     script = [{ status: 0, hang: true }];
     const { sleeps, sleep } = recordingSleep();
-    const res = await sendWebhook(`${base}/hook`, { a: 1 }, { redactor: new Redactor(), sleep, timeoutMs: 200, retries: 1 });
+    const res = await sendWebhook(`${base}/hook`, { a: 1 }, { redactor: new Redactor(), sleep, timeoutMs: 3_000, retries: 1 });
     expect(res).toMatchObject({ delivered: true, attempts: 2, status: 200 });
     expect(sleeps).toEqual([1000]);
     // connection refused: a port nobody listens on
