@@ -248,7 +248,12 @@ export interface CliRun {
 }
 
 /** `node dist/cli.js <args>` in `cwd` with the API key in the environment; `onSpawn` gets the child (to kill it). */
-export function runCli(cli: string, args: string[], cwd: string, o: { env?: Record<string, string>; timeoutMs?: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<CliRun> {
+export function runCli(
+  cli: string,
+  args: string[],
+  cwd: string,
+  o: { env?: Record<string, string>; timeoutMs?: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void; onStdout?: (soFar: string) => void } = {},
+): Promise<CliRun> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
@@ -258,7 +263,10 @@ export function runCli(cli: string, args: string[], cwd: string, o: { env?: Reco
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+      o.onStdout?.(stdout);
+    });
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 240_000);
     o.onSpawn?.((sig) => child.kill(sig));
