@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tokenize } from "../src/emulator/classifier.js";
+import { CLINC_DIR } from "./clinc150.js";
 
-const DATA = "/work/shared/datasets/clinc150/data_full.json";
+const DATA = join(CLINC_DIR, "data_full.json");
 const KEY = "bench-key";
 const THRESHOLD = 0.5;
 const CONCURRENCY = 8;

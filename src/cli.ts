@@ -25,6 +25,7 @@ const OPTIONS = {
   seed: { type: "string" },
   state: { type: "string" },
   faults: { type: "string" },
+  limits: { type: "string" },
   // backup / restore / pull / drift / harvest
   snapshot: { type: "string" },
   file: { type: "string" },

@@ -1,10 +1,11 @@
 // runChecks: every check of every flow over a loaded Dataset, configured severities applied, sorted by place.
-import type { ChecksConfig } from "../config/schema.js";
+import type { ChecksConfig, LimitsConfig } from "../config/schema.js";
 import type { Dataset } from "../dataset/types.js";
 import { exampleCounts, imbalance } from "./counts.js";
 import { duplicateIntents, exactDuplicates } from "./duplicates.js";
 import { applySeverities, compareFindings } from "./finding.js";
 import { testLeakage } from "./leakage.js";
+import { DEFAULT_LIMITS, limitFindings } from "./limits.js";
 import { localeCoverage } from "./locales.js";
 import { NEAR_DUPLICATE_LIMITS, nearDuplicates } from "./near-duplicates.js";
 import { piiFindings } from "./pii.js";
@@ -22,9 +23,9 @@ function off(checks: ChecksConfig, rule: keyof NonNullable<ChecksConfig["rules"]
 
 /**
  * All findings for a dataset: the loader's (yaml, schema) plus every check, with `checks.rules` /
- * `checks.pii` severities applied, sorted by file, line, column. Pure: no I/O.
+ * `checks.pii` severities applied, sorted by file, line, column; `limits` = Cognigy's caps (limits: section). Pure: no I/O.
  */
-export function runChecks(dataset: Dataset, checks: ChecksConfig): Finding[] {
+export function runChecks(dataset: Dataset, checks: ChecksConfig, limits: LimitsConfig = DEFAULT_LIMITS): Finding[] {
   const all: Finding[] = [...dataset.findings];
   const add = (fs: Finding[]) => {
     for (const f of fs) all.push(f);
@@ -48,6 +49,7 @@ export function runChecks(dataset: Dataset, checks: ChecksConfig): Finding[] {
     add(textFindings(view, checks.length));
     if (checks.pii !== "off" && !off(checks, "pii")) add(piiFindings(view));
     if (!off(checks, "locale-coverage")) add(localeCoverage(view));
+    if (!(off(checks, "flow-limit") && off(checks, "intent-limit"))) add(limitFindings(view, limits));
   }
   return applySeverities(all, checks).sort(compareFindings);
 }

@@ -9,7 +9,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const rc = resolveRunConfig(overridesFromFlags(ctx.values), ctx.env, ctx.cwd);
   const dataset = loadDataset(rc);
-  const findings = runChecks(dataset, rc.config.checks);
+  const findings = runChecks(dataset, rc.config.checks, rc.config.limits);
   const totals = totalsOf(findings, dataset);
   let out: string;
   if (rc.format === "json") out = `${JSON.stringify({ findings, totals }, null, 2)}\n`;

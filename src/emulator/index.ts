@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import { EmulatorCore, type SeedAnalytics, type SeedLearningSentence } from "./core.js";
+import { EmulatorCore, type EmulatorLimits, type SeedAnalytics, type SeedLearningSentence } from "./core.js";
 import { FaultController, type HttpFault, type CountFault } from "./faults.js";
 import { type Ctx, JSON_BODY_LIMIT, parseJsonBody, type Reply, Router, UPLOAD_LIMIT } from "./http.js";
 import { IdGenerator } from "./ids.js";
@@ -23,7 +23,8 @@ import { type DumpedState, type PersistedState, Store } from "./state.js";
 
 export { FaultController, parseFaultSpec, type QueuedFault, type FaultKind } from "./faults.js";
 export type { DumpedState } from "./state.js";
-export type { SeedAnalytics, SeedLearningSentence } from "./core.js";
+export type { EmulatorLimits, SeedAnalytics, SeedLearningSentence } from "./core.js";
+export { DEFAULT_EMULATOR_LIMITS, parseLimitsSpec } from "./core.js";
 
 export const API_PREFIXES = ["/new/v2.0", "/v2.0"] as const;
 const LOG_BODY_MAX = 64 * 1024;
@@ -38,6 +39,8 @@ export interface EmulatorOptions {
   statePath?: string;
   /** Requests per 5 minutes (default 1000; 0 = off). */
   rateLimit?: number;
+  /** Cognigy's caps to enforce (0 = off); default: the seed config's `limits`, else the documented ones. */
+  limits?: Partial<EmulatorLimits>;
   /** Fault spec, e.g. `429:0.2,500:0.05,drop:0.02,slow:0.05,slowms=2000,seed=7`. */
   faults?: string;
   /** Default PRNG seed of the faults (a `seed=` in the spec wins). */
@@ -127,7 +130,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   }
   const persister = new Persister(opts.statePath, store);
   const faults = new FaultController(opts.faults ?? "", { seed: opts.faultSeed, slowMs: opts.slowMs });
-  const core = new EmulatorCore(store, faults, { taskDelayMs: opts.taskDelayMs ?? 150, packagePadBytes: opts.packagePadBytes ?? 0 }, () => persister.touch());
+  const limits = { ...(opts.seed?.limits ?? {}), ...(opts.limits ?? {}) };
+  const core = new EmulatorCore(store, faults, { taskDelayMs: opts.taskDelayMs ?? 150, packagePadBytes: opts.packagePadBytes ?? 0, limits }, () => persister.touch());
   if (opts.seed) core.seed(opts.seed);
   const limiter = new RateLimiter(opts.rateLimit ?? 1000, clock);
   const requestLog: RequestLogEntry[] = [];
