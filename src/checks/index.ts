@@ -7,7 +7,7 @@ import { applySeverities, compareFindings } from "./finding.js";
 import { testLeakage } from "./leakage.js";
 import { DEFAULT_LIMITS, limitFindings } from "./limits.js";
 import { localeCoverage } from "./locales.js";
-import { NEAR_DUPLICATE_LIMITS, nearDuplicates } from "./near-duplicates.js";
+import { LARGE_SEARCH_LIMITS, NEAR_DUPLICATE_LIMITS, nearDuplicates } from "./near-duplicates.js";
 import { piiFindings } from "./pii.js";
 import { textFindings } from "./text.js";
 import { missingTests, unknownIntents } from "./tests.js";
@@ -40,7 +40,7 @@ export function runChecks(dataset: Dataset, checks: ChecksConfig, limits: Limits
     if (!off(checks, "duplicate-intent")) add(duplicateIntents(view));
     if (!(off(checks, "duplicate-within") && off(checks, "duplicate-across"))) add(exactDuplicates(view));
     if (checks.nearDuplicate !== "off" && !(off(checks, "near-duplicate-within") && off(checks, "near-duplicate-across")))
-      add(nearDuplicates(view, checks.nearDuplicate, { ...NEAR_DUPLICATE_LIMITS, maxLength }));
+      add(nearDuplicates(view, checks.nearDuplicate, { ...LARGE_SEARCH_LIMITS, maxLength }));
     if (!off(checks, "test-leakage")) add(testLeakage(view, checks.leakage, maxLength));
     if (!off(checks, "min-examples") || !off(checks, "max-examples")) add(exampleCounts(view, checks));
     if (!off(checks, "imbalance")) add(imbalance(view, checks.maxImbalance));
