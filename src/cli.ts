@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, isUserError } from "./errors.js";
 import type { CommandContext, CommandFn } from "./commands/context.js";
+import { enableCompileCache } from "./startup.js";
 import { VERSION } from "./version.js";
 
 /** Every flag any command takes. A command ignores the ones it does not use. */
@@ -122,6 +123,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 // Only run when executed, not when imported by tests.
 const invoked = process.argv[1] ?? "";
 if (/(?:^|[/\\])(?:cli\.(?:js|ts)|cognigy-nlu)$/.test(invoked)) {
+  enableCompileCache();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   statePath?: string;
   /** Requests per 5 minutes (default 1000; 0 = off). */
   rateLimit?: number;
+  /** The rate limit's window, ms (default 5 minutes; tests scale it down). */
+  rateWindowMs?: number;
   /** Cognigy's caps to enforce (0 = off); default: the seed config's `limits`, else the documented ones. */
   limits?: Partial<EmulatorLimits>;
   /** Fault spec, e.g. `429:0.2,500:0.05,drop:0.02,slow:0.05,slowms=2000,seed=7`. */
@@ -133,7 +135,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const limits = { ...(opts.seed?.limits ?? {}), ...(opts.limits ?? {}) };
   const core = new EmulatorCore(store, faults, { taskDelayMs: opts.taskDelayMs ?? 150, packagePadBytes: opts.packagePadBytes ?? 0, limits }, () => persister.touch());
   if (opts.seed) core.seed(opts.seed);
-  const limiter = new RateLimiter(opts.rateLimit ?? 1000, clock);
+  const limiter = new RateLimiter(opts.rateLimit ?? 1000, clock, opts.rateWindowMs);
   const requestLog: RequestLogEntry[] = [];
   const maxLog = opts.maxLogEntries ?? 10000;
   const logOn = opts.logRequests ?? true;
