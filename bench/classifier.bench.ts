@@ -5,10 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tokenize } from "../src/emulator/classifier.js";
-import { CLINC_DIR } from "./clinc150.js";
+import { tokenize } from "../src/classifier/index.js";
+import { clinc150 } from "./datasets.js";
 
-const DATA = join(CLINC_DIR, "data_full.json");
 const KEY = "bench-key";
 const THRESHOLD = 0.5;
 const CONCURRENCY = 8;
@@ -48,6 +47,8 @@ function nearestExampleBaseline(train: Row[], test: Row[]): number {
 }
 
 export async function bench(): Promise<void> {
+  const DATA = clinc150();
+  if (!DATA) return;
   const d = JSON.parse(readFileSync(DATA, "utf8")) as Record<string, Row[]>;
   const train = [...d.train, ...d.val];
   const byIntent = new Map<string, string[]>();

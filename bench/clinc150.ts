@@ -2,12 +2,11 @@
 // one per domain (the data set's own domains.json): a whole-bot layout that stays within Cognigy's per-flow caps
 // (10,000 sentences, 2,500 intents) — 15 intents and 1,800 training sentences per flow instead of 17,936 in one.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { DATASETS } from "./datasets.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The shared data sets sit next to the repository (`../shared/datasets`); CLINC150_DIR overrides. */
-export const CLINC_DIR = process.env.CLINC150_DIR ?? join(here, "..", "..", "shared", "datasets", "clinc150");
+/** CLINC150 in the shared data sets folder (bench/datasets.ts: ../shared/datasets or COGNIGY_NLU_DATASETS). */
+export const CLINC_DIR = join(DATASETS, "clinc150");
 
 type Pair = [string, string];
 export interface Clinc {

@@ -11,6 +11,7 @@ import { startEmulator } from "../src/emulator/index.js";
 import { silentLogger } from "../src/logger.js";
 import { runRelease, runSync } from "../src/pipeline/run.js";
 import { writeClincDomains } from "./clinc150.js";
+import { clinc150 } from "./datasets.js";
 
 const LIMIT = 1000;
 const WINDOW_S = 300;
@@ -37,6 +38,7 @@ async function simulateUnderLimit(durationsMs: number[]): Promise<number> {
 }
 
 export async function bench(): Promise<void> {
+  if (!clinc150()) return;
   const dir = mkdtempSync(join(tmpdir(), "cnlu-bench-pipeline-"));
   try {
     const layout = writeClincDomains(dir, { oosTests: true });

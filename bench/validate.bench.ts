@@ -9,11 +9,14 @@ import { similarPairs, similarPairsBrute } from "../src/checks/similarity.js";
 import { loadConfig } from "../src/config/load.js";
 import { loadDataset } from "../src/dataset/load.js";
 import { normalize } from "../src/dataset/normalize.js";
-import { CLINC_DIR, writeClincDomains } from "./clinc150.js";
+import { writeClincDomains } from "./clinc150.js";
+import { clinc150 } from "./datasets.js";
+import { difflibPairs, lengthFilteredPairs } from "./near-duplicate-baselines.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
-const CLINC = process.env.CLINC150 ?? join(CLINC_DIR, "data_full.json");
+/** CLINC150 (CC BY 3.0) data_full.json, found by bench(). */
+let CLINC = "";
 
 type Pair = [string, string];
 
@@ -123,11 +126,15 @@ function cli(dir: string): { ms: number; rc: number | null; rssMb: number } | un
 }
 
 export async function bench(): Promise<void> {
+  const found = clinc150();
+  if (!found) return;
+  CLINC = found;
   const work = mkdtempSync(join(tmpdir(), "cnlu-bench-"));
   try {
     console.log("data: CLINC150 (Larson et al., 2019, https://github.com/clinc/oos-eval), licensed CC BY 3.0");
 
     const clinc = join(work, "clinc");
+    // the whole bot as 10 flows, one per domain (one flow of 17,936 sentences is over Cognigy's cap)
     const layout = writeClincDomains(clinc, { oosTests: true });
     const n = layout.examples + layout.tests;
     const cold = inProcess(clinc);
@@ -160,10 +167,33 @@ export async function bench(): Promise<void> {
     const same = JSON.stringify(fast) === JSON.stringify(brute);
     console.log(`near-duplicates on ${slice.length} CLINC150 utterances (t = 0.85):`);
     console.log(`  all-pairs ${bruteMs.toFixed(0)} ms, ${brute.length} pairs; filtered ${fastMs.toFixed(1)} ms, ${fast.length} pairs; ${(bruteMs / fastMs).toFixed(0)}× faster; identical: ${same}`);
+    // the fair baseline (length-filtered all-pairs, same kernel) and the seeds' method (difflib ratio), same slice
+    t0 = performance.now();
+    const fair = lengthFilteredPairs(slice, 0.85);
+    const fairMs = performance.now() - t0;
+    t0 = performance.now();
+    const seeds = difflibPairs(slice, 0.85);
+    const seedsMs = performance.now() - t0;
+    console.log(`  fair baseline (length-filtered all-pairs, same Levenshtein kernel) ${fairMs.toFixed(0)} ms, identical: ${JSON.stringify(fair) === JSON.stringify(brute)}; filtered join ${(fairMs / fastMs).toFixed(1)}× faster`);
+    console.log(`  seeds' method (difflib SequenceMatcher ratio ≥ 0.85, all pairs, TS port) ${seedsMs.toFixed(0)} ms, ${seeds.length} pairs; filtered join ${(seedsMs / fastMs).toFixed(0)}× faster`);
     const all = [...new Set([...d.train, ...d.val].map(([t]) => normalize(t)))];
     t0 = performance.now();
     const allPairs = similarPairs(all, 0.85);
     console.log(`  all ${all.length.toLocaleString("en-US")} distinct CLINC150 training texts: ${ms(t0)}, ${allPairs.length} pairs (all-pairs would compare ${((all.length * (all.length - 1)) / 2 / 1e6).toFixed(0)} M pairs)`);
+    // A 1 MB utterance (the test in test/checks/run-checks.test.ts checks what is found; here how long it takes), as a
+    // ratio against one linear pass over the same text (normalising it) measured now: near 1 would be linear.
+    const huge = join(work, "huge");
+    const big = "pizza ".repeat(Math.floor((1024 * 1024) / 6));
+    mkdirSync(join(huge, "training-data", "main", "intents"), { recursive: true });
+    writeFileSync(join(huge, "training-data", "main", "intents", "a.yml"), `intent: a\nexamples:\n  - short one here\n  - ${big}\n  - ${big}x\ntests:\n  - ${big}\n`);
+    writeFileSync(join(huge, "training-data", "main", "intents", "b.yml"), `intent: b\nexamples:\n  - another one here\n  - ${big}\n`);
+    writeConfig(huge);
+    inProcess(huge);
+    const hugeRun = inProcess(huge);
+    t0 = performance.now();
+    for (let i = 0; i < 5; i++) normalize(big + String(i));
+    const passMs = (performance.now() - t0) / 5;
+    console.log(`1 MB utterance (4 copies in 2 files): load + every check ${hugeRun.ms.toFixed(0)} ms, ${hugeRun.findings} findings = ${(hugeRun.ms / passMs).toFixed(1)}× one normalise pass over it (${passMs.toFixed(1)} ms)`);
     const mem = process.memoryUsage();
     console.log(`memory (bench process): rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {

@@ -83,10 +83,15 @@ const sigterm = read<{ rows: string[] }>("sigterm");
 if (sigterm) out.push("### SIGTERM mid-run, then re-run (`node dist/cli.js release` child processes)", "", ...sigterm.rows.map((r) => `- ${r.replace(/[0-9a-f]{24}/g, "…")}`), "");
 const cliFaults = read<{ spec: string; rows: string[] }>("cli-faults");
 if (cliFaults) out.push(`### CLI releases against \`cognigy-nlu emulator --faults ${cliFaults.spec}\``, "", ...cliFaults.rows.map((r) => `- ${r}`), "");
-const conc = read<{ rows: string[] }>("concurrency");
+const conc = read<{ rows: string[]; rounds?: number; exits0?: number; violations?: number }>("concurrency");
 if (conc) {
   const mixed = conc.rows.filter((r) => /state mixed/.test(r)).length;
-  out.push("### Two releases on one flow at once (no concurrency group)", "", `${conc.rows.length} pairs of concurrent runs: ${mixed} left the flow with a mix of both commits${mixed ? " (see Concurrency above: use the concurrency group)" : ""}.`, "");
+  out.push(
+    "### Two releases on one flow at once (no concurrency group)",
+    "",
+    `${conc.rows.length} pairs of concurrent runs: ${conc.exits0 ?? "?"} runs exited 0, ${conc.violations ?? "?"} of them without their commit's data at their verification read (the invariant: must be 0); ${mixed} rounds ended with a mix of both commits${mixed ? " (see Concurrency above: use the concurrency group)" : ""}.`,
+    "",
+  );
 }
 if (conc) out.push(...conc.rows.map((r) => `- ${r.replace(/traceId [^)]*/g, "traceId …").replace(/[0-9a-f]{24}/g, "…")}`), "");
 const secrets = read<{ rows: string[] }>("secrets");

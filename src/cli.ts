@@ -20,6 +20,9 @@ const OPTIONS = {
   baseline: { type: "string" },
   sample: { type: "string" },
   commit: { type: "string" },
+  "update-baseline": { type: "boolean" },
+  holdout: { type: "string" },
+  flow: { type: "string", multiple: true },
   // emulator
   port: { type: "string" },
   "api-key": { type: "string" },
@@ -27,6 +30,7 @@ const OPTIONS = {
   state: { type: "string" },
   faults: { type: "string" },
   limits: { type: "string" },
+  dialect: { type: "string" },
   // backup / restore / pull / drift / harvest
   snapshot: { type: "string" },
   file: { type: "string" },
@@ -41,6 +45,11 @@ const OPTIONS = {
   "retention-days": { type: "string" },
   "mask-pii": { type: "boolean" },
   "odata-url": { type: "string" },
+  // check
+  "base-ref": { type: "string" },
+  estimate: { type: "boolean" },
+  "preview-name": { type: "string" },
+  prepare: { type: "boolean" },
   // general
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -57,9 +66,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   release: { summary: "main-branch mode: validate, backup, sync, train, evaluate, gate, promote", load: () => import("./commands/release.js") },
   backup: { summary: "snapshot + package download + intents export, with a manifest", load: () => import("./commands/backup.js") },
   restore: { summary: "restore a snapshot (--snapshot ID | --file F.csnap) --yes", load: () => import("./commands/restore.js") },
+  init: { summary: "start a repository: cognigy-nlu.yml, training-data/, workflows", load: () => import("./commands/init.js") },
   pull: { summary: "write a live flow's intents into the YAML layout", load: () => import("./commands/pull.js") },
   drift: { summary: "what changed in Cognigy and not in git", load: () => import("./commands/drift.js") },
   harvest: { summary: "propose new examples from real conversations", load: () => import("./commands/harvest.js") },
+  doctor: { summary: "read-only live check of the tenant: key, project, flows, locales, one score", load: () => import("./commands/doctor.js") },
   report: { summary: "report merge <a.json> <b.json> … : combine shard reports", load: () => import("./commands/report.js") },
   emulator: { summary: "start the embedded Cognigy emulator", load: () => import("./commands/emulator.js") },
   demo: { summary: "run a whole release of the example bot against the emulator", load: () => import("./commands/demo.js") },
@@ -103,7 +114,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(`error: unknown command '${name}'\n\n${usage()}\n`);
     return 2;
   }
-  const ctx: CommandContext = { command: name, values, positionals: rest, env, cwd: process.cwd(), debug: Boolean(values.debug || env.RUNNER_DEBUG === "1") };
+  const ctx: CommandContext = { command: name, values: values as CommandContext["values"], positionals: rest, env, cwd: process.cwd(), debug: Boolean(values.debug || env.RUNNER_DEBUG === "1") };
   try {
     const mod = await cmd.load();
     return await mod.run(ctx);

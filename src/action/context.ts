@@ -6,6 +6,10 @@ export interface PullRequestInfo {
   headRepo?: string;
   baseRepo?: string;
   headSha?: string;
+  /** The base commit (`pull_request.base.sha`): the local estimate's base. */
+  baseSha?: string;
+  /** The head branch (`pull_request.head.ref`): names a preview flow for people. */
+  headRef?: string;
   /** True when the head repository is a fork (or differs from the base): secrets are absent, the token is read-only. */
   fromFork: boolean;
 }
@@ -35,8 +39,8 @@ interface EventPayload {
   number?: number;
   pull_request?: {
     number?: number;
-    head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } | null };
-    base?: { repo?: { full_name?: string } };
+    head?: { sha?: string; ref?: string; repo?: { full_name?: string; fork?: boolean } | null };
+    base?: { sha?: string; repo?: { full_name?: string } };
   };
   repository?: { full_name?: string; default_branch?: string };
 }
@@ -65,7 +69,9 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
     const baseRepo = pr.base?.repo?.full_name ?? repository;
     // A deleted head repository (repo: null) is treated as a fork: it is not ours.
     const fromFork = pr.head?.repo === null || pr.head?.repo?.fork === true || (headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo);
-    pullRequest = { number: (pr.number ?? payload.number) as number, headRepo, baseRepo, headSha: pr.head?.sha, fromFork };
+    const baseSha = typeof pr.base?.sha === "string" && /^[0-9a-f]{40}$/i.test(pr.base.sha) ? pr.base.sha : undefined;
+    const headRef = typeof pr.head?.ref === "string" ? pr.head.ref : undefined;
+    pullRequest = { number: (pr.number ?? payload.number) as number, headRepo, baseRepo, headSha: pr.head?.sha, ...(baseSha ? { baseSha } : {}), ...(headRef ? { headRef } : {}), fromFork };
   }
   const runId = env.GITHUB_RUN_ID || undefined;
   return {
@@ -93,4 +99,10 @@ export function validateOnlyReason(ctx: GitHubContext, hasKey: boolean): string 
   if (ctx.pullRequest?.fromFork && !hasKey) return "this pull request comes from a fork, so repository secrets (the Cognigy API key) are not available to it";
   if (!hasKey) return "no Cognigy API key was given (set the api-key input from a secret, or COGNIGY_API_KEY)";
   return undefined;
+}
+
+/** A pull request event's base commit (GITHUB_EVENT_PATH), when the run is for one. */
+export function pullRequestBaseSha(env: NodeJS.ProcessEnv): string | undefined {
+  const sha = readPayload(env.GITHUB_EVENT_PATH).pull_request?.base?.sha;
+  return typeof sha === "string" && /^[0-9a-f]{7,64}$/i.test(sha) ? sha : undefined;
 }

@@ -1,5 +1,6 @@
 // The Action's inputs: read once, parsed into a typed ActionConfig (zod) and the shared RunConfig; errors name the input.
 import { z } from "zod";
+import { pullRequestBaseSha } from "./context.js";
 import { type RunConfig, type RunOverrides, resolveRunConfig } from "../config/options.js";
 import { ConfigError } from "../errors.js";
 
@@ -194,5 +195,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv, cwd: string)
   } catch (e) {
     nameInput(e);
   }
+  const baseSha = pullRequestBaseSha(env);
+  if (baseSha) run.baselineBaseRef = baseSha;
   return { action, run };
 }

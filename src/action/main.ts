@@ -93,7 +93,18 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
 
   // 3. Fork PRs and runs without a key only validate in check mode (never a failure for the missing secret).
   const reason = action.mode === "check" ? validateOnlyReason(ctx, Boolean(run.apiKey)) : undefined;
-  if (reason) ann.notice(`Validate only: ${reason}. Planning, training and evaluation were skipped; this is not a failure.`);
+  if (reason) ann.notice(`Local estimate: ${reason}. The pull request is judged by a local model on its base and head data (not Cognigy's); this is not a failure.`);
+  if (action.mode === "check" || action.mode === "validate") {
+    const pr = ctx.pullRequest;
+    run.check = {
+      ...run.check,
+      ...(pr ? { pr: pr.number } : {}),
+      ...(pr?.baseSha ? { baseRef: pr.baseSha } : {}),
+      ...(pr?.headRef ? { branch: pr.headRef } : {}),
+      ...(ctx.runId ? { runId: `${ctx.runId}${ctx.runAttempt ? `-${ctx.runAttempt}` : ""}` } : {}),
+      ...(action.mode === "validate" ? { validateOnly: true } : {}),
+    };
+  }
 
   // 4. baseline: artifact → the last successful release's report.json.
   if (action.baseline?.kind === "artifact" && !reason && action.mode !== "validate" && action.mode !== "backup") {
@@ -106,7 +117,7 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
   const report0 = await runMode(action, run, Boolean(reason), { logger, audit: (e) => void audit.event(e) });
   const verdict = decideVerdict(report0, action.failOn);
   const report = applyVerdict(report0, verdict, action.failOn);
-  const status = verdict.failed ? "failure" : report.status === "skipped" ? "skipped" : "success";
+  const status = verdict.failed ? "failure" : report.status === "skipped" || report.status === "not evaluated" ? report.status : "success";
   await audit.event({ step: "verdict", outcome: verdict.failed ? "failure" : "success", durationMs: 0, message: verdict.reason ?? report.summary });
   await audit.flush();
 
@@ -146,7 +157,7 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
   // 8. Outputs and the job summary.
   setOutputs(core, computeOutputs(report, { status: webhookFailure ? "failure" : status, reportPath: written.json, artifactId }), (s) => redactor.redactSecrets(s));
   await guarded("job summary", ann, async () => {
-    const md = summaryMarkdown(report, { redactor, artifactUrl: link, artifactName: action.artifactName, runUrl: ctx.runUrl, notes: reason ? [`Validate only: ${reason}.`] : [] });
+    const md = summaryMarkdown(report, { redactor, artifactUrl: link, artifactName: action.artifactName, runUrl: ctx.runUrl, notes: reason ? [`Local estimate: ${reason}.`] : [] });
     if (!(await writeJobSummary(core, env, md))) logger.debug("no GITHUB_STEP_SUMMARY: job summary skipped");
   });
 

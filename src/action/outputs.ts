@@ -7,6 +7,10 @@ export interface ActionOutputs {
   gate: string;
   accuracy: string;
   "macro-f1": string;
+  /** head − base macro F1 of the paired comparison (signed, 4 decimals), empty without a comparison. */
+  "macro-f1-delta": string;
+  /** cognigy or local (the local estimate), empty when nothing was evaluated. */
+  "evaluation-engine": string;
   "plan-summary": string;
   "snapshot-id": string;
   "report-path": string;
@@ -38,6 +42,8 @@ export function computeOutputs(report: Report, opts: { status: string; reportPat
     gate: report.gate ? (report.gate.passed ? "passed" : "failed") : "skipped",
     accuracy: num(report.metrics?.accuracy),
     "macro-f1": num(report.metrics?.macroF1),
+    "macro-f1-delta": num(report.comparison?.delta.macroF1),
+    "evaluation-engine": report.evaluation?.engine ?? (report.metrics ? "cognigy" : ""),
     "plan-summary": planSummary(report.plan),
     // release: the promoted snapshot; backup mode: the backup's snapshot
     "snapshot-id": report.promotion?.snapshotId ?? backupSnapshotId(report.backup) ?? "",

@@ -10,8 +10,9 @@ export interface Verdict {
   reason?: string;
 }
 
+/** New findings of a severity: the ones in the findings baseline (known) do not count. */
 function count(findings: readonly Finding[], sev: Finding["severity"]): number {
-  return findings.filter((f) => f.severity === sev).length;
+  return findings.filter((f) => f.severity === sev && !f.known).length;
 }
 
 /**
@@ -23,6 +24,9 @@ export function decideVerdict(report: Report, failOn: FailOn): Verdict {
   const warnings = count(report.findings, "warning");
   const byFindings = report.error?.step === "validate" && errors > 0;
   if (report.error && !byFindings) return { failed: true, reason: `${report.error.step} failed: ${report.error.message}` };
+  if (report.status === "not evaluated" && !report.evaluation?.unevaluatedAllowed) {
+    return { failed: true, reason: `not evaluated: ${report.evaluation?.skipped ?? "nothing could be scored"} (check.allowUnevaluated: true lets this pass)` };
+  }
   if (report.gate && !report.gate.passed) {
     const why = report.gate.reasons[0] ?? "a threshold was not met";
     const more = report.gate.reasons.length > 1 ? ` (+${report.gate.reasons.length - 1} more)` : "";

@@ -23,7 +23,7 @@ export function applySeverities(findings: Finding[], checks: Pick<ChecksConfig, 
   const out: Finding[] = [];
   for (const f of findings) {
     let sev: Severity | "off" | undefined = checks.rules?.[f.rule];
-    if (sev === undefined && f.rule === "pii" && checks.pii !== DEFAULT_SEVERITY.pii) sev = checks.pii;
+    if (sev === undefined && f.rule === "pii" && checks.pii !== undefined) sev = checks.pii;
     if (sev === "off") continue;
     out.push(sev === undefined || sev === f.severity ? f : { ...f, severity: sev });
   }

@@ -5,9 +5,12 @@ import { compareFindings } from "./finding.js";
 import { type Finding, SEVERITY_RANK } from "./types.js";
 
 export interface Totals {
+  /** New findings (not in the findings baseline) per severity. */
   errors: number;
   warnings: number;
   infos: number;
+  /** Findings the baseline holds (shown as known, not counted above). */
+  known: number;
   /** Files read. */
   files: number;
   /** Examples and tests. */
@@ -16,9 +19,10 @@ export interface Totals {
 }
 
 export function totalsOf(findings: Finding[], dataset: Dataset): Totals {
-  const t: Totals = { errors: 0, warnings: 0, infos: 0, files: 0, utterances: 0, intents: 0 };
+  const t: Totals = { errors: 0, warnings: 0, infos: 0, known: 0, files: 0, utterances: 0, intents: 0 };
   for (const f of findings) {
-    if (f.severity === "error") t.errors++;
+    if (f.known) t.known++;
+    else if (f.severity === "error") t.errors++;
     else if (f.severity === "warning") t.warnings++;
     else t.infos++;
   }
@@ -42,7 +46,17 @@ function count(n: number, one: string, many = `${one}s`): string {
 
 /** `validate: 2 errors, 5 warnings, 1 info in 14 files (1,234 utterances, 12 intents)` */
 export function summaryLine(t: Totals, label = "validate"): string {
-  return `${label}: ${count(t.errors, "error")}, ${count(t.warnings, "warning")}, ${count(t.infos, "info", "info")} in ${count(t.files, "file")} (${count(t.utterances, "utterance")}, ${count(t.intents, "intent")})`;
+  const known = t.known ? `, known (${t.known.toLocaleString("en-US")})` : "";
+  return `${label}: ${count(t.errors, "error")}, ${count(t.warnings, "warning")}, ${count(t.infos, "info", "info")}${known} in ${count(t.files, "file")} (${count(t.utterances, "utterance")}, ${count(t.intents, "intent")})`;
+}
+
+/** "known (76): 2 duplicate-across, 74 test-leakage" — the baseline's findings of a run by rule, or "" when none. */
+export function knownLine(findings: readonly Finding[]): string {
+  const byRule = new Map<string, number>();
+  for (const f of findings) if (f.known) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+  if (byRule.size === 0) return "";
+  const n = [...byRule.values()].reduce((a, b) => a + b, 0);
+  return `known (${n.toLocaleString("en-US")}): ${[...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([r, c]) => `${c} ${r}`).join(", ")}`;
 }
 
 function place(f: Finding): string {
@@ -51,7 +65,7 @@ function place(f: Finding): string {
 
 /** One line per finding, `file:line:col severity rule message (hint)`, grouped by file (blank line between files), then the total. */
 export function formatText(findings: Finding[], totals: Totals, label = "validate"): string {
-  const sorted = [...findings].sort(compareFindings);
+  const sorted = findings.filter((f) => !f.known).sort(compareFindings);
   const lines: string[] = [];
   let file: string | undefined;
   for (const f of sorted) {
@@ -60,6 +74,8 @@ export function formatText(findings: Finding[], totals: Totals, label = "validat
     lines.push(`${place(f)} ${f.severity} ${f.rule} ${oneLine(f.message)}${f.hint ? ` (${oneLine(f.hint)})` : ""}`);
   }
   if (lines.length) lines.push("");
+  const known = knownLine(findings);
+  if (known) lines.push(`${known} (in the findings baseline; not listed)`);
   lines.push(summaryLine(totals, label));
   return `${lines.join("\n")}\n`;
 }
@@ -97,7 +113,7 @@ export function annotation(f: Finding): string {
  */
 export function formatGithub(findings: Finding[], totals: Totals, opts: { perSeverity?: number; label?: string } = {}): string {
   const limit = opts.perSeverity ?? 10;
-  const sorted = [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareFindings(a, b));
+  const sorted = findings.filter((f) => !f.known).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareFindings(a, b));
   const lines: string[] = [];
   const shown: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const hidden: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -109,6 +125,8 @@ export function formatGithub(findings: Finding[], totals: Totals, opts: { perSev
   }
   const rest = (["error", "warning", "info"] as const).filter((s) => hidden[s] > 0).map((s) => `${hidden[s]} more ${s === "info" ? "info" : `${s}${hidden[s] === 1 ? "" : "s"}`}`);
   if (rest.length) lines.push(`(${rest.join(", ")} not annotated; run 'cognigy-nlu validate' for the full list)`);
+  const known = knownLine(findings);
+  if (known) lines.push(`${known} (in the findings baseline; not annotated)`);
   lines.push(summaryLine(totals, opts.label));
   return `${lines.join("\n")}\n`;
 }

@@ -429,12 +429,19 @@ export function maskPii(text: string, opts?: PiiOptions): string {
   return out;
 }
 
+/** The kinds a pii finding is an error for (by default): e-mail addresses, Luhn-valid card numbers, mod-97-valid IBANs. */
+const CERTAIN_KINDS: ReadonlySet<PiiKind> = new Set<PiiKind>(["email", "card", "iban"]);
+
 function check(item: Item, out: Finding[]): void {
   const matches = findPii(item.text);
   if (matches.length === 0) return;
   const kinds = [...new Set(matches.map((m) => KIND_NAMES[m.kind]))];
+  // Checksummed or unambiguous kinds are personal data for sure; phone numbers, IP addresses and digit runs are
+  // patterns that order numbers, times and versions match too (docs/checks.md): a warning.
+  const certain = matches.some((m) => CERTAIN_KINDS.has(m.kind));
   out.push(
     finding("pii", item, `contains ${kinds.join(" and ")}: ${matches.map((m) => m.masked).join(", ")}`, {
+      severity: certain ? "error" : "warning",
       hint: "training data is stored in git and uploaded to Cognigy: replace it with an obviously invented value or a placeholder word",
       intent: item.intent ?? undefined,
       locale: item.locale,

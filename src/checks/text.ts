@@ -1,6 +1,7 @@
 // Text checks: length bounds, control / invisible / bidi-override characters, mojibake (utterances); the same
 // invisible-character check on intent names, descriptions, tags and test-set `expect` values.
 import type { ChecksConfig } from "../config/schema.js";
+import { CONTROL_WHITESPACE } from "../dataset/normalize.js";
 import type { Place } from "../dataset/types.js";
 import { finding } from "./finding.js";
 import { quote } from "./show.js";
@@ -11,6 +12,9 @@ const CHAR_NAMES = new Map<number, string>([
   [0x09, "tab"],
   [0x0a, "line feed"],
   [0x0d, "carriage return"],
+  [0x0b, "vertical tab"],
+  [0x0c, "form feed"],
+  [0x85, "next line"],
   [0xad, "soft hyphen"],
   [0x61c, "Arabic letter mark"],
   [0x180e, "Mongolian vowel separator"],
@@ -29,10 +33,12 @@ const CHAR_NAMES = new Map<number, string>([
   [0x2067, "right-to-left isolate"],
   [0x2068, "first strong isolate"],
   [0x2069, "pop directional isolate"],
+  [0x2028, "line separator"],
+  [0x2029, "paragraph separator"],
   [0xfeff, "zero-width no-break space (BOM)"],
 ]);
 
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const PICTO = /\p{Extended_Pictographic}|[\u{1f3fb}-\u{1f3ff}\ufe0f]/u;
 const LETTER = /[\p{L}\p{M}]/u;
 
@@ -113,8 +119,8 @@ function codePointLength(s: string): number {
   return n;
 }
 
-/** The invisible / control / bidi characters in a text (joiners that are part of normal writing excepted), as "U+200B (zero-width space)". */
-function invisibleChars(text: string): string[] {
+/** The invisible / control / bidi characters in a text (joiners that are part of normal writing excepted), by code, first seen first. */
+function invisibleCodes(text: string): number[] {
   INVISIBLE.lastIndex = 0;
   if (!INVISIBLE.test(text)) return [];
   INVISIBLE.lastIndex = 0;
@@ -125,24 +131,59 @@ function invisibleChars(text: string): string[] {
     seen.add(c);
   }
   INVISIBLE.lastIndex = 0;
-  return [...seen].map((c) => `${codePoint(c)} (${CHAR_NAMES.get(c) ?? "control character"})`);
+  return [...seen];
+}
+
+/** "U+200B (zero-width space)" */
+function describe(c: number): string {
+  return `${codePoint(c)} (${CHAR_NAMES.get(c) ?? "control character"})`;
+}
+
+/** The invisible / control / bidi characters in a text, as "U+200B (zero-width space)". */
+function invisibleChars(text: string): string[] {
+  return invisibleCodes(text).map(describe);
+}
+
+const WHITESPACE_NAMES = ["U+0009", "U+000A", "U+000B", "U+000C", "U+000D", "U+0085", "U+2028", "U+2029"];
+
+/** Direction overrides, embeddings and isolates (they reorder what a reader sees) and control characters that are not whitespace. */
+function severe(c: number): boolean {
+  return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }
 
 function checkItem(item: Item, length: ChecksConfig["length"], out: Finding[]): void {
   const { text } = item;
   const extra = { intent: item.intent ?? undefined, locale: item.locale };
   if (length !== "off") {
-    const n = codePointLength(text.trim());
+    const n = codePointLength(text);
     if (n < length.min)
       out.push(finding("length", item, `${quote(text)} is too short (${n} character${n === 1 ? "" : "s"}, minimum ${length.min})`, { hint: "write a phrase a user would really type", ...extra }));
+    else if (n > length.limit)
+      out.push(
+        finding("length", item, `${quote(text, 40)} is longer than Cognigy accepts (${n} characters, limit ${length.limit})`, {
+          hint: "the upload would be rejected: split it, or keep the part that carries the intent",
+          severity: "error",
+          ...extra,
+        }),
+      );
     else if (n > length.max)
-      out.push(finding("length", item, `${quote(text, 40)} is too long (${n} characters, maximum ${length.max})`, { hint: "shorten it to the part that carries the intent", ...extra }));
+      out.push(finding("length", item, `${quote(text, 40)} is long (${n} characters, more than ${length.max})`, { hint: "real users write this too; if it mixes several requests, keep the part that carries the intent", ...extra }));
   }
-  const names = invisibleChars(text);
-  if (names.length)
+  if (item.raw !== undefined && CONTROL_WHITESPACE.test(item.raw)) {
+    const names = invisibleChars(item.raw).filter((n) => WHITESPACE_NAMES.some((w) => n.startsWith(w)));
     out.push(
-      finding("invisible-chars", item, `${quote(text)} contains ${names.join(", ")}`, {
+      finding("whitespace", item, `${quote(item.raw)} contains ${names.join(", ")}: uploaded and compared as ${quote(text)} (whitespace trimmed and collapsed)`, {
+        hint: "nothing to do (the normalised text is what Cognigy gets); to silence it, replace the line break or tab with a space in the file",
+        ...extra,
+      }),
+    );
+  }
+  const found = invisibleCodes(text);
+  if (found.length)
+    out.push(
+      finding("invisible-chars", item, `${quote(text)} contains ${found.map(describe).join(", ")}`, {
         hint: "remove it: invisible and direction-changing characters make texts that look equal differ (or hide what they say)",
+        severity: found.some(severe) ? "error" : "warning",
         ...extra,
       }),
     );

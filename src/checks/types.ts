@@ -27,6 +27,8 @@ export interface Finding extends Location {
   /** Intent and locale the finding is about, when it is about one. */
   intent?: string;
   locale?: string;
+  /** In the findings baseline (cognigy-nlu.baseline.json): shown as known, not counted for failing. */
+  known?: boolean;
 }
 
 /** A place involved in a finding, with its normalised, PII-masked text when the finding groups texts. */

@@ -5,6 +5,8 @@ import type { Location } from "./types.js";
 
 export interface Item extends Location {
   text: string;
+  /** The text as written, when whitespace cleaning changed it (see cleanWhitespace). */
+  raw?: string;
   /** normalize(text) */
   norm: string;
   locale: string;
@@ -69,8 +71,9 @@ export function viewOf(data: FlowData): FlowView {
   for (const f of [...files].sort()) rank.set(f, rank.size);
   const all: Item[] = [];
   const tests = new Set<Item>();
-  const make = (u: { text: string; locale: string } & Location, intent: string | null): Item => ({
+  const make = (u: { text: string; raw?: string; locale: string } & Location, intent: string | null): Item => ({
     text: u.text,
+    ...(u.raw !== undefined ? { raw: u.raw } : {}),
     norm: normalize(u.text),
     locale: u.locale,
     intent,

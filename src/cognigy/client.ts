@@ -1,6 +1,7 @@
 // CognigyClient: the CognigyApi over HTTP — pagination, name resolution, batches, tasks, snapshots, endpoints.
 import { openAsBlob } from "node:fs";
 import { basename } from "node:path";
+import type { IBatchSentencesRestDataBody_2_0, IIndexLearningSentencesRestData_2_0, ISlot_2_0 } from "@cognigy/rest-api-client";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
@@ -80,6 +81,28 @@ interface TaskCheck {
 
 type SentenceValue = { text: string; localeId?: ObjectId; slots?: unknown[] };
 
+/** The locale field of a batch sentence value: the official type's `localeReference`, or `localeId` (cognigy-api.md §18). */
+export type SentenceDialect = "localeReference" | "localeId";
+
+/**
+ * The wire form of a sentence batch. `localeReference` is IBatchSentencesRestOperationSet's value
+ * (Omit<ISentence_2_0, meta | feedbackReport> = {text, slots, localeReference}); `localeId` is the other dialect.
+ */
+export function sentenceBatchBody(ops: readonly BatchOp<SentenceValue>[], dialect: SentenceDialect): IBatchSentencesRestDataBody_2_0 | { operations: unknown[] } {
+  if (dialect === "localeId") {
+    return {
+      operations: ops.map((op) => (op.op === "delete" ? { op: "delete", id: op.id } : { ...op, value: { text: op.value.text, slots: op.value.slots ?? [], localeId: op.value.localeId } })),
+    };
+  }
+  return {
+    operations: ops.map((op) => {
+      if (op.op === "delete") return { op: "delete" as const, id: op.id };
+      const value = { text: op.value.text, slots: (op.value.slots ?? []) as ISlot_2_0[], localeReference: op.value.localeId ?? "" };
+      return op.op === "create" ? { op: "create" as const, value } : { op: "update" as const, id: op.id, value };
+    }),
+  } satisfies IBatchSentencesRestDataBody_2_0;
+}
+
 export class CognigyClient implements CognigyApi {
   readonly budget: RequestBudget;
   private readonly http: HttpTransport;
@@ -95,6 +118,8 @@ export class CognigyClient implements CognigyApi {
   private readonly projectsSeen = new Set<ObjectId>();
   /** Tasks already attributed to a request of this client: never taken for the task of a later interrupted POST. */
   private readonly takenTasks = new Set<string>();
+  /** The batch sentence form in use (see sentenceDialect()). */
+  private dialect: { sentences: SentenceDialect; source: "assumed" | "confirmed" | "learned" } = { sentences: "localeReference", source: "assumed" };
   /** One train at a time per flow within this process. */
   private readonly trainLocks = new Map<ObjectId, Promise<unknown>>();
 
@@ -266,6 +291,57 @@ export class CognigyClient implements CognigyApi {
     return this.get<Flow>("/flows/:flowId", { flowId });
   }
 
+  async createFlow(projectId: ObjectId, args: { name: string; description?: string }): Promise<Flow> {
+    const route = "/flows";
+    const body = { projectId, name: args.name, ...(args.description !== undefined ? { description: args.description } : {}) };
+    const flow = await this.http.request<Flow>({
+      method: "POST",
+      route,
+      body,
+      idempotent: false,
+      // an interrupted create may have made the flow: take a flow listed under the name (flow names are unique per run's use)
+      recover: async () => {
+        const hit = (await this.listFlows(projectId)).filter((f) => f.name === args.name);
+        return hit.length === 1 ? { kind: "done", value: hit[0] } : { kind: "resend" };
+      },
+    });
+    if (!flow || typeof flow._id !== "string") throw this.unexpected("POST", route, "expected the created flow");
+    this.flowProject.set(flow._id, projectId);
+    return flow;
+  }
+
+  async cloneFlow(flowId: ObjectId, args: { name?: string; description?: string } = {}): Promise<Flow> {
+    const route = "/flows/:flowId/clone";
+    // ICloneFlowRestData_2_0 types no body field: the copy's name is the server's; set ours with updateFlow after
+    const flow = await this.http.request<Flow>({ method: "POST", route, params: { flowId }, idempotent: false });
+    if (!flow || typeof flow._id !== "string") throw this.unexpected("POST", route, "expected the cloned flow");
+    const project = this.flowProject.get(flowId);
+    if (project) this.flowProject.set(flow._id, project);
+    const patch: { name?: string; description?: string } = {};
+    if (args.name !== undefined && args.name !== flow.name) patch.name = args.name;
+    if (args.description !== undefined && args.description !== flow.description) patch.description = args.description;
+    if (Object.keys(patch).length) {
+      await this.updateFlow(flow._id, patch);
+      return { ...flow, ...patch };
+    }
+    return flow;
+  }
+
+  async updateFlow(flowId: ObjectId, patch: { name?: string; description?: string }): Promise<void> {
+    await this.http.request({ method: "PATCH", route: "/flows/:flowId", params: { flowId }, body: patch, idempotent: true });
+  }
+
+  async deleteFlow(flowId: ObjectId): Promise<void> {
+    try {
+      await this.http.request({ method: "DELETE", route: "/flows/:flowId", params: { flowId }, idempotent: true, goneIsDone: true });
+    } catch (e) {
+      // already gone (a cleanup that runs twice, or another run's cleanup): the goal is reached
+      if (!(e instanceof CognigyApiError && e.status === 404)) throw e;
+      this.logger.debug(`flow ${flowId} was already deleted`);
+    }
+    this.flowProject.delete(flowId);
+  }
+
   async getFlowSettings(flowId: ObjectId): Promise<FlowSettings> {
     return (await this.get<FlowSettings | undefined>("/flows/:flowId/settings", { flowId })) ?? {};
   }
@@ -320,24 +396,35 @@ export class CognigyClient implements CognigyApi {
     ops: readonly BatchOp<V>[],
     reread: (chunk: readonly BatchOp<V>[]) => Promise<{ _id: ObjectId; key: string }[]>,
     keyOf: (v: V) => string,
+    wire: (chunk: readonly BatchOp<V>[]) => unknown = (chunk) => ({ operations: chunk }),
+    /** A 400 on a chunk: true = send the chunk once more (the caller changed what `wire` builds). */
+    retryBadRequest?: (e: CognigyApiError, chunk: readonly BatchOp<V>[]) => boolean,
   ): Promise<BatchResult> {
     let result = emptyResult();
     const chunks = chunkOperations(ops);
     for (const [i, chunk] of chunks.entries()) {
       if (chunks.length > 1) this.logger.debug(`PATCH ${route}: chunk ${i + 1}/${chunks.length} (${chunk.length} operations)`);
-      const r = await this.http.request<Partial<BatchResult> | undefined>({
-        method: "PATCH",
-        route,
-        params,
-        body: { operations: chunk },
-        idempotent: false,
-        recover: async () => {
-          const { remaining, done } = remainingOps(chunk, await reread(chunk), keyOf);
-          this.logger.info(`PATCH ${route}: after an interrupted call, ${chunk.length - remaining.length} of ${chunk.length} operations were already applied`);
-          if (!remaining.length) return { kind: "done", value: done };
-          return { kind: "resend", body: { operations: remaining }, map: (v) => mergeResults(done, v) };
-        },
-      });
+      const send = () =>
+        this.http.request<Partial<BatchResult> | undefined>({
+          method: "PATCH",
+          route,
+          params,
+          body: wire(chunk),
+          idempotent: false,
+          recover: async () => {
+            const { remaining, done } = remainingOps(chunk, await reread(chunk), keyOf);
+            this.logger.info(`PATCH ${route}: after an interrupted call, ${chunk.length - remaining.length} of ${chunk.length} operations were already applied`);
+            if (!remaining.length) return { kind: "done", value: done };
+            return { kind: "resend", body: wire(remaining), map: (v) => mergeResults(done, v) };
+          },
+        });
+      let r: Partial<BatchResult> | undefined;
+      try {
+        r = await send();
+      } catch (e) {
+        if (!(e instanceof CognigyApiError && e.status === 400 && retryBadRequest?.(e, chunk))) throw e;
+        r = await send();
+      }
       result = mergeResults(result, r);
     }
     return result;
@@ -376,7 +463,42 @@ export class CognigyClient implements CognigyApi {
       }
       return out;
     };
-    return this.batch("/flows/:flowId/intents/:intentId/sentences", { flowId, intentId }, ops, reread, (v) => `${v.localeId ?? ""}\u0000${v.text}`);
+    const route = "/flows/:flowId/intents/:intentId/sentences";
+    let switched = false;
+    const hasValues = ops.some((op) => op.op !== "delete");
+    const r = await this.batch(
+      route,
+      { flowId, intentId },
+      ops,
+      reread,
+      (v) => `${v.localeId ?? ""}\u0000${v.text}`,
+      (chunk) => sentenceBatchBody(chunk, this.dialect.sentences),
+      (e, chunk) => {
+        // The official type and the package's JSON schema disagree on the locale field (cognigy-api.md §18): a 400 that
+        // names it is answered by one retry in the other form; the form that works is kept for the rest of the run.
+        if (switched || this.dialect.source === "learned" || !chunk.some((op) => op.op !== "delete")) return false;
+        if (!/\blocale(Reference|Id)\b|\bslots\b/.test(`${e.detail ?? ""} ${JSON.stringify(e.details ?? "")}`)) return false;
+        const from = this.dialect.sentences;
+        const to: SentenceDialect = from === "localeReference" ? "localeId" : "localeReference";
+        this.logger.warn(`PATCH ${route}: the server refused the sentence form {text, slots, ${from}} (${e.detail ?? "400"}); retrying once with {text, slots, ${to}}`);
+        this.dialect = { sentences: to, source: "assumed" };
+        switched = true;
+        return true;
+      },
+    ).catch((e) => {
+      if (switched) this.dialect = { sentences: this.dialect.sentences === "localeReference" ? "localeId" : "localeReference", source: "assumed" };
+      throw e;
+    });
+    if (hasValues && this.dialect.source !== "learned") {
+      if (switched) this.logger.info(`this tenant takes batch sentence values as {text, slots, ${this.dialect.sentences}}; kept for the rest of the run`);
+      this.dialect = { sentences: this.dialect.sentences, source: switched ? "learned" : "confirmed" };
+    }
+    return r;
+  }
+
+  /** The batch sentence form this client sends, and how it knows: assumed (the official type), confirmed by a batch, learned from a 400. */
+  sentenceDialect(): { dialect: SentenceDialect; source: "assumed" | "confirmed" | "learned" } {
+    return { dialect: this.dialect.sentences, source: this.dialect.source };
   }
 
   async importIntents(
@@ -595,8 +717,15 @@ export class CognigyClient implements CognigyApi {
     await this.http.request({ method: "PATCH", route: "/endpoints/:endpointId", params: { endpointId }, body: patch, idempotent: true });
   }
 
-  async listLearningSentences(flowId: ObjectId, args: { intentId?: ObjectId; flowReferenceId?: ReferenceId } = {}): Promise<LearningSentence[]> {
-    return this.paginate<LearningSentence>("/flows/:flowId/intents/learningsentences", { flowId }, { intentId: args.intentId, flowReferenceId: args.flowReferenceId });
+  async listLearningSentences(flowId: ObjectId, args: { flowReferenceId: ReferenceId }): Promise<LearningSentence[]> {
+    // indexLearningSentences: flowId in the path, intentId dropped by the official client, the rest as the query
+    const query = { flowReferenceId: args.flowReferenceId } satisfies Omit<IIndexLearningSentencesRestData_2_0, "flowId" | "intentId">;
+    return this.paginate<LearningSentence>("/flows/:flowId/intents/learningsentences", { flowId }, query);
+  }
+
+  async getLearningSentence(flowId: ObjectId, args: { flowReferenceId: ReferenceId; learningSentenceId: ObjectId }): Promise<LearningSentence> {
+    // readLearningSentence puts both ids in the path (IReadLearningSentenceRestData_2_0 also types flowReferenceId, unsent)
+    return this.get<LearningSentence>("/flows/:flowId/intents/learningsentences/:learningSentenceId", { flowId, learningSentenceId: args.learningSentenceId });
   }
 }
 

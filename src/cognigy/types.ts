@@ -171,6 +171,14 @@ export interface CognigyApi {
   listFlows(projectId: ObjectId): Promise<Flow[]>;
   resolveFlow(projectId: ObjectId, nameOrId: string): Promise<Flow>;
   getFlow(flowId: ObjectId): Promise<Flow>;
+  /** POST /flows {projectId, name, description?} → the new (empty, untrained) flow. */
+  createFlow(projectId: ObjectId, args: { name: string; description?: string }): Promise<Flow>;
+  /** POST /flows/{flowId}/clone (no body) → the copy (new _id/referenceId, intents + sentences, not trained); then PATCHes name/description when given. */
+  cloneFlow(flowId: ObjectId, args?: { name?: string; description?: string }): Promise<Flow>;
+  /** PATCH /flows/{flowId} with name and/or description. */
+  updateFlow(flowId: ObjectId, patch: { name?: string; description?: string }): Promise<void>;
+  /** DELETE /flows/{flowId} (a flow already gone counts as deleted). */
+  deleteFlow(flowId: ObjectId): Promise<void>;
   getFlowSettings(flowId: ObjectId): Promise<FlowSettings>;
   updateFlowSettings(flowId: ObjectId, patch: FlowSettings): Promise<void>;
   listLocales(projectId: ObjectId): Promise<Locale[]>;
@@ -228,7 +236,13 @@ export interface CognigyApi {
   getEndpoint(endpointId: ObjectId): Promise<Endpoint>;
   updateEndpoint(endpointId: ObjectId, patch: Partial<Endpoint>): Promise<void>;
 
-  listLearningSentences(flowId: ObjectId, args: { intentId?: ObjectId; flowReferenceId?: ReferenceId }): Promise<LearningSentence[]>;
+  /**
+   * Every learning sentence of a flow (ILearningSentenceIndexItem_2_0: no intent, no date). The official client sends no
+   * intentId, so a server may or may not filter by intent: attribute items by re-scoring, never by the listing.
+   */
+  listLearningSentences(flowId: ObjectId, args: { flowReferenceId: ReferenceId }): Promise<LearningSentence[]>;
+  /** One learning sentence with its entity meta (ILearningSentence_2_0: createdAt …): one request per item. */
+  getLearningSentence(flowId: ObjectId, args: { flowReferenceId: ReferenceId; learningSentenceId: ObjectId }): Promise<LearningSentence>;
 
   stats(): RequestStats;
 }

@@ -1,12 +1,42 @@
-// `cognigy-nlu check [--fail-on-drift]`: pull-request mode — validate, plan, drift, evaluate the current model, gate verdict.
+// `cognigy-nlu check [--base-ref REF] [--estimate] [--preview-name NAME] [--prepare] [--fail-on-drift]`: pull-request
+// mode — the PR's data judged against what is deployed (a preview flow in Cognigy with a key, a local estimate without).
+import { execFileSync } from "node:child_process";
+import type { CheckOptions } from "../config/options.js";
 import { findingLines } from "../pipeline/console.js";
 import { finishCommand, setupCommand } from "../pipeline/command.js";
+import { runIdFrom } from "../pipeline/preview.js";
 import { runCheck } from "../pipeline/run.js";
 import type { CommandContext } from "./context.js";
 
+/** The current branch (a laptop's preview is named after it), or undefined outside git. */
+function currentBranch(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_HEAD_REF) return env.GITHUB_HEAD_REF;
+  try {
+    const b = execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
+    return b && b !== "HEAD" ? b : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The check options from the flags and the environment (GITHUB_REF refs/pull/N/merge gives the PR number). */
+export function checkOptions(ctx: CommandContext): CheckOptions {
+  const s = (k: string) => (typeof ctx.values[k] === "string" ? (ctx.values[k] as string) : undefined);
+  const m = /^refs\/pull\/(\d+)\//.exec(ctx.env.GITHUB_REF ?? "");
+  return {
+    baseRef: s("base-ref"),
+    estimate: ctx.values.estimate === true,
+    previewName: s("preview-name"),
+    prepare: ctx.values.prepare === true,
+    ...(m ? { pr: Number(m[1]) } : {}),
+    branch: currentBranch(ctx.cwd, ctx.env),
+    runId: runIdFrom(ctx.env),
+  };
+}
+
 export async function run(ctx: CommandContext): Promise<number> {
   const s = setupCommand(ctx);
-  const report = await runCheck({ ...s.run, failOnDrift: ctx.values["fail-on-drift"] === true }, { logger: s.logger });
+  const report = await runCheck({ ...s.run, failOnDrift: ctx.values["fail-on-drift"] === true, check: checkOptions(ctx) }, { logger: s.logger });
   if (!s.json) {
     if (report.error?.step === "validate") for (const l of findingLines(report)) s.print(l);
   }

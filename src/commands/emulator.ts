@@ -37,6 +37,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   let seed: Config | undefined;
   if (typeof v.seed === "string") seed = loadConfig(v.seed, ctx.cwd).config;
   const statePath = typeof v.state === "string" ? v.state : undefined;
+  const dialect = v.dialect === undefined ? "localeReference" : String(v.dialect);
+  if (dialect !== "localeReference" && dialect !== "localeId") throw new ConfigError(`--dialect must be localeReference or localeId (got '${dialect}')`, "the locale field batch sentence creates must carry; default localeReference (the official type)");
 
   let emu: Emulator;
   try {
@@ -48,6 +50,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       rateLimit,
       limits,
       faults,
+      sentenceDialect: dialect,
       logRequests: false,
       onRequest: ctx.debug ? (e) => process.stderr.write(`${e.method} ${e.path} → ${e.status || "dropped"} ${e.ms} ms${e.fault ? ` [fault ${e.fault}]` : ""}\n`) : undefined,
     });

@@ -9,6 +9,7 @@ import { resultLines } from "../pipeline/console.js";
 import { exitCode } from "../pipeline/command.js";
 import { applyGate } from "../pipeline/gate.js";
 import { mergeReports } from "../pipeline/merge.js";
+import { pairedWithBaseline } from "../pipeline/gate.js";
 import { loadBaseline } from "../pipeline/run.js";
 import { Redactor } from "../report/redact.js";
 import type { Report } from "../report/types.js";
@@ -42,7 +43,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (flags.config || existsSync(resolve(ctx.cwd, "cognigy-nlu.yml"))) {
     const runCfg = resolveRunConfig(flags, ctx.env, ctx.cwd);
     const baseline = await loadBaseline(runCfg.baseline, { logger });
-    report.gate = applyGate({ metrics: report.metrics, gate: runCfg.config.gate, baseline, testsPerIntent: report.evaluation?.testsPerIntent });
+    const comparison = report.comparison ?? pairedWithBaseline(baseline, report.predictions);
+    if (comparison) report.comparison = comparison;
+    report.gate = applyGate({ metrics: report.metrics, gate: runCfg.config.gate, baseline, testsPerIntent: report.evaluation?.testsPerIntent, comparison });
     if (baseline) report.baselineMetrics = { accuracy: baseline.metrics.accuracy ?? 0, macroF1: baseline.metrics.macroF1, macroPrecision: baseline.metrics.macroPrecision ?? 0, macroRecall: baseline.metrics.macroRecall ?? 0, perIntent: baseline.metrics.perIntent };
     if (!report.gate.passed) report.status = "failure";
     report.summary += report.gate.passed ? ", gate passed" : `, gate failed: ${report.gate.reasons[0]}${report.gate.reasons.length > 1 ? ` (+${report.gate.reasons.length - 1} more)` : ""}`;

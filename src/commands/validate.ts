@@ -1,21 +1,37 @@
-// The `validate` command: load the training data, run every check, print findings (text | json | github); exit 1 on errors.
-import { formatGithub, formatText, totalsOf } from "../checks/format.js";
+// The `validate` command: load the training data, run every check, print findings (text | json | github); exit 1 on new
+// errors (findings in the findings baseline are known and do not count). --update-baseline records today's findings.
+import { formatGithub, formatText, summaryLine, totalsOf } from "../checks/format.js";
 import { runChecks } from "../checks/index.js";
 import { overridesFromFlags, resolveRunConfig } from "../config/options.js";
 import { loadDataset } from "../dataset/load.js";
+import { applyBaseline, baselinePath, writeBaselineFile } from "../pipeline/findings-baseline.js";
 import type { CommandContext } from "./context.js";
 
 export async function run(ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const rc = resolveRunConfig(overridesFromFlags(ctx.values), ctx.env, ctx.cwd);
   const dataset = loadDataset(rc);
-  const findings = runChecks(dataset, rc.config.checks, rc.config.limits);
+  const all = runChecks(dataset, rc.config.checks, rc.config.limits);
+  if (ctx.values["update-baseline"]) {
+    const path = baselinePath(rc);
+    const before = applyBaseline(rc, all, dataset).known;
+    const w = writeBaselineFile(path, all, dataset);
+    const t = totalsOf(all, dataset);
+    const change = before ? ` (was ${before.size}: ${before.fixed} fixed, ${Math.max(0, w.findings - before.known)} new)` : "";
+    process.stdout.write(`${summaryLine(t)}\n`);
+    process.stdout.write(`✓ wrote ${rc.config.checks.baseline}: ${w.findings} known finding(s)${change}; from now on only new findings fail validate, check and release\n`);
+    process.stdout.write(`next: commit ${rc.config.checks.baseline} with the training data\n`);
+    return 0;
+  }
+  const { findings, known } = applyBaseline(rc, all, dataset);
   const totals = totalsOf(findings, dataset);
   let out: string;
-  if (rc.format === "json") out = `${JSON.stringify({ findings, totals }, null, 2)}\n`;
+  if (rc.format === "json") out = `${JSON.stringify({ findings, totals, ...(known ? { baseline: known } : {}) }, null, 2)}\n`;
   else if (rc.format === "github") out = formatGithub(findings, totals);
   else out = formatText(findings, totals);
   process.stdout.write(out);
+  if (known?.fixed && rc.format !== "json")
+    process.stdout.write(`${known.fixed} known finding(s) fixed: run cognigy-nlu validate --update-baseline to shrink ${known.file}\n`);
   if (ctx.debug) process.stderr.write(`debug: validate took ${Math.round(performance.now() - started)} ms\n`);
   return totals.errors > 0 ? 1 : 0;
 }

@@ -24,7 +24,31 @@ export interface RunConfig {
   shard?: { index: number; count: number };
   /** Path of a baseline report.json. */
   baseline?: string;
+  /** The base branch's commit (a PR's base sha): its findings baseline file is compared with this one's. */
+  baselineBaseRef?: string;
   debug: boolean;
+  /** Check mode: how the pull request is judged (flags, or the Action's event). */
+  check?: CheckOptions;
+}
+
+/** How `check` judges the pull request: which base, which engine, who owns the preview flow. */
+export interface CheckOptions {
+  /** The base to compare with in the local estimate (git ref or commit); default: the PR's base, else origin/main. */
+  baseRef?: string;
+  /** Use the local estimate even with an API key. */
+  estimate?: boolean;
+  /** A laptop's preview name (default: the branch). */
+  previewName?: string;
+  /** Sharded check: create, sync and train the preview, and leave it for the shards and `report merge`. */
+  prepare?: boolean;
+  /** The pull request number (the Action's event, or GITHUB_REF refs/pull/N/merge). */
+  pr?: number;
+  /** The branch checked (laptop: `git rev-parse --abbrev-ref HEAD`). */
+  branch?: string;
+  /** This run's id (GITHUB_RUN_ID-attempt, else a random id). */
+  runId?: string;
+  /** Validate only (the Action's `validate` mode): no estimate, no preview. */
+  validateOnly?: boolean;
 }
 
 /** The overrides the CLI flags and Action inputs may give (strings as typed). */

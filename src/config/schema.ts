@@ -22,6 +22,7 @@ export const RULE_IDS = [
   "missing-tests", // an intent without held-out tests
   "length", // utterance length bounds
   "invisible-chars", // control, zero-width, bidi-override characters
+  "whitespace", // tab, line break and other whitespace control characters (normalised before upload)
   "mojibake", // UTF-8 decoded as Latin-1 and similar
   "pii", // e-mail, phone, payment card (Luhn), IBAN (mod 97), IP address, long digit runs
   "locale-coverage", // examples in one mapped locale and none in another
@@ -39,20 +40,24 @@ export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   "duplicate-across": "error",
   "near-duplicate-across": "warning",
   "near-duplicate-within": "info",
-  "test-leakage": "error",
-  "min-examples": "error", // below minExamples.error; warning below minExamples.warning
+  "test-leakage": "warning", // left out of the metrics (the count shown with them)
+  "min-examples": "error", // below minExamples.error (an empty intent); warning below minExamples.warning
   "max-examples": "warning",
   imbalance: "warning",
   "missing-tests": "warning",
-  length: "error",
-  "invisible-chars": "error",
+  length: "warning", // outside min..max; error beyond length.limit (what the API accepts)
+  "invisible-chars": "error", // direction overrides and non-whitespace control characters; warning for zero-width / marks
+  whitespace: "warning",
   mojibake: "warning",
-  pii: "error",
+  pii: "error", // e-mail, payment card, IBAN; warning for phone numbers, IP addresses, digit runs
   "locale-coverage": "warning",
   "unknown-intent": "error",
   "flow-limit": "error",
   "intent-limit": "error",
 };
+
+/** The longest sentence text (characters) Cognigy's API accepts; longer ones are rejected on upload. */
+export const SENTENCE_LIMIT = 2000;
 
 const locale = z.string().min(2).max(20);
 const nameOrId = z.string().trim().min(1).max(200);
@@ -84,15 +89,27 @@ export const checksSchema = z
   .object({
     minExamples: z
       .union([z.literal("off"), z.object({ error: z.number().int().min(0), warning: z.number().int().min(0) }).strict()])
-      .default({ error: 5, warning: 15 }),
+      .default({ error: 1, warning: 5 })
+      .describe("Examples per intent and locale: an error below `error` (1 = an empty intent), a warning below `warning`"),
     maxExamples: z.union([z.literal("off"), z.number().int().min(1)]).default(200),
     maxImbalance: z.union([z.literal("off"), z.number().min(1)]).default(5),
     nearDuplicate: z.union([z.literal("off"), z.number().min(0.5).max(1)]).default(0.85),
     leakage: z.union([z.literal("off"), z.number().min(0.5).max(1)]).default(0.95).describe("Similarity at which a test counts as leaked"),
     length: z
-      .union([z.literal("off"), z.object({ min: z.number().int().min(0), max: z.number().int().min(1) }).strict()])
-      .default({ min: 2, max: 300 }),
-    pii: severityOrOff.default("error"),
+      .union([
+        z.literal("off"),
+        z
+          .object({
+            min: z.number().int().min(0),
+            max: z.number().int().min(1),
+            limit: z.number().int().min(1).default(SENTENCE_LIMIT).describe("The most characters the API accepts in a sentence: longer is an error"),
+          })
+          .strict(),
+      ])
+      .default({ min: 2, max: 300, limit: SENTENCE_LIMIT })
+      .describe("Characters per utterance: a warning outside min..max, an error beyond limit"),
+    pii: severityOrOff.optional().describe("One severity for every kind of personal data (default: error for e-mail, card, IBAN; warning for the rest)"),
+    baseline: z.string().min(1).default("cognigy-nlu.baseline.json").describe("The findings baseline file (validate --update-baseline), relative to the repository root"),
     rules: ruleOverrides.default({}).describe("Severity override (or off) for any rule id"),
   })
   .strict();
@@ -106,6 +123,12 @@ export const gateSchema = z
     minIntentF1: z.number().min(0).max(1).default(0.5),
     maxRegression: z.number().min(0).max(1).default(0.02).describe("Largest allowed drop vs the baseline, on macro F1 and per intent"),
     minTestsPerIntent: z.number().int().min(0).default(3),
+    significance: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.05)
+      .describe("A drop beyond maxRegression fails the paired comparison only when McNemar's exact p is below this"),
   })
   .strict();
 export type GateConfig = z.infer<typeof gateSchema>;
@@ -146,10 +169,26 @@ export const promoteSchema = z
   })
   .strict();
 
+export const checkSchema = z
+  .object({
+    maxRequests: z
+      .number()
+      .int()
+      .min(0)
+      .default(600)
+      .describe("Scoring requests a PR check may make for both models together (0 = no limit): the touched intents' tests, the intents confused with them, a stratified sample of the rest"),
+    allowUnevaluated: z.boolean().default(false).describe("Let a check pass when nothing could be evaluated (status `not evaluated`); default: it fails"),
+    previewMaxAgeHours: z.number().min(0).default(24).describe("A preview flow older than this (a cancelled check's leftover) is deleted by release and backup"),
+  })
+  .strict();
+export type CheckConfig = z.infer<typeof checkSchema>;
+
 export const harvestSchema = z
   .object({
     minScore: z.number().min(0).max(1).default(0.75),
     minPerIntent: z.number().int().min(1).default(5),
+    /** A learning sentence is attributed to its top intent only this far ahead of the runner-up (re-scored). */
+    minMargin: z.number().min(0).max(1).default(0.1),
   })
   .strict();
 
@@ -194,6 +233,7 @@ export const configSchema = z
     promote: promoteSchema.default(promoteSchema.parse({})),
     harvest: harvestSchema.default(harvestSchema.parse({})),
     limits: limitsSchema.default(limitsSchema.parse({})).describe("Your tenant's Cognigy limits: validate reports data over them, plan/sync refuse before writing"),
+    check: checkSchema.default(checkSchema.parse({})),
   })
   .strict();
 

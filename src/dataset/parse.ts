@@ -6,6 +6,7 @@ import type { Finding, Location } from "../checks/types.js";
 import type { FlowConfig } from "../config/schema.js";
 import { INTENT_KEYS, intentFileSchema, TEST_CASE_KEYS, testsFileSchema } from "./schema.js";
 import { entry, isEmpty, type PNode, type Pos, positionAt, toData } from "./tree.js";
+import { cleanWhitespace } from "./normalize.js";
 import type { IntentDoc, TestCase, Utterance } from "./types.js";
 import { parseYaml } from "./yaml.js";
 
@@ -46,7 +47,10 @@ function checkLocale(c: Ctx, key: string, pos: Pos, what: string): boolean {
 function utteranceList(c: Ctx, seq: PNode, locale: string, into: Utterance[]): void {
   if (seq.type !== "seq") return;
   for (const n of seq.items)
-    if (n.type === "scalar" && typeof n.value === "string") into.push({ text: n.value, locale, file: c.file, line: n.pos.line, column: n.pos.column });
+    if (n.type === "scalar" && typeof n.value === "string") {
+      const text = cleanWhitespace(n.value);
+      into.push(text === n.value ? { text, locale, file: c.file, line: n.pos.line, column: n.pos.column } : { text, raw: n.value, locale, file: c.file, line: n.pos.line, column: n.pos.column });
+    }
 }
 
 /** `examples` / `tests`: a plain list (the default locale) or a map locale → list. */
@@ -172,7 +176,9 @@ export function parseTestsFile(text: string, file: string, flow: FlowLocales): T
       if (!checkLocale(c, l.value.value, l.value.pos, "locale")) continue;
       locale = l.value.value;
     }
-    const tc: TestCase = { text: t.value, expect, locale, file, line: t.pos.line, column: t.pos.column };
+    const text = cleanWhitespace(t.value);
+    const tc: TestCase = { text, expect, locale, file, line: t.pos.line, column: t.pos.column };
+    if (text !== t.value) tc.raw = t.value;
     if (expectAt) tc.expectAt = expectAt;
     tests.push(tc);
   }

@@ -3,8 +3,10 @@ import type { Finding, Location } from "../checks/types.js";
 import type { FlowConfig } from "../config/schema.js";
 
 export interface Utterance extends Location {
-  /** The text as written in the file (not normalised). */
+  /** The text with ordinary whitespace trimmed and collapsed (cleanWhitespace): what is uploaded, compared and scored. */
   text: string;
+  /** The text as written in the file, when cleaning changed it. */
+  raw?: string;
   /** The YAML locale key (a key of flow.locales). */
   locale: string;
 }
@@ -33,7 +35,10 @@ export interface IntentDoc extends Location {
 
 /** One entry of a tests/*.yml file. expect null = out of scope (no intent above the threshold). */
 export interface TestCase extends Location {
+  /** Whitespace cleaned as Utterance.text. */
   text: string;
+  /** The text as written in the file, when cleaning changed it. */
+  raw?: string;
   expect: string | null;
   /** Where the expect value is written (findings about it); absent when not read from a file or null. */
   expectAt?: Place;

@@ -7,9 +7,13 @@ import { badRequest, HttpError, notFound } from "./problem.js";
 import type { AnalyticsRec, EndpointRec, FlowRec, IntentRec, LocaleRec, ProjectRec, SnapshotRec, Store, TaskRec } from "./state.js";
 import { TaskRunner } from "./tasks.js";
 
+export type SentenceDialect = "localeReference" | "localeId";
+
 export interface CoreOptions {
   taskDelayMs: number;
   packagePadBytes: number;
+  sentenceDialect: SentenceDialect;
+  learningSentencesByIntent: boolean;
   /** Cognigy's caps the emulator enforces (default: the documented ones, DEFAULT_EMULATOR_LIMITS). */
   limits?: Partial<EmulatorLimits>;
 }

@@ -1,7 +1,7 @@
 // The emulator's .csnap package: a header line, the gzipped project copy, optional padding; streamed, never held whole.
 import { Readable } from "node:stream";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { mulberry32 } from "./classifier.js";
+import { mulberry32 } from "../classifier/index.js";
 import type { ProjectData, SnapshotRec } from "./state.js";
 
 const MAGIC = "CSNAP1 ";

@@ -1,5 +1,5 @@
 // Fault injection: a spec of `kind:probability` / `key=value` items, a seeded PRNG, queued exact faults, counters.
-import { mulberry32 } from "./classifier.js";
+import { mulberry32 } from "../classifier/index.js";
 
 /** Kinds answered at the HTTP layer, by probability or from the queue. */
 export const HTTP_FAULTS = ["429", "429noretry", "500", "502", "503", "403", "drop", "slow", "expiredkey"] as const;

@@ -89,6 +89,19 @@ export class Router {
 
 // ---- argument helpers
 
+/**
+ * A strict server's body check: a key outside `allowed` → 400 naming it; a `required` key missing → 400 naming it.
+ * `where` prefixes the field name (e.g. `operations[3].value.`).
+ */
+export function strictKeys(body: Record<string, unknown>, allowed: readonly string[], required: readonly string[] = [], where = ""): void {
+  for (const k of Object.keys(body)) {
+    if (!allowed.includes(k)) throw badRequest(`Unknown field '${where}${k}' (allowed: ${allowed.join(", ")})`);
+  }
+  for (const k of required) {
+    if (body[k] === undefined || body[k] === null) throw missingArgument(`${where}${k}`);
+  }
+}
+
 export function str(body: Record<string, unknown>, key: string, opts: { required?: boolean; max?: number; allowEmpty?: boolean } = {}): string | undefined {
   const v = body[key];
   if (v === undefined || v === null) {

@@ -20,10 +20,11 @@ import { registerProjectRoutes } from "./routes/projects.js";
 import { downloadSnapshot, registerSnapshotRoutes } from "./routes/snapshots.js";
 import { registerTaskRoutes } from "./routes/tasks.js";
 import { type DumpedState, type PersistedState, Store } from "./state.js";
+import type { SentenceDialect } from "./core.js";
 
 export { FaultController, parseFaultSpec, type QueuedFault, type FaultKind } from "./faults.js";
 export type { DumpedState } from "./state.js";
-export type { EmulatorLimits, SeedAnalytics, SeedLearningSentence } from "./core.js";
+export type { EmulatorLimits, SeedAnalytics, SeedLearningSentence, SentenceDialect } from "./core.js";
 export { DEFAULT_EMULATOR_LIMITS, parseLimitsSpec } from "./core.js";
 
 export const API_PREFIXES = ["/new/v2.0", "/v2.0"] as const;
@@ -59,6 +60,13 @@ export interface EmulatorOptions {
   maxLogEntries?: number;
   /** Clock for timestamps and the rate-limit window (ms since epoch). */
   clock?: () => number;
+  /**
+   * The locale field of a batch sentence create/update value (cognigy-api.md §18): `localeReference` (default, the
+   * official IBatchSentencesRestOperationSet) or `localeId` (the other dialect, to test a client's fallback).
+   */
+  sentenceDialect?: SentenceDialect;
+  /** Whether the learning-sentence index honours an `intentId` query (default false: the official client never sends it). */
+  learningSentencesByIntent?: boolean;
   /** Called once per request after the response (e.g. to print a line). Never given the key. */
   onRequest?: (e: RequestLogEntry) => void;
 }
@@ -133,7 +141,18 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const persister = new Persister(opts.statePath, store);
   const faults = new FaultController(opts.faults ?? "", { seed: opts.faultSeed, slowMs: opts.slowMs });
   const limits = { ...(opts.seed?.limits ?? {}), ...(opts.limits ?? {}) };
-  const core = new EmulatorCore(store, faults, { taskDelayMs: opts.taskDelayMs ?? 150, packagePadBytes: opts.packagePadBytes ?? 0, limits }, () => persister.touch());
+  const core = new EmulatorCore(
+    store,
+    faults,
+    {
+      taskDelayMs: opts.taskDelayMs ?? 150,
+      packagePadBytes: opts.packagePadBytes ?? 0,
+      sentenceDialect: opts.sentenceDialect ?? "localeReference",
+      learningSentencesByIntent: opts.learningSentencesByIntent ?? false,
+      limits,
+    },
+    () => persister.touch(),
+  );
   if (opts.seed) core.seed(opts.seed);
   const limiter = new RateLimiter(opts.rateLimit ?? 1000, clock, opts.rateWindowMs);
   const requestLog: RequestLogEntry[] = [];

@@ -1,5 +1,5 @@
 // Trained NLU models: what a training captures, fitting (cached by content hash), scoring (cognigy-api.md §12).
-import { Classifier, fitClassifier } from "./classifier.js";
+import { Classifier, fitClassifier, trainingSeed } from "../classifier/index.js";
 import { type FlowRec, type LocaleRec, type ModelRec, sha256, type Store } from "./state.js";
 
 const CACHE_SIZE = 6;
@@ -42,16 +42,43 @@ export function captureTraining(store: Store, flow: FlowRec, locale: LocaleRec):
  * The fit's seed: from the sorted example texts only. `hash` (the cache key) also covers the intents' random
  * referenceIds, so seeding from it gave the same data a different model (and metrics) on every emulator.
  */
-export function trainingSeed(examples: readonly { text: string }[]): number {
-  return Number.parseInt(sha256(JSON.stringify(examples.map((e) => e.text).sort())).slice(0, 8), 16);
+export { trainingSeed };
+
+/**
+ * The classifier's label of each intent: its name, not its random referenceId (the classifier orders same-text
+ * examples and equal scores by label, so random labels made two emulators fit different models from the same data).
+ * Intents sharing a name are told apart by a hash of their sorted sentences, not by id or insertion order.
+ */
+export function classifierLabels(m: Pick<ModelRec, "intents" | "examples">): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const i of m.intents) count.set(i.name, (count.get(i.name) ?? 0) + 1);
+  const texts = new Map<string, string[]>();
+  for (const e of m.examples) {
+    let t = texts.get(e.label);
+    if (!t) texts.set(e.label, (t = []));
+    t.push(e.text);
+  }
+  const out = new Map<string, string>();
+  for (const i of m.intents) {
+    const sorted = (texts.get(i.referenceId) ?? []).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    out.set(i.referenceId, (count.get(i.name) ?? 0) > 1 ? `${i.name}\u0000${sha256(JSON.stringify(sorted)).slice(0, 16)}` : i.name);
+  }
+  return out;
+}
+
+/** A fitted classifier labelled by `classifierLabels`, with the way back to referenceIds. */
+export interface FittedModel {
+  classifier: Classifier;
+  /** classifier label → intent referenceId */
+  refOf: Map<string, string>;
 }
 
 /** Fitted classifiers by the hash of their training data; models persist as data and are refitted on demand. */
 export class ModelService {
-  private readonly cache = new Map<string, Classifier>();
-  private readonly pending = new Map<string, Promise<Classifier>>();
+  private readonly cache = new Map<string, FittedModel>();
+  private readonly pending = new Map<string, Promise<FittedModel>>();
 
-  async classifier(m: Pick<ModelRec, "hash" | "examples">, opts: { signal?: AbortSignal; onProgress?: (f: number) => void } = {}): Promise<Classifier> {
+  async classifier(m: Pick<ModelRec, "hash" | "examples" | "intents">, opts: { signal?: AbortSignal; onProgress?: (f: number) => void } = {}): Promise<FittedModel> {
     const hit = this.cache.get(m.hash);
     if (hit) {
       this.cache.delete(m.hash);
@@ -61,8 +88,12 @@ export class ModelService {
     }
     let p = this.pending.get(m.hash);
     if (!p) {
-      p = fitClassifier(m.examples, { seed: trainingSeed(m.examples), chunk: 250, onProgress: opts.onProgress })
-        .then((c) => {
+      const labels = classifierLabels(m);
+      const refOf = new Map([...labels].map(([ref, label]) => [label, ref]));
+      const data = m.examples.map((e) => ({ text: e.text, label: labels.get(e.label) ?? e.label }));
+      p = fitClassifier(data, { seed: trainingSeed(m.examples), chunk: 250, onProgress: opts.onProgress })
+        .then((classifier) => {
+          const c = { classifier, refOf };
           this.cache.set(m.hash, c);
           while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
           return c;
@@ -90,8 +121,8 @@ export class ModelService {
     const c = await this.classifier(m);
     const meta = new Map(m.intents.map((i) => [i.referenceId, i]));
     const out: ScoreEntry[] = [];
-    for (const p of c.predict(sentence)) {
-      const i = meta.get(p.label);
+    for (const p of c.classifier.predict(sentence)) {
+      const i = meta.get(c.refOf.get(p.label) ?? p.label);
       if (!i || i.isRejectIntent) continue;
       out.push({
         id: i.referenceId,
@@ -109,7 +140,8 @@ export class ModelService {
   }
 
   /** A rough Intent-Analyzer style report on the training data (accuracy on up to 1,000 examples). */
-  feedback(m: ModelRec, c: Classifier): unknown {
+  feedback(m: ModelRec, fitted: FittedModel): unknown {
+    const c = { predict: (t: string) => fitted.classifier.predict(t).map((p) => ({ ...p, label: fitted.refOf.get(p.label) ?? p.label })) };
     if (!m.examples.length) return null;
     const step = Math.max(1, Math.floor(m.examples.length / 1000));
     let n = 0;

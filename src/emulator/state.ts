@@ -202,6 +202,39 @@ export const DEFAULT_SETTINGS: FlowSettings = {
   flowIntentMappingOrder: "joint",
 };
 
+/** The rest of IFlowSettings_2_0 (RAC 0.19.0 types/index.d.ts, incl. ISharedSettings_2_0), answered with the settings. */
+export const OTHER_SETTINGS = {
+  continueExecutionAfterAttachedFlow: false,
+  continueExecutionAfterDefaultReply: false,
+  continueExecutionAfterNegativeConfirmation: false,
+  passDefaultRepliesIntoFlow: false,
+  useAttachedFlowThresholds: false,
+  useAttachedFlowContinueAfterDefaultReply: false,
+  useAttachedFlowPassDefaultRepliesIntoFlow: false,
+  implicitSlotParsing: "full",
+  useAttachedFlowImplicitSlotParsing: false,
+  lexiconSlotsWithSubMatches: false,
+  localeSettings: [],
+  positiveConfirmationWords: ["yes"],
+  negativeConfirmationWords: ["no"],
+  systemSlots: {
+    useDateSlots: true,
+    useNumberSlots: true,
+    useDurationSlots: true,
+    useTemperatureSlots: true,
+    useAgeSlots: true,
+    usePercentageSlots: true,
+    useEmailSlots: true,
+    useURLSlots: true,
+    useMoneySlots: true,
+    useDistanceSlots: true,
+  },
+  learnNewExampleSentences: false,
+  learnNewExampleSentencesThreshold: 0.8,
+  yesNoLogic: "confirmationWords",
+  yesNoIntentThreshold: 0.5,
+} as const;
+
 export function modelKey(flowId: string, localeId: string): string {
   return `${flowId}:${localeId}`;
 }
@@ -331,6 +364,50 @@ export class Store {
     };
     this.flows.set(f._id, f);
     return f;
+  }
+
+  /**
+   * A copy of a flow in the same project: new _id and referenceId, its intents (new ids, parents re-pointed) with
+   * their sentences in every locale, settings and context — not its trained models, so the copy needs training.
+   */
+  cloneFlow(src: FlowRec, name: string): FlowRec {
+    const f = this.createFlow(src.projectId, name);
+    const keep = { _id: f._id, referenceId: f.referenceId, intentTrainGroupReference: f.intentTrainGroupReference };
+    Object.assign(f, structuredClone({ ...src, ...keep, name, feedbackReport: null, nlu: {} }), this.meta());
+    const newId = new Map<string, string>();
+    const copies: IntentRec[] = [];
+    for (const i of this.intentsOf(src._id)) {
+      const c = structuredClone(i);
+      c._id = this.ids.objectId();
+      c.referenceId = this.ids.uuid();
+      c.flowId = f._id;
+      c.feedbackReport = null;
+      Object.assign(c, this.meta());
+      c.sentences = c.sentences.map((x) => ({ ...x, _id: this.ids.objectId(), feedbackReport: null }));
+      newId.set(i._id, c._id);
+      copies.push(c);
+    }
+    for (const c of copies) {
+      if (c.parentIntentId) c.parentIntentId = newId.get(c.parentIntentId) ?? null;
+      if (Array.isArray(c.childFeatures)) c.childFeatures = c.childFeatures.map((id) => newId.get(id) ?? id);
+      this.intents.set(c._id, c);
+    }
+    // every locale the source was trained or edited in starts out of date (no model)
+    const used = new Set([...Object.keys(src.nlu), ...copies.flatMap((c) => c.sentences.map((x) => x.localeReference))]);
+    const primary = this.primaryLocale(src.projectId);
+    if (!used.size && copies.length && primary) used.add(primary._id);
+    for (const id of used) f.nlu[id] = { seq: 1, trainedSeq: 0 };
+    this.flows.set(f._id, f);
+    return f;
+  }
+
+  /** Removes a flow with its intents, sentences, trained models and learning sentences. */
+  deleteFlow(flow: FlowRec): void {
+    for (const [id, i] of this.intents) if (i.flowId === flow._id) this.intents.delete(id);
+    for (const [k, m] of this.models) if (m.flowId === flow._id) this.models.delete(k);
+    for (const [id, l] of this.learningSentences) if (l.flowId === flow._id) this.learningSentences.delete(id);
+    for (const f of this.flows.values()) if (f.attachedFlows.includes(flow._id)) f.attachedFlows = f.attachedFlows.filter((x) => x !== flow._id);
+    this.flows.delete(flow._id);
   }
 
   newIntent(flow: FlowRec, name: string): IntentRec {

@@ -102,9 +102,10 @@ export function intentView(i: IntentRec) {
   };
 }
 
-export function sentenceView(s: SentenceRec, feedback = true) {
+/** ISentenceIndexItem_2_0 / ISentence_2_0 (feedbackReport null unless asked for); `created` = ICreateSentenceRestReturnValue_2_0 (none). */
+export function sentenceView(s: SentenceRec, feedback = true, created = false) {
   const v: Record<string, unknown> = { _id: s._id, text: s.text, localeReference: s.localeReference, slots: s.slots };
-  if (feedback) v.feedbackReport = s.feedbackReport;
+  if (!created) v.feedbackReport = feedback ? s.feedbackReport : null;
   return { ...v, ...metaOf(s) };
 }
 
@@ -127,6 +128,10 @@ export function taskView(t: TaskRec) {
     lastFinishedAt: t.lastFinishedAt,
     projectId: t.projectId,
     createdAt: t.createdAt,
+    // ITask_2_0 / ITaskIndexItem_2_0: entity meta (lastChanged in seconds like every entity; lastChangedAt kept for old readers)
+    lastChanged: t.lastChangedAt,
+    createdBy: t.createdBy,
+    lastChangedBy: t.createdBy,
     lastChangedAt: t.lastChangedAt,
   };
 }
@@ -154,24 +159,45 @@ export function endpointListView(e: EndpointRec) {
     name: e.name,
     createdAt: e.createdAt,
     lastChanged: e.lastChanged,
+    createdBy: e.createdBy,
+    lastChangedBy: e.lastChangedBy,
     overrideSnapshotConnections: e.overrideSnapshotConnections,
   };
 }
 
+/** IEndpoint_2_0 fields the emulator does not model: answered with neutral values so a typed reader finds them. */
+const ENDPOINT_DEFAULTS = {
+  maskIPAddress: false,
+  maskAnalytics: false,
+  maskLogging: false,
+  useContactProfiles: true,
+  useAnalytics: true,
+  useDashbotAnalytics: false,
+  dashbotApikey: "",
+  dashbotPlatform: "universal",
+  disableInputSanitization: false,
+  settings: null,
+  transformer: null,
+  handoverSettings: null,
+  foreignId: "",
+  translationSettings: null,
+  fileStorageSettings: null,
+};
+
 export function endpointView(e: EndpointRec) {
   return {
+    ...ENDPOINT_DEFAULTS,
     ...endpointListView(e),
     entrypoint: e.entrypoint,
     active: e.active,
-    nluConnectorId: e.nluConnectorId,
+    nluConnectorId: e.nluConnectorId ?? "",
     useConversations: e.useConversations,
-    createdBy: e.createdBy,
-    lastChangedBy: e.lastChangedBy,
   };
 }
 
 export function learningListView(l: LearningSentenceRec) {
-  return { _id: l._id, sentence: l.sentence, confirmedCount: l.confirmedCount, rejectedCount: l.rejectedCount, intentId: l.intentId, createdAt: l.createdAt };
+  // ILearningSentenceIndexItem_2_0: no intent, no date (the full item, ILearningSentence_2_0, has the entity meta)
+  return { _id: l._id, sentence: l.sentence, confirmedCount: l.confirmedCount, rejectedCount: l.rejectedCount };
 }
 
 export function learningView(l: LearningSentenceRec) {

@@ -18,6 +18,7 @@ import { exportsToPulled } from "./pull/convert.js";
 import { renderIntentFile } from "./pull/intent-file.js";
 import { toRemoteIntent } from "./plan.js";
 import { flowLayout } from "./pull.js";
+import { removeStalePreviews } from "./preview.js";
 import { resolveTargets } from "./resolve.js";
 import { Runner } from "./run.js";
 import { BACKUP_PREFIX, isPromotion, makeRoom } from "./snapshots.js";
@@ -121,6 +122,7 @@ export async function runBackup(run: RunConfig & BackupOptions, deps: BackupDeps
         const targets = await r.step("resolve", () => targetsFor(run, r, dataset), (t) => ({ flows: t.length }));
         const projectId = targets[0]?.projectId as string;
         const project = await r.client.resolveProject(run.config.cognigy.project);
+        await removeStalePreviews(r.client, log, { projectId: project._id, now: now(), maxAgeHours: run.config.check.previewMaxAgeHours, keep: new Set(targets.map((t) => t.flowId)) });
 
         const untrained = await r.step("training state", async () => {
           const stale: string[] = [];

@@ -42,8 +42,9 @@ export async function finishCommand(s: CommandSetup, report: Report, opts: { qui
   return exitCode(report);
 }
 
-/** 1 when the report failed (a failed check, gate or step), else 0. */
+/** 1 when the report failed (a failed check, gate or step, or a check that evaluated nothing unless allowed), else 0. */
 export function exitCode(report: Report): number {
+  if (report.status === "not evaluated") return report.evaluation?.unevaluatedAllowed ? 0 : 1;
   return report.status === "failure" ? 1 : 0;
 }
 

@@ -47,7 +47,7 @@ export function planLines(plan: Plan): string[] {
       const names = f.createIntents.map((i) => i.intent);
       rows.splice(0, f.createIntents.length, ["+", "intents", `${names.length} new`, `${clip(names.join(", "), 60)} (${total} sentences)`]);
     }
-    for (const [sign, s] of listed.slice(0, MAX_SENTENCE_LINES)) rows.push([sign, s.locale, s.intent, `"${clip(s.text)}"`]);
+    for (const [sign, s] of listed.slice(0, MAX_SENTENCE_LINES)) rows.push([sign, s.locale, s.intent, `"${clip(s.text)}"${s.heldOut ? " (held-out test)" : ""}`]);
     const w1 = Math.max(6, ...rows.map((r) => r[1].length));
     const w2 = Math.min(28, Math.max(6, ...rows.map((r) => r[2].length)));
     const shownRows = rows.length > 24 ? rows.slice(0, 24) : rows;
@@ -56,6 +56,8 @@ export function planLines(plan: Plan): string[] {
     const hidden = rows.length - shownRows.length + Math.max(0, listed.length - MAX_SENTENCE_LINES) + omittedListed;
     if (hidden > 0) out.push(`  … ${hidden} more change${hidden === 1 ? "" : "s"} (see plan.json)`);
     if (f.unmanagedIntents?.length) out.push(`  left alone (not owned by the repository): ${clip(f.unmanagedIntents.join(", "), 100)}`);
+    if (f.heldOutRemovals)
+      out.push(`  ${f.heldOutRemovals} of the removals are held-out tests (tests: in the files, still trained in Cognigy): expected, so the evaluation is fair; not counted against sync.maxDeletions`);
   }
   if (plan.empty) out.push("nothing to change: Cognigy matches the files");
   return out;

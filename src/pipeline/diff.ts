@@ -17,6 +17,8 @@ export interface DesiredIntent {
   reject: boolean;
   /** YAML locale key → example texts to upload (held-out ones already removed). */
   examples: Record<string, string[]>;
+  /** YAML locale key → the intent's own test texts: Cognigy sentences equal to one are expected removals (pull --holdout). */
+  tests?: Record<string, string[]>;
 }
 
 export interface RemoteIntent {
@@ -45,6 +47,8 @@ export interface IntentDiff {
   remove: Record<string, string[]>;
   /** Sentences already in Cognigy and wanted. */
   unchanged: number;
+  /** YAML locale key → removals that are the intent's own held-out tests (expected; not counted against maxDeletions). */
+  heldOut?: Record<string, string[]>;
   /** For a delete: the sentences that go with the intent. */
   sentenceCount?: number;
 }
@@ -154,7 +158,15 @@ export function diffFlow(
     for (const l of locales) {
       const s = diffSentences(d.examples[l] ?? [], r?.sentences[l] ?? [], opts.normalize);
       if (s.add.length) diff.add[l] = s.add;
-      if (s.remove.length) diff.remove[l] = s.remove;
+      if (s.remove.length) {
+        diff.remove[l] = s.remove;
+        const tests = d.tests?.[l];
+        if (tests?.length) {
+          const keys = new Set(tests.map(opts.normalize));
+          const held = s.remove.filter((t) => keys.has(opts.normalize(t)));
+          if (held.length) (diff.heldOut ??= {})[l] = held;
+        }
+      }
       diff.unchanged += s.unchanged;
     }
     intents.push(diff);
@@ -179,13 +191,23 @@ export function isEmptyDiff(d: FlowDiff): boolean {
   return d.intents.every((i) => i.action === "keep" && Object.keys(i.add).length === 0 && Object.keys(i.remove).length === 0);
 }
 
-/** Sentences the change deletes: removals from kept intents plus the sentences of deleted intents. */
+/**
+ * Sentences the change deletes: removals from kept intents plus the sentences of deleted intents — except removals of
+ * an intent's own held-out tests (pull --holdout), which are expected and counted by heldOutRemovals.
+ */
 export function deletionCount(d: FlowDiff): number {
   let n = 0;
   for (const i of d.intents) {
     if (i.action === "delete") n += i.sentenceCount ?? 0;
     else for (const texts of Object.values(i.remove)) n += texts.length;
   }
+  return n - heldOutRemovals(d);
+}
+
+/** Removals that are intents' own held-out tests: Cognigy still trains on them until the release removes them. */
+export function heldOutRemovals(d: FlowDiff): number {
+  let n = 0;
+  for (const i of d.intents) for (const texts of Object.values(i.heldOut ?? {})) n += texts.length;
   return n;
 }
 

@@ -19,6 +19,8 @@ export interface EvaluateResult {
   metrics: Metrics;
   predictions: Prediction[];
   evaluation: EvaluationInfo;
+  /** The tests scored, in the predictions' order (unmasked: for scoring the same utterances against another model). */
+  tests: TestItem[];
 }
 
 /** The flow's threshold: config, else Cognigy's flow settings, else DEFAULT_THRESHOLD. */
@@ -41,6 +43,18 @@ export interface TestSelection {
    * Cognigy holds in the flows' state). Tests the model was trained on are left out either way. Default `current`.
    */
   model?: "trained-now" | "current";
+  /**
+   * Narrows the tests after `only` and before the sample and the shard (check mode: check.maxRequests): returns the
+   * tests kept and how they were picked (evaluation.selection).
+   */
+  select?: (items: TestItem[]) => { items: TestItem[]; selection?: TestSelectionInfo };
+}
+
+/** How a bounded check picked its tests (report.evaluation.selection). */
+export interface TestSelectionInfo {
+  total: number;
+  evaluated: number;
+  how: string;
 }
 
 /**
@@ -81,6 +95,7 @@ export function selectTests(
   heldOut: number;
   keptInCognigy: number;
   excluded?: { count: number; reason: string };
+  selection?: TestSelectionInfo;
 } {
   const all: TestItem[] = [];
   const testsPerIntent: Record<string, number> = {};
@@ -114,13 +129,27 @@ export function selectTests(
   if (leaked) reasons.push(`${leaked} that leaked into the training examples (test-leakage)`);
   if (trained) reasons.push(`${trained} that the evaluated model was trained on (training sentences in Cognigy)`);
   if (filtered) reasons.push(`${filtered} ${sel.onlyReason ?? "filtered out"}`);
+  let selection: TestSelectionInfo | undefined;
+  if (sel.select) {
+    const picked = sel.select(selected);
+    selected = picked.items;
+    selection = picked.selection;
+  }
   const { sample, seed } = run.config.evaluate;
   if (sample !== undefined && sample < 1) {
     selected = stratifiedSample(selected, sample, seed, (i) => `${i.flow}\u0000${i.locale}\u0000${i.expected ?? ""}`, (i) => i.text);
   }
   if (run.shard) selected = shardSlice(selected, run.shard.index, run.shard.count);
   const excluded = leaked + trained + filtered;
-  return { all, selected, testsPerIntent, heldOut, keptInCognigy, ...(excluded ? { excluded: { count: excluded, reason: reasons.join("; ") } } : {}) };
+  return {
+    all,
+    selected,
+    testsPerIntent,
+    heldOut,
+    keptInCognigy,
+    ...(excluded ? { excluded: { count: excluded, reason: reasons.join("; ") } } : {}),
+    ...(selection ? { selection } : {}),
+  };
 }
 
 /**
@@ -133,8 +162,39 @@ export async function evaluateFlows(
   deps: PipelineDeps,
   input: { flows: readonly FlowState[] } & TestSelection,
 ): Promise<EvaluateResult> {
-  const { all, selected, testsPerIntent, heldOut, keptInCognigy, excluded } = selectTests(run, input.flows, input);
+  const { all, selected, testsPerIntent, heldOut, keptInCognigy, excluded, selection } = selectTests(run, input.flows, input);
   const targets = input.flows.map((f) => f.target);
+  const { predictions, thresholds } = await scoreTests(run, deps, targets, selected);
+  const threshold = thresholds.get(targets[0]?.flow.name ?? "") ?? DEFAULT_THRESHOLD;
+  const metrics = computeMetrics(toScored(predictions), { threshold });
+  const shard = run.shard ? `${run.shard.index}/${run.shard.count}` : undefined;
+  if (shard) metrics.shard = shard;
+  const evaluation: EvaluationInfo = {
+    threshold,
+    testsPerIntent,
+    heldOutBySplit: heldOut,
+    totalTests: all.length,
+    scored: predictions.length,
+    byLocale: metricsByLocale(predictions, threshold),
+  };
+  if (keptInCognigy) evaluation.splitKeptInCognigy = keptInCognigy;
+  if (run.config.evaluate.sample !== undefined && run.config.evaluate.sample < 1) evaluation.sample = run.config.evaluate.sample;
+  if (shard) evaluation.shard = shard;
+  if (excluded) evaluation.excluded = excluded;
+  if (selection) (evaluation as EvaluationInfo & { selection?: TestSelectionInfo }).selection = selection;
+  return { metrics, predictions, evaluation, tests: selected };
+}
+
+/**
+ * Scores `items` against the trained models of `targets` (matched by configured flow name, so a preview target scores
+ * the same items as its production flow), at most evaluate.concurrency calls at a time. Predictions in items' order.
+ */
+export async function scoreTests(
+  run: RunConfig,
+  deps: PipelineDeps,
+  targets: readonly Target[],
+  selected: readonly TestItem[],
+): Promise<{ predictions: Prediction[]; thresholds: Map<string, number> }> {
   const byFlow = new Map(targets.map((t) => [t.flow.name, t]));
   const thresholds = new Map<string, number>();
   for (const t of targets) thresholds.set(t.flow.name, await flowThreshold(deps, t));
@@ -162,21 +222,5 @@ export async function evaluateFlows(
       }),
     ),
   );
-  const threshold = thresholds.get(targets[0]?.flow.name ?? "") ?? DEFAULT_THRESHOLD;
-  const metrics = computeMetrics(toScored(predictions), { threshold });
-  const shard = run.shard ? `${run.shard.index}/${run.shard.count}` : undefined;
-  if (shard) metrics.shard = shard;
-  const evaluation: EvaluationInfo = {
-    threshold,
-    testsPerIntent,
-    heldOutBySplit: heldOut,
-    totalTests: all.length,
-    scored: predictions.length,
-    byLocale: metricsByLocale(predictions, threshold),
-  };
-  if (keptInCognigy) evaluation.splitKeptInCognigy = keptInCognigy;
-  if (run.config.evaluate.sample !== undefined && run.config.evaluate.sample < 1) evaluation.sample = run.config.evaluate.sample;
-  if (shard) evaluation.shard = shard;
-  if (excluded) evaluation.excluded = excluded;
-  return { metrics, predictions, evaluation };
+  return { predictions, thresholds };
 }

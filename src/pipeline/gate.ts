@@ -1,12 +1,25 @@
 // The promotion gate (pure): absolute metric thresholds and regression against a baseline report, with reasons in words.
 import type { GateConfig } from "../config/schema.js";
-import type { GateResult, IntentMetrics, Metrics } from "../report/types.js";
+import type { Comparison, GateResult, IntentMetrics, Metrics, Prediction } from "../report/types.js";
+import { comparePaired, gateComparison, pairPredictions } from "./compare.js";
 
 /** The parts of a baseline report the gate compares with. */
 export interface GateBaseline {
   path?: string;
   commit?: string;
   metrics: Pick<Metrics, "macroF1" | "perIntent"> & Partial<Pick<Metrics, "accuracy" | "macroPrecision" | "macroRecall">>;
+  /** The baseline report's scored utterances, when it kept them: the gate then uses the paired test if they cover this run's. */
+  predictions?: Prediction[];
+}
+
+/**
+ * The paired comparison with a baseline report (release): only when the baseline's predictions cover every utterance
+ * this run scored (same flow, locale, expected intent and masked text); otherwise undefined (the unpaired rule applies).
+ */
+export function pairedWithBaseline(baseline: GateBaseline | undefined, head: readonly Prediction[] | undefined): Comparison | undefined {
+  if (!baseline?.predictions?.length || !head?.length) return undefined;
+  if (pairPredictions(baseline.predictions, head).excluded > 0) return undefined;
+  return comparePaired(baseline.predictions, head, { baseRef: baseline.commit ?? baseline.path ?? "baseline", engine: "cognigy" });
 }
 
 export interface GateInput {
@@ -16,6 +29,11 @@ export interface GateInput {
   baseline?: GateBaseline;
   /** Held-out tests per intent in the whole test set (before sampling / sharding); default: per-intent support. */
   testsPerIntent?: Record<string, number>;
+  /**
+   * Base vs head on the same utterances: the regression rule becomes the paired one (macro F1 drop beyond
+   * maxRegression AND McNemar p < significance), replacing the unpaired comparison with `baseline`.
+   */
+  comparison?: Comparison;
 }
 
 const EPS = 1e-9;
@@ -85,7 +103,11 @@ export function applyGate(input: GateInput): GateResult {
 
   testsPerIntent(input.testsPerIntent ?? Object.fromEntries(intents.map(([n, m]) => [n, m.support])));
 
-  if (baseline) {
+  if (input.comparison) {
+    const paired = gateComparison(input.comparison, gate);
+    checks.push(...paired.checks);
+    reasons.push(...paired.reasons);
+  } else if (baseline) {
     const allowed = gate.maxRegression;
     const drop = baseline.metrics.macroF1 - metrics.macroF1;
     const passed = drop <= allowed + EPS;

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import pLimit from "p-limit";
-import type { CognigyApi } from "../cognigy/types.js";
+import type { CognigyApi, IntentScore } from "../cognigy/types.js";
 import type { RunConfig } from "../config/options.js";
 import type { FlowConfig } from "../config/schema.js";
 import { loadDataset } from "../dataset/load.js";
@@ -58,66 +58,71 @@ function inRange(at: number | undefined, o: HarvestOptions): boolean | undefined
   return (o.since === undefined || at >= o.since) && (o.until === undefined || at < o.until);
 }
 
-/** Learning sentences of every intent of one flow, re-scored: kept as candidates when the top intent is the one they are filed under. */
+/** At most this many learning sentences are read one by one for their dates (--since/--until); more needs the OData source. */
+export const MAX_DATED_READS = 100;
+
+/**
+ * The learning sentences of one flow, listed once and attributed by re-scoring: the top intent of this flow when its
+ * score is ≥ minScore and ahead of the runner-up by ≥ minMargin. List items carry no intent and no date
+ * (ILearningSentenceIndexItem_2_0), so nothing depends on whether the server filters by intent (cognigy-api.md §18).
+ */
 async function learningCandidates(
   client: CognigyApi,
   target: Target,
   run: RunConfig,
   o: HarvestOptions,
-  known: ReadonlySet<string>,
+  known: ReadonlyMap<string, string>,
   counts: { read: number; dropped: Partial<Record<DropReason | "out-of-range", number>> },
   log: (m: string) => void,
+  thresholds: { minScore: number; minMargin: number },
 ): Promise<Tagged[]> {
   const def = target.locales.find((l) => l.key === target.flow.defaultLocale) ?? target.locales[0];
   if (!def) return [];
-  const intents = await client.listIntents(target.flowId);
-  const wanted: { text: string; intent: string }[] = [];
-  const seen = new Set<string>();
-  for (const intent of intents) {
-    const items = await client.listLearningSentences(target.flowId, { intentId: intent._id, flowReferenceId: target.flowReferenceId });
-    for (const ls of items) {
-      if (typeof ls.sentence !== "string") continue;
-      counts.read++;
-      const ok = inRange(toMillis(ls.createdAt), o);
-      if (ok !== true) {
-        counts.dropped["out-of-range"] = (counts.dropped["out-of-range"] ?? 0) + 1;
-        continue;
-      }
-      const n = normalize(ls.sentence);
-      const key = `${intent.name}\u0000${n}`;
-      // Not worth a scoring call: already in the repository, or the same text again.
-      if (known.has(n) || seen.has(key)) {
-        wanted.push({ text: ls.sentence, intent: intent.name });
-        continue;
-      }
-      seen.add(key);
-      wanted.push({ text: ls.sentence, intent: intent.name });
+  const drop = (r: DropReason | "out-of-range") => {
+    counts.dropped[r] = (counts.dropped[r] ?? 0) + 1;
+  };
+  let items = (await client.listLearningSentences(target.flowId, { flowReferenceId: target.flowReferenceId })).filter((ls) => typeof ls.sentence === "string");
+  counts.read += items.length;
+  const limit = pLimit(run.config.evaluate.concurrency);
+  if (o.since !== undefined || o.until !== undefined) {
+    if (items.length > MAX_DATED_READS) {
+      throw new ConfigError(
+        `--since/--until: flow '${target.flow.name}' has ${items.length} learning sentences and their list carries no dates; reading each one (${items.length} requests) is over the limit of ${MAX_DATED_READS}`,
+        "date ranges need dated records: read Analytics with --odata-url, or pass a conversation-log export with --input (or drop --since/--until)",
+      );
+    }
+    const dated = await Promise.all(items.map((ls) => limit(async () => ({ ls, at: toMillis((await client.getLearningSentence(target.flowId, { flowReferenceId: target.flowReferenceId, learningSentenceId: ls._id })).createdAt) }))));
+    items = [];
+    for (const d of dated) {
+      if (inRange(d.at, o) === true) items.push(d.ls);
+      else drop("out-of-range");
     }
   }
-  log(`${target.flow.name}: ${wanted.length} learning sentence(s) to check`);
-  const scored = new Map<string, { name: string; score: number } | null>();
-  const limit = pLimit(run.config.evaluate.concurrency);
+  const out: Tagged[] = [];
+  const toScore = new Set<string>();
+  for (const ls of items) {
+    const intent = known.get(normalize(ls.sentence));
+    // already an example or test: no scoring call, dropped as a duplicate later
+    if (intent !== undefined) out.push({ text: ls.sentence, intent, score: 1, locale: def.key, source: "learning-sentence", flow: target.flow.name });
+    else toScore.add(ls.sentence);
+  }
+  log(`${target.flow.name}: ${items.length} learning sentence(s), ${toScore.size} to re-score`);
+  const scored = new Map<string, IntentScore[]>();
   await Promise.all(
-    [...new Set(wanted.filter((w) => !known.has(normalize(w.text))).map((w) => w.text))].map((text) =>
+    [...toScore].map((text) =>
       limit(async () => {
-        const scores = await client.scores(target.projectId, { flowReferenceId: target.flowReferenceId, localeReferenceId: def.locale.referenceId, sentence: text });
-        const top = [...scores].sort((a, b) => b.score - a.score)[0];
-        scored.set(text, top ? { name: top.name, score: top.score } : null);
+        scored.set(text, await client.scores(target.projectId, { flowReferenceId: target.flowReferenceId, localeReferenceId: def.locale.referenceId, sentence: text }));
       }),
     ),
   );
-  const out: Tagged[] = [];
-  for (const w of wanted) {
-    const top = scored.get(w.text);
-    if (top === undefined) {
-      out.push({ text: w.text, intent: w.intent, score: 1, locale: def.key, source: "learning-sentence", flow: target.flow.name }); // already known: dropped as a duplicate later
-      continue;
-    }
-    if (!top || top.name !== w.intent) {
-      counts.dropped["wrong-intent"] = (counts.dropped["wrong-intent"] ?? 0) + 1;
-      continue;
-    }
-    out.push({ text: w.text, intent: w.intent, score: top.score, locale: def.key, source: "learning-sentence", flow: target.flow.name });
+  for (const ls of items) {
+    const scores = scored.get(ls.sentence);
+    if (!scores) continue;
+    const [top, runnerUp] = [...scores].sort((a, b) => b.score - a.score);
+    if (!top || top.score < thresholds.minScore) drop("low-score");
+    else if (top.flow !== undefined && top.flow !== target.flowReferenceId) drop("wrong-intent"); // an attached flow's intent
+    else if (top.score - (runnerUp?.score ?? 0) < thresholds.minMargin) drop("ambiguous");
+    else out.push({ text: ls.sentence, intent: top.name, score: top.score, locale: def.key, source: "learning-sentence", flow: target.flow.name });
   }
   return out;
 }
@@ -159,6 +164,7 @@ export async function runHarvest(run: RunConfig & HarvestOptions, deps: RunDeps)
   const log = deps.logger;
   const minScore = run.minScore ?? run.config.harvest.minScore;
   const minPerIntent = run.config.harvest.minPerIntent;
+  const minMargin = run.config.harvest.minMargin;
   const useLearning = run.learningSentences ?? r.canConnect;
   if (!useLearning && !run.input && !run.odataUrl)
     throw new ConfigError("harvest: nothing to read: set COGNIGY_API_KEY (learning sentences), pass --input FILE (a conversation-log export) and/or --odata-url URL");
@@ -202,8 +208,8 @@ export async function runHarvest(run: RunConfig & HarvestOptions, deps: RunDeps)
         const targets = await r.step("resolve", () => resolveTargets(run.config, dataset, r.client), (t) => ({ flows: t.length }));
         await r.step("learning sentences", async () => {
           for (const t of targets) {
-            const known = new Set(knownOf(t.data).map((k) => normalize(k.text)));
-            candidates.push(...(await learningCandidates(r.client, t, run, run, known, counts, (m) => log.info(m))));
+            const known = new Map(knownOf(t.data).map((k) => [normalize(k.text), k.intent]));
+            candidates.push(...(await learningCandidates(r.client, t, run, run, known, counts, (m) => log.info(m), { minScore, minMargin })));
           }
         }, () => ({ read: counts.read }));
       }

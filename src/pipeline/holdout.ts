@@ -84,3 +84,18 @@ export function shardSlice<T>(items: readonly T[], index: number, count: number)
   const to = Math.floor((index * items.length) / count);
   return items.slice(from, to);
 }
+
+/**
+ * pull --holdout: which of one intent × locale's examples become held-out tests. A seeded, stratified share: the
+ * round(share × n) examples with the lowest seeded hash of (intent, normalised text), at least one when the intent has
+ * two or more examples, never all of them. Returns the chosen indices.
+ */
+export function holdoutPick(keys: readonly string[], share: number, seed: string, intent: string): Set<number> {
+  const n = keys.length;
+  const out = new Set<number>();
+  if (share <= 0 || n < 2) return out;
+  const k = Math.min(n - 1, Math.max(1, Math.round(share * n)));
+  const order = keys.map((key, i) => ({ i, h: unitHash(seed, `${intent}\u0000${key}`) })).sort((a, b) => a.h - b.h || a.i - b.i);
+  for (const x of order.slice(0, k)) out.add(x.i);
+  return out;
+}

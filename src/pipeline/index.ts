@@ -1,8 +1,10 @@
 // The pipeline's public surface: the modes (runCheck, runRelease, …), each step, and the pure parts (metrics, gate, merge).
 export { createClient } from "./client.js";
+export { bootstrapMacroF1Delta, type CompareOptions, comparePaired, gateComparison, losers, mcnemarExact, pairPredictions } from "./compare.js";
+export { chooseBase, ESTIMATE_NOTE, type EventBase, type LocalEstimate, type LocalEstimateInput, localEstimate, readEventBase } from "./estimate.js";
 export { type DesiredIntent, diffFlow, type FlowDiff, MANAGED_TAG, type RemoteIntent } from "./diff.js";
 export { DEFAULT_THRESHOLD, type EvaluateResult, evaluateFlows, selectTests } from "./evaluate.js";
-export { applyGate, type GateBaseline, type GateInput } from "./gate.js";
+export { applyGate, type GateBaseline, type GateInput, pairedWithBaseline } from "./gate.js";
 export { shardSlice, splitAgainstCognigy, splitHeldOut, stratifiedSample, unitHash } from "./holdout.js";
 export { mergeReports } from "./merge.js";
 export { computeMetrics, NONE, OUT_OF_SCOPE, toScored } from "./metrics.js";

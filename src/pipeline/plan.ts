@@ -5,7 +5,7 @@ import type { Config } from "../config/schema.js";
 import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
 import type { FlowPlan, IntentChange, Plan, SentenceChange } from "../report/types.js";
-import { type DesiredIntent, deletionCount, deletionLimit, diffFlow, type FlowDiff, isEmptyDiff, type RemoteIntent } from "./diff.js";
+import { type DesiredIntent, deletionCount, deletionLimit, diffFlow, type FlowDiff, heldOutRemovals, isEmptyDiff, type RemoteIntent } from "./diff.js";
 import { addAttached, type FlowCounts, plannedCounts } from "./limits.js";
 import { resolveTargets } from "./resolve.js";
 import { type FlowSplit, splitFlow } from "./testset.js";
@@ -43,6 +43,7 @@ export function desiredIntents(target: Target, split: FlowSplit): DesiredIntent[
     disabled: i.disabled,
     reject: i.reject,
     examples: split.uploaded.get(i.name) ?? {},
+    tests: Object.fromEntries(Object.entries(i.tests).map(([k, list]) => [k, list.map((u) => u.text)])),
   }));
 }
 
@@ -104,7 +105,10 @@ export function flowPlanReport(target: Target, diff: FlowDiff): FlowPlan {
     unchanged += i.unchanged;
     if (i.action === "delete") deletedIntentSentences += i.sentenceCount ?? 0;
     for (const [locale, texts] of Object.entries(i.add).sort()) for (const t of texts) add.push({ intent: i.name, locale, text: maskPii(t) });
-    for (const [locale, texts] of Object.entries(i.remove).sort()) for (const t of texts) remove.push({ intent: i.name, locale, text: maskPii(t) });
+    for (const [locale, texts] of Object.entries(i.remove).sort()) {
+      const held = new Set(i.heldOut?.[locale] ?? []);
+      for (const t of texts) remove.push(held.has(t) ? { intent: i.name, locale, text: maskPii(t), heldOut: true } : { intent: i.name, locale, text: maskPii(t) });
+    }
   }
   const a = capped(add);
   const r = capped(remove);
@@ -121,6 +125,8 @@ export function flowPlanReport(target: Target, diff: FlowDiff): FlowPlan {
   if (diff.unmanaged.length) plan.unmanagedIntents = diff.unmanaged;
   if (a.omitted || r.omitted) plan.omitted = { addSentences: a.omitted, removeSentences: r.omitted };
   if (deletedIntentSentences) plan.deletedIntentSentences = deletedIntentSentences;
+  const held = heldOutRemovals(diff);
+  if (held) plan.heldOutRemovals = held;
   return plan;
 }
 

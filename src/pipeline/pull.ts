@@ -8,7 +8,20 @@ import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
 import type { FlowConfig } from "../config/schema.js";
 import { remoteToPulled } from "./pull/convert.js";
-import { type IntentFile, intentFileBase, type LocaleLayout, type PulledIntent, readIntentFiles, renderIntentFile, setExamples, setIntentFields, stringify } from "./pull/intent-file.js";
+import { holdoutPick } from "./holdout.js";
+import {
+  appendTests,
+  type IntentFile,
+  intentFileBase,
+  type LocaleLayout,
+  type PulledIntent,
+  readIntentFiles,
+  renderIntentFile,
+  setExamples,
+  setIntentFields,
+  stringify,
+  testsOf,
+} from "./pull/intent-file.js";
 import { readRemoteFlow } from "./plan.js";
 import { resolveTargets } from "./resolve.js";
 import type { PipelineDeps } from "./types.js";
@@ -29,11 +42,23 @@ export interface PullFlowResult {
   notInCognigy: string[];
   /** Intent names Cognigy holds more than once (the first one is pulled). */
   duplicateNames: string[];
+  /** Examples moved into `tests:` by --holdout (the next release removes them from Cognigy). */
+  heldOut: number;
+  /** Intents (× locale) with held-out tests in their file after the pull. */
+  withTests: number;
 }
 
 export interface PullResult {
   flows: PullFlowResult[];
   dryRun: boolean;
+  /** The --holdout share, when given. */
+  holdout?: number;
+}
+
+/** pull --holdout: the share of each intent's examples moved into tests, and the seed (evaluate.seed). */
+export interface HoldoutOptions {
+  share: number;
+  seed: string;
 }
 
 export function flowLayout(flow: FlowConfig): LocaleLayout {
@@ -76,8 +101,8 @@ function newFileName(name: string, taken: Set<string>): string {
 export function planFlowFiles(
   pulled: readonly PulledIntent[],
   files: readonly IntentFile[],
-  opts: { flow: FlowConfig; intentsDir: string; root: string; schemaRef?: string },
-): { writes: { path: string; text: string; created: boolean }[]; unchanged: number; notInCognigy: string[] } {
+  opts: { flow: FlowConfig; intentsDir: string; root: string; schemaRef?: string; holdout?: HoldoutOptions },
+): { writes: { path: string; text: string; created: boolean }[]; unchanged: number; notInCognigy: string[]; heldOut: number; withTests: number } {
   const layout = flowLayout(opts.flow);
   const byName = new Map<string, IntentFile>();
   for (const f of files) if (f.name !== undefined && !byName.has(f.name)) byName.set(f.name, f);
@@ -85,29 +110,58 @@ export function planFlowFiles(
   const writes: { path: string; text: string; created: boolean }[] = [];
   let unchanged = 0;
   const names = new Set(pulled.map((p) => p.name));
+  let heldOut = 0;
+  let withTests = 0;
+  /** Splits one locale's pulled examples: texts the file already holds as tests never go back into examples (Cognigy keeps them until the next release); with --holdout and no tests yet, a share becomes tests. */
+  const split = (p: PulledIntent, key: string, fileTests: readonly string[]): { examples: string[]; tests: string[] } => {
+    const testKeys = new Set(fileTests.map(normalize));
+    let examples = (p.examples[key] ?? []).filter((t) => !testKeys.has(normalize(t)));
+    let tests: string[] = [];
+    if (opts.holdout && fileTests.length === 0 && !p.disabled) {
+      const pick = holdoutPick(examples.map(normalize), opts.holdout.share, opts.holdout.seed, p.name);
+      tests = examples.filter((_, i) => pick.has(i));
+      examples = examples.filter((_, i) => !pick.has(i));
+      heldOut += tests.length;
+    }
+    if (fileTests.length + tests.length > 0) withTests++;
+    return { examples, tests };
+  };
   for (const raw of pulled) {
     const p = dedupe(raw);
     const file = byName.get(p.name);
     if (file) {
       setIntentFields(file.doc, p);
-      for (const key of layout.locales) setExamples(file.doc, layout, key, p.examples[key] ?? [], normalize);
+      for (const key of layout.locales) {
+        const s = split(p, key, testsOf(file.doc, layout, key));
+        setExamples(file.doc, layout, key, s.examples, normalize);
+        appendTests(file.doc, layout, key, s.tests);
+      }
       const text = stringify(file);
       if (text !== file.text) writes.push({ path: file.path, text, created: false });
       else unchanged++;
     } else {
+      const examples: Record<string, string[]> = {};
+      const tests: Record<string, string[]> = {};
+      for (const key of layout.locales) {
+        if (!(key in p.examples)) continue;
+        const s = split(p, key, []);
+        examples[key] = s.examples;
+        if (s.tests.length) tests[key] = s.tests;
+      }
       const path = join(opts.intentsDir, newFileName(p.name, taken));
-      writes.push({ path, text: renderIntentFile(p, layout, opts.schemaRef), created: true });
+      writes.push({ path, text: renderIntentFile({ ...p, examples, tests }, layout, opts.schemaRef), created: true });
     }
   }
   const notInCognigy = [...byName.keys()].filter((n) => !names.has(n)).sort();
-  return { writes, unchanged, notInCognigy };
+  return { writes, unchanged, notInCognigy, heldOut, withTests };
 }
 
 /**
  * Pulls every configured flow into its folder: existing intent files are edited in place (comments, order and tests
  * kept), intents without a file get `intents/<snake_case>.yml`. Files for intents Cognigy does not have are left alone.
  */
-export async function pullFlows(run: RunConfig, deps: PipelineDeps): Promise<PullResult> {
+export async function pullFlows(run: RunConfig, deps: PipelineDeps, opts: { holdout?: number } = {}): Promise<PullResult> {
+  const holdout = opts.holdout !== undefined && opts.holdout > 0 ? { share: opts.holdout, seed: run.config.evaluate.seed } : undefined;
   const dataset: Dataset = {
     root: run.root,
     flows: run.config.flows.map((flow) => ({ flow, dir: resolve(run.root, flow.dir), intents: [], tests: [], files: [] })),
@@ -126,7 +180,7 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps): Promise<Pul
     const pulled = remoteToPulled(remote);
     const files = await readIntentFiles(flowDir, run.root);
     for (const f of files) if (f.doc.errors.length) deps.logger.warn(`${f.rel}: not valid YAML (${f.doc.errors[0]?.message.split("\n")[0]}); left as it is`);
-    const plan = planFlowFiles(pulled, files, { flow: target.flow, intentsDir, root: run.root, schemaRef: schemaRef(run.root, intentsDir) });
+    const plan = planFlowFiles(pulled, files, { flow: target.flow, intentsDir, root: run.root, schemaRef: schemaRef(run.root, intentsDir), holdout });
     const rel = (p: string) => relative(run.root, p).split(sep).join("/");
     if (!run.dryRun) {
       for (const w of plan.writes) {
@@ -144,6 +198,8 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps): Promise<Pul
       unchanged: plan.unchanged,
       notInCognigy: plan.notInCognigy,
       duplicateNames,
+      heldOut: plan.heldOut,
+      withTests: plan.withTests,
     };
     const verb = run.dryRun ? "would write" : "wrote";
     deps.logger.info(
@@ -152,5 +208,5 @@ export async function pullFlows(run: RunConfig, deps: PipelineDeps): Promise<Pul
     if (result.notInCognigy.length) deps.logger.warn(`${target.flow.name}: ${result.notInCognigy.length} intent file(s) name intents Cognigy does not have (left as they are): ${result.notInCognigy.slice(0, 10).join(", ")}`);
     out.push(result);
   }
-  return { flows: out, dryRun: run.dryRun };
+  return { flows: out, dryRun: run.dryRun, ...(holdout ? { holdout: holdout.share } : {}) };
 }

@@ -4,16 +4,16 @@ import { CognigyApiError } from "../cognigy/errors.js";
 import type { CognigyApi } from "../cognigy/types.js";
 import type { RunConfig } from "../config/options.js";
 import { ConfigError, errorMessage, isUserError, UserError } from "../errors.js";
-import type { Mode, Plan, Report, StepTiming } from "../report/types.js";
+import type { Comparison, Mode, Plan, Prediction, Report, StepTiming } from "../report/types.js";
 import { VERSION } from "../version.js";
 import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
 import { createClient } from "./client.js";
 import { gateLines, metricsLines, planLines } from "./console.js";
-import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
 import { evaluateFlows } from "./evaluate.js";
-import { applyGate, type GateBaseline } from "./gate.js";
-import { requireUnchanged } from "./guard.js";
+import { applyGate, type GateBaseline, pairedWithBaseline } from "./gate.js";
+import { requireUnchanged, verifyPromotion } from "./guard.js";
 import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
+import { removeStalePreviews } from "./preview.js";
 import { promote } from "./promote.js";
 import { resolveTargets } from "./resolve.js";
 import { checkLimits } from "./limits.js";
@@ -24,7 +24,7 @@ import type { FlowState, PipelineDeps, RunDeps } from "./types.js";
 import { type ValidateResult, validateData } from "./validate.js";
 
 /** Thrown by a step after it recorded its failure in the report: ends the chain. */
-class StepFailed extends Error {}
+export class StepFailed extends Error {}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -39,6 +39,14 @@ export function planSummary(plan: Plan | undefined): string {
   if (t.createIntents || t.updateIntents || t.deleteIntents) parts.push(`intents +${t.createIntents} ~${t.updateIntents} −${t.deleteIntents}`);
   if (t.addSentences || t.removeSentences) parts.push(`sentences +${t.addSentences} −${t.removeSentences}`);
   return parts.join(", ") || "no changes";
+}
+
+/** A well-formed scored utterance of a baseline report (an artifact from another run: checked, not trusted). */
+function isPrediction(p: unknown): p is Prediction {
+  if (!p || typeof p !== "object") return false;
+  const x = p as Record<string, unknown>;
+  const label = (v: unknown) => v === null || typeof v === "string";
+  return typeof x.flow === "string" && typeof x.locale === "string" && typeof x.text === "string" && label(x.expected) && label(x.predicted);
 }
 
 /** Reads a baseline report.json for the regression gate; a missing or unreadable file only warns. */
@@ -57,7 +65,7 @@ export async function loadBaseline(path: string | undefined, deps: Pick<Pipeline
       deps.logger.warn(`baseline ${path} has no metrics: regression is not checked`);
       return undefined;
     }
-    return { path, commit: r.commit, metrics: r.metrics };
+    return { path, commit: r.commit, metrics: r.metrics, ...(Array.isArray(r.predictions) ? { predictions: r.predictions.filter(isPrediction) } : {}) };
   } catch (e) {
     deps.logger.warn(`baseline ${path} is not valid JSON (${errorMessage(e)}): regression is not checked`);
     return undefined;
@@ -130,6 +138,7 @@ export class Runner {
       const partial = (e as { partial?: unknown }).partial;
       if (partial && name === "sync") this.report.sync = partial as Report["sync"];
       if (partial && name === "train") this.report.training = partial as Report["training"];
+      if (partial && name === "promote") this.report.promotion = partial as Report["promotion"];
       this.deps.logger.error(message);
       if (isUserError(e) && e.hint) this.deps.logger.info(`hint: ${e.hint}`);
       if (e instanceof ConfigError || !isUserError(e)) throw e;
@@ -169,10 +178,12 @@ export class Runner {
       async () => {
         const v = await validateData(this.run, this.deps.dataset);
         this.report.findings = v.findings;
+        if (v.known) this.report.knownFindings = v.known;
         const intents = v.dataset.flows.reduce((n, f) => n + f.intents.length, 0);
-        this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}`);
+        const known = v.known ? `; known (${v.known.known}) in ${v.known.file}${v.known.fixed ? `, ${v.known.fixed} fixed since` : ""}` : "";
+        this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}${known}`);
         if (v.blocking > 0) throw new UserError(`${plural(v.blocking, "error")} in the training data (see the findings)`, "cognigy-nlu validate lists them with file and line");
-        if (v.errors > 0) this.deps.logger.warn(`${plural(v.errors, "test")} leaked into the training examples (test-leakage): left out of the evaluation`);
+        if (v.leakedTests.size > 0) this.deps.logger.warn(`${plural(v.leakedTests.size, "test")} equal or near-equal to a training example (test-leakage): left out of the evaluation`);
         this.leaked = v.leakedTests;
         return v;
       },
@@ -194,8 +205,12 @@ export class Runner {
     );
   }
 
-  async gate(): Promise<boolean> {
-    const baseline = await loadBaseline(this.run.baseline, this.deps);
+  /**
+   * The gate: absolute thresholds on the metrics, and the regression rule — against `comparison` (check: base and head
+   * on the same utterances, gateComparison) when given, else against the baseline report (release).
+   */
+  async gate(comparison?: Comparison): Promise<boolean> {
+    const baseline = comparison ? undefined : await loadBaseline(this.run.baseline, this.deps);
     if (baseline) {
       const m = baseline.metrics;
       this.report.baselineMetrics = { accuracy: m.accuracy ?? 0, macroF1: m.macroF1, macroPrecision: m.macroPrecision ?? 0, macroRecall: m.macroRecall ?? 0, perIntent: m.perIntent };
@@ -203,7 +218,10 @@ export class Runner {
     const gate = await this.step(
       "gate",
       async () => {
-        const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent });
+        // check passes its comparison (deployed model or local estimate); release pairs with the baseline report when it can
+        const paired = comparison ?? this.report.comparison ?? pairedWithBaseline(baseline, this.report.predictions);
+        if (paired && !this.report.comparison) this.report.comparison = paired;
+        const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent, comparison: paired });
         this.report.gate = g;
         for (const line of gateLines(g)) this.deps.logger.info(line);
         return g;
@@ -228,6 +246,13 @@ export class Runner {
       async () => {
         try {
           const e = await evaluateFlows(this.run, this.stepDeps, { flows, leaked: this.leaked, only: opts.only, onlyReason: opts.onlyReason, model: opts.model });
+          if (e.metrics.total === 0) {
+            // never metrics of 0.000 for nothing scored: say why and what to do instead
+            this.report.evaluation = { ...e.evaluation, model: opts.model, skipped: NO_TESTS };
+            this.deps.logger.info(`no test utterances to score: ${NO_TESTS}`);
+            if (e.evaluation.excluded) this.deps.logger.info(`(${plural(e.evaluation.excluded.count, "test")} left out: ${e.evaluation.excluded.reason})`);
+            return opts.untrainedIsSkip ? undefined : e;
+          }
           this.report.metrics = e.metrics;
           this.report.predictions = e.predictions;
           this.report.evaluation = { ...e.evaluation, model: opts.model };
@@ -245,6 +270,7 @@ export class Runner {
       },
       (r) => ({ scored: r?.predictions.length ?? 0 }),
     );
+    if (!e && this.report.evaluation?.skipped === NO_TESTS) return false;
     if (!e) {
       const names = targets.map((t) => t.flow.name).join(", ");
       this.report.evaluation = { threshold: 0, testsPerIntent: {}, heldOutBySplit: 0, totalTests: 0, scored: 0, model: opts.model, skipped: `${names} could not be scored (no trained model yet?)` };
@@ -253,6 +279,10 @@ export class Runner {
     return true;
   }
 }
+
+/** Why an evaluation scored nothing, and what to do (a pulled bot has every example in Cognigy and no tests). */
+export const NO_TESTS =
+  "there are no held-out tests the model has not been trained on (a bot adopted with pull has every example in Cognigy): run cognigy-nlu pull --holdout 0.2 (or write tests: in the intent files) and release once, so the tests leave Cognigy";
 
 function metricsText(r: Report): string {
   return r.metrics ? `macro F1 ${r.metrics.macroF1.toFixed(3)}` : "not evaluated";
@@ -270,7 +300,9 @@ function gateText(r: Report): string {
  * The backup is taken when the sync deletes or overwrites anything, and — as a snapshot, whatever sync.backup says
  * (unless off) — whenever something changes and promote.onGateFailure is `rollback`, so a failed gate can restore it.
  * Training is skipped when nothing changed and the model is up to date. Fails (status failure) on validation errors,
- * a failed step or a failed gate; `--dry-run` stops after the plan.
+ * a failed step or a failed gate; `--dry-run` stops after the plan. Succeeds only when a verification read after the
+ * promotion shows every planned flow holding exactly this commit's data (guard.ts; otherwise this run's endpoint pins
+ * that are still in place are put back and the run fails naming the intents that differ).
  */
 export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report> {
   const r = new Runner(run, deps, "release");
@@ -284,6 +316,15 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
         return;
       }
       const targets = plan.flows.map((f) => f.target);
+      // a cancelled check's preview flows must not end up in this release's snapshots
+      if (targets[0]) {
+        await removeStalePreviews(r.client, deps.logger, {
+          projectId: targets[0].projectId,
+          now: (deps.now ?? Date.now)(),
+          maxAgeHours: run.config.check.previewMaxAgeHours,
+          keep: new Set(targets.map((t) => t.flowId)),
+        });
+      }
       const rollbackWanted = run.config.promote.onGateFailure === "rollback" && !plan.plan.empty;
       if (run.config.sync.backup !== "off" && (isDestructive(plan) || rollbackWanted)) {
         backup = await r.step(
@@ -315,7 +356,9 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
         "promote",
         async () => {
           await requireUnchanged(r.stepDeps, plan, { when: "before promotion", backup });
-          return promote(run, r.stepDeps, { targets, gatePassed: passed, backup });
+          const p = await promote(run, r.stepDeps, { targets, gatePassed: passed, backup });
+          // the invariant: exit 0 only if, after the last write and the promotion, Cognigy holds this commit's data
+          return passed ? verifyPromotion(r.stepDeps, plan, p, { backup }) : p;
         },
         (p) => ({ promoted: p.promoted ? 1 : 0 }),
       );
@@ -331,64 +374,6 @@ export async function runRelease(run: RunConfig, deps: RunDeps): Promise<Report>
           ? `; rolled back to ${rep.promotion.snapshotName ?? "the backup"}`
           : "";
       return `release ${rep.status === "success" ? "passed" : "failed"}: ${planSummary(rep.plan)}; ${metricsText(rep)}${gateText(rep)}${promo}`;
-    },
-  );
-}
-
-/**
- * Check (pull request): validate → (with an API key) plan → drift (from the state the plan read: no extra requests) →
- * evaluate the model trained in Cognigy now, on the tests of intents it already has → gate verdict. Without an API key
- * only validate runs, and the report says so; a missing key never fails a check. `failOnDrift` fails the check when
- * Cognigy has changes that are not in git (the rest still runs and is reported).
- */
-export async function runCheck(run: RunConfig & { failOnDrift?: boolean }, deps: RunDeps): Promise<Report> {
-  const r = new Runner(run, deps, "check");
-  let note = "";
-  let drift = "";
-  return r.execute(
-    async () => {
-      const v = await r.validate();
-      if (!r.canConnect) {
-        note = "no API key (COGNIGY_API_KEY), so plan and evaluation were skipped";
-        r.skip("plan", "no API key");
-        return;
-      }
-      const plan = await r.plan(v);
-      const targets = plan.flows.map((f) => f.target);
-      const remote = new Map(plan.flows.map((f) => [f.target.flowId, f.remote]));
-      const d = await r.step("drift", () => computeDrift(run, r.stepDeps, { dataset: v.dataset, targets, remote }), (x) => ({ ...x.totals }));
-      r.report.drift = maskDrift(d);
-      deps.logger.info(driftSummary(d));
-      if (!d.clean) {
-        drift = driftSummary(d);
-        if (run.failOnDrift) {
-          r.report.status = "failure";
-          drift += " (fail-on-drift)";
-        }
-      }
-      const stale = targets.filter((t) => t.isTrainingOutOfDate).map((t) => t.flow.name);
-      const known = new Map(plan.flows.map((f) => [f.target.flow.name, new Set(f.diff.intents.filter((i) => i.action !== "create").map((i) => i.name))]));
-      const evaluated = await r.evaluate(plan.flows, {
-        model: "current",
-        only: (t) => t.expected === null || Boolean(known.get(t.flow)?.has(t.expected)),
-        onlyReason: "of intents not in Cognigy yet (the current model cannot know them)",
-        untrainedIsSkip: true,
-      });
-      if (!evaluated) {
-        note = `evaluation skipped: ${r.report.evaluation?.skipped}`;
-        return;
-      }
-      if (stale.length) note = `the model of ${stale.join(", ")} is older than its data in Cognigy`;
-      const passed = await r.gate();
-      if (!passed) r.report.status = "failure";
-    },
-    (rep) => {
-      const head = `check ${rep.status === "success" ? "passed" : "failed"}`;
-      if (!rep.plan) {
-        const warnings = rep.findings.filter((f) => f.severity === "warning").length;
-        return `${head}: the training data is valid (${plural(warnings, "warning")}); ${note}`;
-      }
-      return `${head}: plan ${planSummary(rep.plan)}; current model ${metricsText(rep)}${gateText(rep)}${drift ? `; ${drift}` : ""}${note ? `; ${note}` : ""}`;
     },
   );
 }
@@ -455,3 +440,5 @@ export async function runEvaluate(run: RunConfig, deps: RunDeps): Promise<Report
     (rep) => `evaluate${run.shard ? ` shard ${run.shard.index}/${run.shard.count}` : ""}: ${plural(rep.metrics?.total ?? 0, "utterance")}, accuracy ${(rep.metrics?.accuracy ?? 0).toFixed(3)}, ${metricsText(rep)}${gateText(rep)}`,
   );
 }
+
+export { runCheck } from "./check.js";

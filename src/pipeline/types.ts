@@ -3,14 +3,13 @@ import type { CognigyApi, Locale } from "../cognigy/types.js";
 import type { FlowConfig } from "../config/schema.js";
 import type { Dataset, FlowData } from "../dataset/types.js";
 import type { Logger } from "../logger.js";
-import type { Status } from "../report/types.js";
 import type { RemoteIntent } from "./diff.js";
 import type { FlowSplit } from "./testset.js";
 
 /** One audit event per step (the Action writes them as JSONL). */
 export interface StepEvent {
   step: string;
-  outcome: Status;
+  outcome: "success" | "failure" | "skipped";
   counts?: Record<string, number>;
   durationMs: number;
   message?: string;

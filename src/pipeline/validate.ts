@@ -4,14 +4,19 @@ import type { Finding } from "../checks/types.js";
 import type { RunConfig } from "../config/options.js";
 import { loadDataset } from "../dataset/load.js";
 import type { Dataset } from "../dataset/types.js";
+import type { KnownFindings } from "../report/types.js";
+import { applyBaseline, readBaseBaseline } from "./findings-baseline.js";
 import { testKey } from "./testset.js";
 
 export interface ValidateResult {
   dataset: Dataset;
-  /** Loader and check findings, most severe first. */
+  /** Loader and check findings, most severe first; those in the findings baseline carry `known: true`. */
   findings: Finding[];
+  /** New (not known) errors and warnings. */
   errors: number;
   warnings: number;
+  /** How the findings baseline applied (absent without a baseline file). */
+  known?: KnownFindings;
   /** Errors that stop a sync (every error except the ones the pipeline neutralises, see NON_BLOCKING_RULES). */
   blocking: number;
   /** Tests named by test-leakage findings (`file:line`): evaluation leaves them out. */
@@ -44,12 +49,16 @@ export async function validateData(run: RunConfig, given?: Dataset): Promise<Val
     findings.push(f);
   }
   findings.sort((a, b) => RANK[a.severity] - RANK[b.severity] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
-  const errors = findings.filter((f) => f.severity === "error");
+  const base = run.baselineBaseRef ? readBaseBaseline(run, run.baselineBaseRef) : undefined;
+  const b = applyBaseline(run, findings, dataset, base);
+  const fresh = b.findings.filter((f) => !f.known);
+  const errors = fresh.filter((f) => f.severity === "error");
   return {
     dataset,
-    findings,
+    findings: b.findings,
+    ...(b.known ? { known: b.known } : {}),
     errors: errors.length,
-    warnings: findings.filter((f) => f.severity === "warning").length,
+    warnings: fresh.filter((f) => f.severity === "warning").length,
     blocking: errors.filter((f) => !NON_BLOCKING_RULES.has(f.rule)).length,
     leakedTests: new Set(findings.filter((f) => f.rule === "test-leakage" && f.severity !== "info").map((f) => testKey(f.file, f.line))),
   };

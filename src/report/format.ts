@@ -57,15 +57,17 @@ export function fmtInt(n: number | undefined): string {
   return isNum(n) ? Math.round(n).toLocaleString("en-US") : "–";
 }
 
-export type Verdict = "pass" | "fail" | "skipped";
+export type Verdict = "pass" | "fail" | "skipped" | "unevaluated";
 
 export function verdictOf(report: Report): Verdict {
+  if (report.status === "not evaluated") return "unevaluated";
   if (report.status === "failure" || report.gate?.passed === false) return "fail";
   if (report.status === "skipped") return "skipped";
   return "pass";
 }
 
-export const VERDICT_ICON: Record<Verdict, string> = { pass: "✅", fail: "❌", skipped: "⏭️" };
+export const VERDICT_ICON: Record<Verdict, string> = { pass: "✅", fail: "❌", skipped: "⏭️", unevaluated: "⚠️" };
+export const VERDICT_LABEL: Record<Verdict, string> = { pass: "Passed", fail: "Failed", skipped: "Skipped", unevaluated: "Not evaluated" };
 
 export interface IntentRow {
   name: string;
@@ -131,10 +133,22 @@ export function findingsByRule(findings: Finding[]): RuleGroup[] {
   );
 }
 
+/** New findings per severity: the ones in the findings baseline (known) are counted by knownNote instead. */
 export function severityTotals(findings: Finding[]): { error: number; warning: number; info: number } {
   const t = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) if (f.severity in t) t[f.severity]++;
+  for (const f of findings) if (f.severity in t && !f.known) t[f.severity]++;
   return t;
+}
+
+/** The findings baseline in a sentence or two: known (N), fixed ones, and a change that grows the file (called out). */
+export function knownNote(report: Pick<Report, "knownFindings">): string {
+  const k = report.knownFindings;
+  if (!k) return "";
+  const parts = [`known (${fmtInt(k.known)}) in ${k.file}: shown, not counted`];
+  if (k.fixed) parts.push(`${fmtInt(k.fixed)} known finding${k.fixed === 1 ? "" : "s"} fixed — the baseline shrinks with \`cognigy-nlu validate --update-baseline\``);
+  if (k.base?.added) parts.push(`⚠️ this change grows the baseline by ${fmtInt(k.base.added)} finding${k.base.added === 1 ? "" : "s"} (${fmtInt(k.base.size)} on the base branch → ${fmtInt(k.size)}): new problems accepted as known`);
+  else if (k.base?.removed) parts.push(`this change shrinks the baseline by ${fmtInt(k.base.removed)} (${fmtInt(k.base.size)} → ${fmtInt(k.size)})`);
+  return parts.join("; ");
 }
 
 /** "file:line" (or just the file when the finding is about the whole file). */
@@ -216,6 +230,7 @@ export function planNotes(report: Report): string[] {
   const notes: string[] = [];
   for (const f of report.plan?.flows ?? []) {
     if (f.unmanagedIntents?.length) notes.push(`${f.flow}: ${fmtInt(f.unmanagedIntents.length)} intents in Cognigy that no file owns (left alone): ${f.unmanagedIntents.slice(0, 5).join(", ")}${f.unmanagedIntents.length > 5 ? ", …" : ""}`);
+    if (f.heldOutRemovals) notes.push(`${f.flow}: ${fmtInt(f.heldOutRemovals)} of the removals are held-out tests still trained in Cognigy (expected after pull --holdout: they leave so the evaluation is fair; not counted against sync.maxDeletions)`);
     if (f.deletedIntentSentences) notes.push(`${f.flow}: ${fmtInt(f.deletedIntentSentences)} sentences go with the deleted intents`);
     if (f.omitted && (f.omitted.addSentences || f.omitted.removeSentences)) notes.push(`${f.flow}: ${fmtInt(f.omitted.addSentences + f.omitted.removeSentences)} sentence changes not listed (counted in the totals)`);
   }

@@ -1,6 +1,7 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, no external references) with charts and tables.
 import type { Finding } from "../checks/types.js";
 import {
+  type Verdict,
   type BaselineInput,
   type BaselineMetrics,
   clip,
@@ -22,12 +23,14 @@ import {
   resolveBaseline,
   severityTotals,
   topRoutes,
+  VERDICT_LABEL,
   verdictOf,
   flowSentenceCounts,
 } from "./format.js";
+import { alphaOf, comparisonLead, comparisonNote, comparisonRows, signedDelta, significanceText } from "./comparison.js";
 import { Redactor } from "./redact.js";
 import { COLORS, confidenceHistogram, esc, f1Bars, heatmap } from "./svg.js";
-import type { Report } from "./types.js";
+import type { FlippedUtterance, Report } from "./types.js";
 
 export interface HtmlOptions {
   /** Applied to every piece of text written (default: PII masking only). */
@@ -67,10 +70,11 @@ function deltaHtml(cur: number | undefined, base: number | undefined): string {
 export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   const ctx: Ctx = { report, r: opts.redactor ?? new Redactor(), base: resolveBaseline(report, opts.baseline) };
   const v = verdictOf(report);
-  const title = `cognigy-nlu ${report.mode}: ${v === "pass" ? "passed" : v === "fail" ? "failed" : "skipped"}`;
+  const title = `cognigy-nlu ${report.mode}: ${VERDICT_LABEL[v].toLowerCase()}`;
   const body = [
     header(ctx, v),
     kpis(ctx),
+    comparisonSection(ctx, opts.chartIntents ?? 40),
     chartsSection(ctx, opts.chartIntents ?? 40, opts.heatmapIntents ?? 12),
     planSection(ctx),
     metricsSection(ctx),
@@ -101,20 +105,28 @@ ${body}
   return ctx.r.redactSecrets(page);
 }
 
-function header(ctx: Ctx, v: "pass" | "fail" | "skipped"): string {
+function header(ctx: Ctx, v: Verdict): string {
   const { report } = ctx;
-  const icon = v === "pass" ? "✓" : v === "fail" ? "✗" : "–";
-  const word = v === "pass" ? "Passed" : v === "fail" ? "Failed" : "Skipped";
+  const icon = v === "pass" ? "✓" : v === "fail" ? "✗" : v === "unevaluated" ? "!" : "–";
+  const word = VERDICT_LABEL[v];
   const bits = [`<span class="pill">${esc(report.mode)}</span>`];
   if (report.gate) bits.push(`<span class="pill ${report.gate.passed ? "ok" : "bad"}">gate ${report.gate.passed ? "passed" : "failed"}</span>`);
   if (report.commit) bits.push(`<span class="pill mono">${tm(ctx, report.commit.slice(0, 12))}</span>`);
   const reasons = (report.gate?.reasons ?? []).map((r) => `<li>${t(ctx, r)}</li>`).join("");
+  let lead = "";
+  if (report.comparison) {
+    const l = comparisonLead(report.comparison, alphaOf(report));
+    const intents = l.intents.map((i) => ` · ${t(ctx, i.name, 80)} <span class="${i.delta.startsWith("−") ? "down" : "up"}">${esc(i.delta)}</span>`).join("");
+    lead = `<p class="lead" data-macro-f1-delta="${report.comparison.delta.macroF1}" data-p-value="${report.comparison.significance.pValue}"><strong>${esc(l.headline)}</strong>${intents}</p>`;
+  }
+  const note = comparisonNote(report);
+  if (note) lead += `<p class="engine" data-engine="${esc(report.comparison?.base.engine ?? report.evaluation?.engine ?? "")}">${t(ctx, note, 800)}</p>`;
   const err = report.error ? `<p class="error"><strong>Failed in step ${t(ctx, report.error.step, 60)}:</strong> ${t(ctx, report.error.message, 2000)}</p>` : "";
   return `<header class="verdict ${v}" data-status="${esc(report.status)}" data-verdict="${v}">
 <div class="icon">${icon}</div>
 <div><h1>${word} <small>cognigy-nlu ${esc(report.mode)}</small></h1>
 <p class="pills">${bits.join(" ")}</p>
-${report.summary ? `<p class="summary">${t(ctx, report.summary, 2000)}</p>` : ""}
+${lead}${report.summary ? `<p class="summary">${t(ctx, report.summary, 2000)}</p>` : ""}
 ${reasons ? `<ul class="reasons">${reasons}</ul>` : ""}${err}</div>
 </header>`;
 }
@@ -175,6 +187,46 @@ function chartsSection(ctx: Ctx, nBars: number, nHeat: number): string {
     : "";
   if (heat || hist) parts.push(`<section class="grid2">${heat}${hist}</section>`);
   return parts.join("\n");
+}
+
+function flippedItem(ctx: Ctx, f: FlippedUtterance): string {
+  const name = (n: string | null, none: string) => (n === null ? `<span class="muted">${none}</span>` : t(ctx, n, 80));
+  return `<li data-expected="${esc(f.expected ?? "")}"><q>${t(ctx, f.text, 300)}</q> <span class="muted">${t(ctx, f.flow, 60)} · ${t(ctx, f.locale, 20)} · expected</span> ${name(f.expected, "(out of scope)")}: ${name(f.base, "(none)")} → ${name(f.head, "(none)")}</li>`;
+}
+
+/** Base vs head: F1 bars per intent (base as the ghost bar and tick), the significance, and the flipped utterances. */
+function comparisonSection(ctx: Ctx, nBars: number): string {
+  const c = ctx.report.comparison;
+  if (!c) return "";
+  const rows = comparisonRows(c);
+  const shown = rows.slice(0, nBars).map((r) => ({
+    name: r.name,
+    m: c.head.metrics.perIntent[r.name] ?? { precision: 0, recall: 0, f1: 0, support: r.support },
+    baseF1: r.base,
+  }));
+  const more = rows.length > shown.length ? `<p class="muted">The ${fmtInt(shown.length)} intents that lost most of ${fmtInt(rows.length)}.</p>` : "";
+  const legend = `<p class="legend"><span class="sw" style="background:${COLORS.ghost}"></span>base F1 (tick) · bar: head F1 · biggest loss first</p>`;
+  const base = c.base.engine === "local" ? `local model on ${t(ctx, c.base.ref, 120)}` : `deployed model (${t(ctx, c.base.ref, 120)})`;
+  const summary = `<table><thead><tr><th>Metric</th><th class="n">Base</th><th class="n">Head</th><th class="n">Δ</th></tr></thead><tbody>${[
+    ["Accuracy", "accuracy", c.base.metrics.accuracy, c.head.metrics.accuracy, c.delta.accuracy],
+    ["Macro F1", "macroF1", c.base.metrics.macroF1, c.head.metrics.macroF1, c.delta.macroF1],
+  ]
+    .map(
+      ([label, key, b, h, d]) =>
+        `<tr data-comparison="${key}" data-base="${b}" data-head="${h}" data-delta="${d}"><td>${label}</td><td class="n">${fmt(b as number)}</td><td class="n"><b>${fmt(h as number)}</b></td><td class="n"><span class="${(d as number) < 0 ? "down" : (d as number) > 0 ? "up" : "muted"}">${esc(signedDelta(d as number, 3))}</span></td></tr>`,
+    )
+    .join("")}</tbody></table>`;
+  const list = (title: string, key: string, items: FlippedUtterance[]) =>
+    items.length
+      ? `<details${items.length <= 10 ? " open" : ""} data-flipped="${key}" data-count="${items.length}"><summary>${title}: ${fmtInt(items.length)}</summary><ul class="flipped">${items
+          .slice(0, 500)
+          .map((f) => flippedItem(ctx, f))
+          .join("")}${items.length > 500 ? `<li class="muted">… ${fmtInt(items.length - 500)} more in report.json</li>` : ""}</ul></details>`
+      : "";
+  return `<section class="comparison"><h2>Base vs head <small>${base} vs this change, the same ${fmtInt(c.head.metrics.total)} utterances</small></h2>
+<p class="muted">${t(ctx, significanceText(c), 600)}${c.excluded ? ` · ${fmtInt(c.excluded)} tests excluded from the comparison (the base model was trained on them)` : ""}</p>
+${summary}${legend}<div class="scroll">${f1Bars(shown, { label: (row) => ctx.r.redact(row.name), threshold: gateThreshold(ctx, "minIntentF1") })}</div>${more}
+${list("Right → wrong", "toWrong", c.flipped.toWrong)}${list("Wrong → right", "toRight", c.flipped.toRight)}</section>`;
 }
 
 function hasRow(matrix: Record<string, Record<string, number>>, label: string): boolean {
@@ -401,7 +453,7 @@ header.pass{border-left-color:#1a7f37}header.fail{border-left-color:#cf222e}head
 .pass .icon{background:#1a7f37}.fail .icon{background:#cf222e}.skipped .icon{background:#8c959f}
 .pills{margin:6px 0}.pill{display:inline-block;padding:1px 10px;border-radius:999px;background:#eaeef2;font-size:12px;margin-right:4px}
 .pill.ok{background:#dafbe1;color:#1a7f37}.pill.bad{background:#ffebe9;color:#cf222e}
-.summary{margin:6px 0}.reasons{margin:6px 0 0;padding-left:20px;color:#cf222e}.error{color:#cf222e}
+.summary{margin:6px 0}.lead{margin:6px 0;font-size:1.1em}.engine{margin:4px 0;font-style:italic;color:#424a53}ul.flipped{padding-left:18px}ul.flipped q{font-style:italic}.reasons{margin:6px 0 0;padding-left:20px;color:#cf222e}.error{color:#cf222e}
 .kpis{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;background:none;border:none;padding:0}
 .kpi{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px 16px}
 .kpi-label{color:#656d76;font-size:12px;text-transform:uppercase;letter-spacing:.04em}.kpi-value{font-size:26px;font-weight:600}

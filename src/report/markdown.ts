@@ -20,14 +20,17 @@ import {
   metricRows,
   planNotes,
   resolveBaseline,
+  knownNote,
   severityTotals,
   topRoutes,
   VERDICT_ICON,
+  VERDICT_LABEL,
   verdictOf,
   flowSentenceCounts,
 } from "./format.js";
+import { alphaOf, comparisonLead, comparisonNote, comparisonRows, signedDelta, significanceText } from "./comparison.js";
 import { Redactor } from "./redact.js";
-import type { Report } from "./types.js";
+import type { FlippedUtterance, Report } from "./types.js";
 
 /** GitHub's job summary limit is 1 MiB per step; keep a margin for whatever else the step appends. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024 - 16 * 1024;
@@ -121,6 +124,7 @@ export function renderPrComment(report: Report, opts: CommentOptions = {}): stri
       return { text: `${marker}\n${v.text}`, cut: v.cut };
     },
     planLine(ctx),
+    comparisonSection(ctx, { intents: 5, flipped: 10 }),
     metricsSection(ctx),
     worstIntentsSection(ctx, 5),
     findingCountsSection(ctx),
@@ -226,6 +230,7 @@ function fullSections(ctx: Ctx): Section[] {
     verdictSection(ctx),
     planSection(ctx),
     driftSection(ctx),
+    comparisonSection(ctx, { intents: Number.POSITIVE_INFINITY, flipped: 50 }),
     metricsSection(ctx),
     perIntentSection(ctx),
     confusionsSection(ctx, 10, false),
@@ -242,14 +247,21 @@ function verdictSection(ctx: Ctx): Section {
   return () => {
     const { report } = ctx;
     const v = verdictOf(report);
-    const bits = [`${VERDICT_ICON[v]} **${v === "pass" ? "Passed" : v === "fail" ? "Failed" : "Skipped"}**`, `mode \`${report.mode}\``];
+    const bits = [`${VERDICT_ICON[v]} **${VERDICT_LABEL[v]}**`, `mode \`${report.mode}\``];
     const m = report.metrics;
-    if (m) {
+    const c = report.comparison;
+    if (m && !c) {
       const d = fmtDelta(m.macroF1, ctx.base?.macroF1);
       bits.push(`macro F1 **${fmt(m.macroF1)}**${d ? ` (${d} vs baseline)` : ""}`);
     }
     if (report.gate) bits.push(`gate **${report.gate.passed ? "passed" : "failed"}**`);
     const lines = [`### ${bits.join(" · ")}`];
+    if (c) {
+      const lead = comparisonLead(c, alphaOf(report));
+      lines.push([`**${lead.headline}**`, ...lead.intents.map((i) => `${md(ctx, i.name, 60)} ${i.delta}`)].join(" · "));
+    }
+    const note = comparisonNote(report);
+    if (note) lines.push(`_${md(ctx, note, 600)}_`);
     for (const reason of report.gate?.reasons ?? []) lines.push(`- ${md(ctx, reason, 400)}`);
     if (report.summary) lines.push("", md(ctx, report.summary, 2000));
     if (report.error) lines.push("", `> **Failed in step \`${md(ctx, report.error.step, 60)}\`:** ${md(ctx, report.error.message, 2000)}`);
@@ -341,6 +353,43 @@ function metricsSection(ctx: Ctx): Section {
     if (m.shard) extra.push(`shard ${md(ctx, m.shard, 20)}`);
     const tail = notes.length ? `\n\n${notes.join("\n")}` : "";
     return { text: `#### Metrics\n\n${table(head, body, withBase ? ["l", "r", "r", "r"] : ["l", "r"])}\n\n${extra.join(" · ")}${tail}`, cut: false };
+  };
+}
+
+function flippedLine(ctx: Ctx, f: FlippedUtterance, multiFlow: boolean): string {
+  const name = (n: string | null) => (n === null ? "(none)" : md(ctx, n, 60));
+  const where = multiFlow ? `${md(ctx, f.flow, 40)} · ` : "";
+  return `- “${md(ctx, f.text, 120)}” — ${where}${md(ctx, f.locale, 20)} · expected ${f.expected === null ? "(out of scope)" : md(ctx, f.expected, 60)}: ${name(f.base)} → ${name(f.head)}`;
+}
+
+/** Base vs head: per-intent F1 deltas, the significance, the flipped utterances (masked). */
+function comparisonSection(ctx: Ctx, n: { intents: number; flipped: number }): Section {
+  return (limit) => {
+    const c = ctx.report.comparison;
+    if (!c) return undefined;
+    const all = comparisonRows(c);
+    const shown = all.slice(0, Math.min(n.intents, limit));
+    const hidden = all.length - shown.length;
+    const body = shown.map((r) => [md(ctx, r.name, 200), fmt(r.base), `**${fmt(r.head)}**`, r.delta < -0.0005 ? `**${signedDelta(r.delta, 3)} ▼**` : r.delta > 0.0005 ? `${signedDelta(r.delta, 3)} ▲` : signedDelta(r.delta, 3), fmtInt(r.support)]);
+    if (hidden > 0) body.push(moreRow(5, hidden, "intents"));
+    const head = [`Intent`, `Base F1`, `Head F1`, `Δ F1`, `Tests`];
+    const parts = [`#### Base vs head${c.base.engine === "local" ? " (local estimate)" : ""}`, "", md(ctx, significanceText(c), 600), "", details(ctx, `${fmtInt(all.length)} intents, biggest loss first`, table(head, body, ["l", "r", "r", "r", "r"]), shown.length)];
+    const multi = new Set([...c.flipped.toWrong, ...c.flipped.toRight].map((f) => f.flow)).size > 1;
+    let cut = hidden > 0;
+    for (const [title, list] of [
+      ["Right → wrong", c.flipped.toWrong],
+      ["Wrong → right", c.flipped.toRight],
+    ] as const) {
+      if (!list.length) continue;
+      const k = Math.min(n.flipped, limit, list.length);
+      const lines = list.slice(0, k).map((f) => flippedLine(ctx, f, multi));
+      if (list.length > k) {
+        lines.push(`- _… ${fmtInt(list.length - k)} more — ${TRUNCATED_NOTE}_`);
+        cut = true;
+      }
+      parts.push("", `<details${ctx.collapsed && list.length > 5 ? "" : " open"}><summary>${title}: ${fmtInt(list.length)} utterance${list.length === 1 ? "" : "s"}</summary>\n\n${lines.join("\n")}\n\n</details>`);
+    }
+    return { text: parts.join("\n"), cut };
   };
 }
 
@@ -462,7 +511,8 @@ function findingsSection(ctx: Ctx): Section {
       if (g.items.length > FINDINGS_PER_RULE) list.push(`  - _… and ${fmtInt(g.items.length - FINDINGS_PER_RULE)} more_`);
     }
     const cut = groups.length > shownGroups.length;
-    const head = `#### Findings — ${fmtInt(t.error)} errors, ${fmtInt(t.warning)} warnings, ${fmtInt(t.info)} info`;
+    const known = knownNote(ctx.report);
+    const head = `#### Findings — ${fmtInt(t.error)} errors, ${fmtInt(t.warning)} warnings, ${fmtInt(t.info)} info${known ? `\n\n${md(ctx, known, 600)}` : ""}`;
     const listBlock = details(ctx, `First ${FINDINGS_PER_RULE} findings of each rule`, list.join("\n"), list.length);
     return { text: `${head}\n\n${counts}\n\n${listBlock}`, cut };
   };
@@ -473,7 +523,8 @@ function findingCountsSection(ctx: Ctx): Section {
   return (limit) => {
     const findings = ctx.report.findings ?? [];
     const t = severityTotals(findings);
-    const head = `**Findings:** ${fmtInt(t.error)} errors · ${fmtInt(t.warning)} warnings · ${fmtInt(t.info)} info`;
+    const known = knownNote(ctx.report);
+    const head = `**Findings:** ${fmtInt(t.error)} errors · ${fmtInt(t.warning)} warnings · ${fmtInt(t.info)} info${known ? ` · ${md(ctx, known, 600)}` : ""}`;
     if (findings.length === 0) return { text: head, cut: false };
     const groups = findingsByRule(findings);
     const shown = groups.slice(0, limit);

@@ -3,13 +3,16 @@ import type { Finding } from "../checks/types.js";
 import type { RequestStats } from "../cognigy/types.js";
 
 export type Mode = "validate" | "plan" | "sync" | "train" | "evaluate" | "check" | "release" | "backup" | "drift" | "harvest" | "demo";
-export type Status = "success" | "failure" | "skipped";
+/** `not evaluated`: a check that could score nothing (no tests, Cognigy failed and no estimate was possible). */
+export type Status = "success" | "failure" | "skipped" | "not evaluated";
 
 export interface SentenceChange {
   intent: string;
   /** YAML locale key. */
   locale: string;
   text: string;
+  /** A removal of the intent's own held-out test (pull --holdout): expected, not counted against maxDeletions. */
+  heldOut?: boolean;
 }
 
 export interface IntentChange {
@@ -34,6 +37,8 @@ export interface FlowPlan {
   omitted?: { addSentences: number; removeSentences: number };
   /** Sentences deleted together with deleted intents (counted against maxDeletions). */
   deletedIntentSentences?: number;
+  /** Removals that are held-out tests still in Cognigy (pull --holdout): expected, not counted against maxDeletions. */
+  heldOutRemovals?: number;
 }
 
 export interface Plan {
@@ -111,6 +116,10 @@ export interface PromotionResult {
   endpoints?: { id: string; name: string; previousEntrypoint?: string }[];
   rolledBack?: boolean;
   deletedSnapshots?: string[];
+  /** Release: the verification read after the promotion showed this run's data (false: another writer changed the flow). */
+  verified?: boolean;
+  /** Release: endpoints put back where they pointed before, because the verification read failed. */
+  endpointsPutBack?: string[];
 }
 
 /** One scored held-out utterance (text PII-masked): kept so shard reports can be merged into exact metrics. */
@@ -154,6 +163,56 @@ export interface EvaluationInfo {
   excluded?: { count: number; reason: string };
   /** Check mode: the model evaluated is the one trained in Cognigy now, possibly older than the plan's data. */
   model?: "trained-now" | "current";
+  /** Which data the evaluated model learnt: the pull request's (`head`) or what is deployed (`deployed`). */
+  subject?: "head" | "deployed";
+  /** Who scored: Cognigy, or the local classifier (an estimate from a local model, not Cognigy's). */
+  engine?: EvaluationEngine;
+  /** The preview flow's name, when a preview model in Cognigy was evaluated. */
+  flow?: string;
+  /** Why there is no comparison with a base (e.g. the base ref could not be read; no trained production model). */
+  noComparison?: string;
+  /** Tests the run chose to score (check.maxRequests), and how. */
+  selection?: { total: number; evaluated: number; how: string };
+  /** Status `not evaluated` passes (check.allowUnevaluated). */
+  unevaluatedAllowed?: boolean;
+}
+
+export type EvaluationEngine = "cognigy" | "local";
+
+/** The metrics a comparison side shows (computed on the paired utterances only). */
+export type ComparisonMetrics = Pick<Metrics, "total" | "accuracy" | "macroF1" | "macroPrecision" | "macroRecall" | "perIntent">;
+
+/** One test utterance whose verdict differs between base and head (text PII-masked). */
+export interface FlippedUtterance {
+  flow: string;
+  /** YAML locale key. */
+  locale: string;
+  text: string;
+  /** Intent name, or null for an out-of-scope test. */
+  expected: string | null;
+  /** What the base model predicted (null = "(none)"). */
+  base: string | null;
+  /** What the head model predicted (null = "(none)"). */
+  head: string | null;
+}
+
+/** Base vs head scored on the same utterances (the head's tests). */
+export interface Comparison {
+  base: { ref: string; engine: EvaluationEngine; metrics: ComparisonMetrics };
+  head: { metrics: ComparisonMetrics };
+  /** head − base (negative = worse). perIntent: F1 delta per intent with tests. */
+  delta: { accuracy: number; macroF1: number; perIntent: Record<string, number> };
+  /** Utterances the base got right and the head wrong (toWrong), and the reverse (toRight). */
+  flipped: { toWrong: FlippedUtterance[]; toRight: FlippedUtterance[] };
+  significance: {
+    /** "mcnemar-exact" (p on the discordant pairs); the interval is a seeded paired bootstrap of the macro F1 delta. */
+    method: string;
+    pValue: number;
+    /** 95% paired bootstrap interval of head − base macro F1. */
+    macroF1Interval: [number, number];
+  };
+  /** Head tests left out of the comparison (the base model was trained on them, or base did not score them); head's own metrics keep them. */
+  excluded: number;
 }
 
 export interface StepTiming {
@@ -181,6 +240,8 @@ export interface Report {
   gate?: GateResult;
   promotion?: PromotionResult;
   findings: Finding[];
+  /** The findings baseline (cognigy-nlu.baseline.json), when the repository has one: known findings do not fail. */
+  knownFindings?: KnownFindings;
   /** Free-form per-mode extras (drift table, backup manifest summary, harvest proposals). */
   drift?: unknown;
   backup?: unknown;
@@ -188,9 +249,25 @@ export interface Report {
   requests?: RequestStats;
   /** How the metrics were obtained. */
   evaluation?: EvaluationInfo;
+  /** Base vs head on the same utterances (check: the deployed model or the local model on base data). */
+  comparison?: Comparison;
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];
   timings: StepTiming[];
   /** Set when the run failed: the step and the message. */
   error?: { step: string; message: string };
+}
+
+/** How the findings baseline applied to a run. */
+export interface KnownFindings {
+  /** The baseline file, relative to the repository root. */
+  file: string;
+  /** Findings of this run the baseline holds (shown as known, not counted). */
+  known: number;
+  /** Findings the baseline holds that are gone: the file can shrink (validate --update-baseline). */
+  fixed: number;
+  /** Findings the baseline file holds. */
+  size: number;
+  /** The base branch's baseline file compared with this one: findings the change adds to it / removes from it. */
+  base?: { ref: string; size: number; added: number; removed: number };
 }

@@ -12,7 +12,7 @@ beforeAll(async () => {
   // the CLI reads the file: point it at the emulator
   const cfgPath = join(s.root, "cognigy-nlu.yml");
   writeFileSync(cfgPath, readFileSync(cfgPath, "utf8").replace("http://127.0.0.1:9", s.emu.url));
-}, 30_000);
+});
 afterAll(async () => {
   await s?.close();
 });

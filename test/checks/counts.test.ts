@@ -9,13 +9,19 @@ const n = (k: number, p = "ex") => Array.from({ length: k }, (_, i) => `${p} ${i
 const rules = (f: { rule: string; severity: string; intent?: string; locale?: string }[]) => f.map((x) => [x.rule, x.severity, x.intent, x.locale]);
 
 describe("example counts", () => {
-  it("errors below 5, warns below 15 and above 200, per locale; skips disabled intents", () => {
+  it("by default errors on an empty intent, warns below 5 and above 200, per locale; skips disabled intents", () => {
     const ds = dataset(
       { few: n(4), some: n(10), many: n(201), fine: { examples: { "en-US": n(20), "de-DE": n(3) } }, off: { examples: n(1), disabled: true }, none: { examples: [] } },
       [],
       ["en-US", "de-DE"],
     );
     expect(rules(exampleCounts(viewOf(ds.flows[0]), checks()))).toEqual([
+      ["min-examples", "warning", "few", "en-US"],
+      ["max-examples", "warning", "many", "en-US"],
+      ["min-examples", "warning", "fine", "de-DE"],
+      ["min-examples", "error", "none", "en-US"],
+    ]);
+    expect(rules(exampleCounts(viewOf(ds.flows[0]), checks({ minExamples: { error: 5, warning: 15 } })))).toEqual([
       ["min-examples", "error", "few", "en-US"],
       ["min-examples", "warning", "some", "en-US"],
       ["max-examples", "warning", "many", "en-US"],

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { annotation, escapeData, escapeProperty, formatGithub, formatText, summaryLine, type Totals } from "../../src/checks/format.js";
 import type { Finding } from "../../src/checks/types.js";
 
-const totals: Totals = { errors: 2, warnings: 1, infos: 1, files: 14, utterances: 1234, intents: 12 };
+const totals: Totals = { errors: 2, warnings: 1, infos: 1, known: 0, files: 14, utterances: 1234, intents: 12 };
 const f = (file: string, line: number, severity: Finding["severity"], rule: Finding["rule"], message: string, hint?: string): Finding => ({ file, line, column: line ? 5 : 0, severity, rule, message, ...(hint ? { hint } : {}) });
 
 describe("formatting findings", () => {

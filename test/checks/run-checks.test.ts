@@ -15,7 +15,7 @@ describe("runChecks", () => {
   it("runs every family and sorts by file, line, column", () => {
     const ds = rich();
     ds.findings.push({ rule: "yaml", severity: "error", file: "training-data/main/intents/0.yml", line: 2, column: 1, message: "bad" });
-    const f = runChecks(ds, checks());
+    const f = runChecks(ds, checks({ minExamples: { error: 5, warning: 15 } }));
     const rules = new Set(f.map((x) => x.rule));
     for (const r of ["yaml", "duplicate-across", "near-duplicate-within", "length", "pii", "unknown-intent", "min-examples"]) expect(rules).toContain(r);
     const keys = f.map((x) => [x.file, x.line, x.column]);
@@ -31,13 +31,12 @@ describe("runChecks", () => {
     expect(runChecks(rich(), checks({ pii: "off" })).some((x) => x.rule === "pii")).toBe(false);
   });
 
-  it("validates a 1 MB utterance in well under a second; exact duplicates and exact leaks still cover it", () => {
+  // speed: bench/validate.bench.ts ("1 MB utterance"); here only what it finds
+  it("validates a 1 MB utterance; exact duplicates and exact leaks still cover it", () => {
     const big = "pizza ".repeat(Math.floor((1024 * 1024) / 6));
     const near = `${big}x`;
     const ds = dataset({ a: { examples: ["short one here", big, near], tests: [big] }, b: { examples: ["another one here", big] } });
-    const t0 = performance.now();
     const f = runChecks(ds, checks({ minExamples: "off" }));
-    expect(performance.now() - t0).toBeLessThan(1000);
     const at = (rule: string) => f.filter((x) => x.rule === rule).map((x) => [x.file.replace(/.*\//, ""), x.line]);
     expect(at("length")).toEqual(expect.arrayContaining([["a.yml", 4], ["a.yml", 5], ["b.yml", 4]]));
     expect(at("duplicate-across")).toEqual([["b.yml", 4]]);
@@ -49,7 +48,7 @@ describe("runChecks", () => {
   it("caps the near-equal search at twice the length max (texts within the max are searched)", () => {
     const long = "please book me a table for two at the italian place downtown tonight";
     const ds = dataset({ a: [long, "one more", "and another"], b: [`${long}!`.replace("two", "too"), "b three", "b four"] });
-    const rules = (max: number) => runChecks(ds, checks({ minExamples: "off", length: { min: 2, max } })).filter((x) => x.rule === "near-duplicate-across").length;
+    const rules = (max: number) => runChecks(ds, checks({ minExamples: "off", length: { min: 2, max, limit: 2000 } })).filter((x) => x.rule === "near-duplicate-across").length;
     expect(rules(300)).toBe(1);
     expect(rules(long.length)).toBe(1);
     expect(rules(Math.floor(long.length / 2) - 1)).toBe(0);

@@ -5,7 +5,7 @@ import { parseIntentFile, parseTestsFile } from "../../src/dataset/parse.js";
 import type { FlowData } from "../../src/dataset/types.js";
 import { dataset, flow } from "./build.js";
 
-const run = (examples: string[], length: { min: number; max: number } | "off" = { min: 2, max: 300 }) =>
+const run = (examples: string[], length: { min: number; max: number; limit: number } | "off" = { min: 2, max: 300, limit: 2000 }) =>
   textFindings(viewOf(dataset({ a: examples }).flows[0]), length).map((f) => [f.rule, f.line, f.message]);
 
 describe("text checks", () => {

@@ -261,8 +261,8 @@ describe("batch PATCH", () => {
         dropped = true;
         return drop(res); // dropped before anything was applied
       }
-      const { operations } = jsonBody(q) as { operations: { op: string; value: { text: string; localeId: string } }[] };
-      for (const op of operations) sentences.push({ _id: oid(++n), text: op.value.text, localeReference: op.value.localeId });
+      const { operations } = jsonBody(q) as { operations: { op: string; value: { text: string; localeReference: string } }[] };
+      for (const op of operations) sentences.push({ _id: oid(++n), text: op.value.text, localeReference: op.value.localeReference });
       json(res, 200, { created: sentences.slice(-operations.length).map((s) => s._id), updated: [], deleted: [] });
     });
     // "hello" already exists in de: it must not stand for the en create

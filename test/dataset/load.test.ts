@@ -78,9 +78,7 @@ describe("loadDataset", () => {
     const fd = openSync(big, "r+");
     ftruncateSync(fd, 50 * 1024 * 1024);
     closeSync(fd);
-    const t0 = performance.now();
     const ds = load(repo);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(ds.findings).toEqual([expect.objectContaining({ rule: "yaml", severity: "error", file: "training-data/main/intents/huge.yml", message: expect.stringMatching(/50\.0 MB.*not read/) })]);
     expect(ds.flows[0].intents.map((i) => i.name)).toEqual(["Ok"]);
     expect(MAX_FILE_BYTES).toBe(5 * 1024 * 1024);
@@ -108,9 +106,7 @@ describe("loadDataset", () => {
       levels.push(`${n}: &${n} [${Array(9).fill(`*${p}`).join(", ")}]`);
     }
     repo = makeRepo({ "training-data/main/intents/bomb.yml": `intent: Bomb\n${levels.join("\n")}\nexamples: *i\n` });
-    const t0 = performance.now();
     const ds = load(repo);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(ds.findings).toEqual([expect.objectContaining({ rule: "yaml", file: "training-data/main/intents/bomb.yml", message: expect.stringContaining("alias") })]);
   });
 

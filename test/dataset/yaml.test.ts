@@ -15,7 +15,6 @@ const FIRST_TOO_DEEP = MAX_NESTING + 2;
 
 describe("nesting limit (a 3,100-level file overflowed the stack)", () => {
   it("the fast reader stops at the first level deeper than the limit, with its line", () => {
-    const t0 = performance.now();
     let err: unknown;
     try {
       fastYaml(nestedMaps(3100, "a:"));
@@ -24,7 +23,6 @@ describe("nesting limit (a 3,100-level file overflowed the stack)", () => {
     }
     expect(err).toBeInstanceOf(NestingTooDeep);
     expect((err as NestingTooDeep).line).toBe(FIRST_TOO_DEEP);
-    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it.each([

@@ -115,8 +115,8 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
   const code = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`dist/index.js did not exit within ${o.timeoutMs ?? 30_000} ms\n${stdout}\n${stderr}`));
-    }, o.timeoutMs ?? 30_000);
+      reject(new Error(`dist/index.js did not exit within ${o.timeoutMs ?? 240_000} ms\n${stdout}\n${stderr}`));
+    }, o.timeoutMs ?? 240_000);
     child.on("exit", (c) => {
       clearTimeout(timer);
       resolve(c ?? 1);

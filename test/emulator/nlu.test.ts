@@ -156,7 +156,7 @@ describe("training and scores", () => {
     await api.ok("POST", `/flows/${ids.flowId}/intents`, { name: "Weather" });
     const w = (await api.ok("GET", `/flows/${ids.flowId}/intents?filter=Weather`)).items[0];
     await api.ok("PATCH", `/flows/${ids.flowId}/intents/${w._id}/sentences`, {
-      operations: ["what is the weather", "will it rain today", "is it sunny outside", "weather forecast please"].map((text) => ({ op: "create", value: { text, localeId: ids.localeId } })),
+      operations: ["what is the weather", "will it rain today", "is it sunny outside", "weather forecast please"].map((text) => ({ op: "create", value: { text, slots: [], localeReference: ids.localeId } })),
     });
     expect((await api.waitTask(tr._id)).status).toBe("done");
     expect((await api.ok("GET", `/flows/${ids.flowId}`)).isTrainingOutOfDate).toBe(true);

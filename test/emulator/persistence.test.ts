@@ -48,7 +48,8 @@ describe("persistence", () => {
       const pid = ((await r.json()) as Json).items[0]._id;
       const flows: Json = await (await fetch(`${emu.url}/new/v2.0/flows?projectId=${pid}`, { headers: { "X-API-Key": KEY } })).json();
       await fetch(`${emu.url}/new/v2.0/flows/${flows.items[0]._id}/intents`, { method: "POST", headers: { "X-API-Key": KEY, "content-type": "application/json" }, body: JSON.stringify({ name: "Saved" }) });
-      for (let i = 0; i < 100 && !(existsSync(statePath) && readFileSync(statePath, "utf8").includes('"Saved"')); i++) await new Promise((res) => setTimeout(res, 20));
+      // waits for the debounced write however slow the machine is (the test timeout catches a write that never comes)
+      while (!(existsSync(statePath) && readFileSync(statePath, "utf8").includes('"Saved"'))) await new Promise((res) => setTimeout(res, 20));
       expect(readFileSync(statePath, "utf8")).toContain('"Saved"');
     } finally {
       await emu.close();
@@ -93,10 +94,14 @@ describe("the emulator command", () => {
     const state = join(dir, "cli-state.json");
     const proc = run(["--port", "0", "--seed", "cognigy-nlu.yml", "--state", state, "--rate-limit", "0"], { COGNIGY_API_KEY: KEY });
     let url = "";
-    for (let i = 0; i < 300 && !url; i++) {
+    // waits for the line however slow the start is (an exit or the test timeout ends the wait)
+    let exitedEarly = false;
+    void proc.exited.then(() => (exitedEarly = true));
+    while (!url && !exitedEarly) {
       url = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(proc.out())?.[1] ?? "";
       if (!url) await new Promise((r) => setTimeout(r, 20));
     }
+    url ||= /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(proc.out())?.[1] ?? "";
     expect(url).not.toBe("");
     const projects: Json = await (await fetch(`${url}/new/v2.0/projects`, { headers: { "X-API-Key": KEY } })).json();
     expect(projects.items.map((p: { name: string }) => p.name)).toEqual(["CLI Bot"]);

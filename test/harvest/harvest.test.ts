@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/dataset/load.js";
-import { type HarvestSummary, runHarvest } from "../../src/pipeline/harvest.js";
+import { type HarvestSummary, MAX_DATED_READS, runHarvest } from "../../src/pipeline/harvest.js";
 import { type Setup, setup, syncAndTrain } from "../backup/helpers.js";
 
 const open: Setup[] = [];
@@ -15,8 +15,8 @@ afterEach(async () => {
 const DAY = 86_400_000;
 const T0 = Date.parse("2024-05-10T12:00:00Z");
 
-async function seeded(): Promise<Setup> {
-  const s = await setup();
+async function seeded(emu: { learningSentencesByIntent?: boolean } = {}): Promise<Setup> {
+  const s = await setup({ emu });
   open.push(s);
   await syncAndTrain(s);
   s.emu.seedLearningSentences("Main", [
@@ -27,7 +27,7 @@ async function seeded(): Promise<Setup> {
     { intent: "OrderPizza", sentence: "order me a thin crust pizza", createdAt: T0 },
     { intent: "OrderPizza", sentence: "pizza with pepperoni and cheese please\u202e\u0007", createdAt: T0 },
     { intent: "OrderPizza", sentence: "large pizza order for tonight", createdAt: T0 },
-    // already an example (normalised), PII, filed under the wrong intent, too old
+    // already an example (normalised), PII, filed under the wrong intent (re-scoring attributes it to Weather), too old
     { intent: "OrderPizza", sentence: "Tell me about the PIZZA!", createdAt: T0 },
     { intent: "OrderPizza", sentence: "pizza order to jane.doe@example.com please", createdAt: T0 },
     { intent: "OrderPizza", sentence: "weather forecast rain tomorrow", createdAt: T0 },
@@ -52,13 +52,18 @@ describe("runHarvest", () => {
     expect(texts).toContain("pizza with pepperoni and cheese please"); // control and bidi characters stripped
     expect(texts.join("\n")).not.toMatch(/example\.com|weather|tell me about/i);
     for (const e of h.proposals[0]!.examples) expect(e.score).toBeGreaterThanOrEqual(0.3);
-    expect(h.dropped).toMatchObject({ pii: 1, duplicate: 1, "wrong-intent": 1, "out-of-range": 1, "too-few": 2 });
-    expect(h.tooFew).toEqual([{ intent: "Weather", locale: "en-US", count: 2 }]);
+    expect(h.dropped).toMatchObject({ pii: 1, duplicate: 1, "out-of-range": 1, "too-few": 3 });
+    expect(h.tooFew).toEqual([{ intent: "Weather", locale: "en-US", count: 3 }]);
     // every learning sentence was scored at most once, and nothing was uploaded
     const during = s.emu.requestLog.slice(logStart);
     const scoreCalls = during.filter((e) => e.path.endsWith("/nlu/scores")).length;
     expect(scoreCalls).toBeGreaterThan(0);
     expect(scoreCalls).toBeLessThanOrEqual(10); // 12 read: the known one and the old one are never scored
+    // listed once per flow (not per intent), never with an intentId; dates read per item (12 ≤ MAX_DATED_READS)
+    const lists = during.filter((e) => /\/intents\/learningsentences(\?|$)/.test(e.path));
+    expect(lists).toHaveLength(1);
+    expect(lists[0]!.path).not.toContain("intentId");
+    expect(during.filter((e) => /\/intents\/learningsentences\/[0-9a-f]{24}/.test(e.path))).toHaveLength(12);
     expect(during.filter((e) => e.method !== "GET" && !e.path.endsWith("/nlu/scores"))).toEqual([]);
 
     const patch = readFileSync(h.patch, "utf8");
@@ -77,6 +82,39 @@ describe("runHarvest", () => {
     expect(pr).toMatch(/\| one large margherita pizza for delivery \| 0\.\d{3} \| 1 \| learning-sentence \|/);
     expect(pr).toMatch(/contained PII \| 1 \|/);
     expect(pr).not.toContain("jane");
+  });
+
+  it("gives the same proposals whether or not the server filters learning sentences by intent", async () => {
+    const plain = await seeded({ learningSentencesByIntent: false });
+    const filtering = await seeded({ learningSentencesByIntent: true });
+    const opts = { since: T0 - DAY, until: T0 + DAY, minScore: 0.3 };
+    const a = (await runHarvest({ ...plain.run, ...opts }, plain.deps)).harvest as HarvestSummary;
+    const b = (await runHarvest({ ...filtering.run, ...opts }, filtering.deps)).harvest as HarvestSummary;
+    const view = (h: HarvestSummary) => ({ proposals: h.proposals.map((p) => [p.intent, p.examples.map((e) => [e.text, e.score])]), dropped: h.dropped, read: h.read });
+    expect(view(a).proposals.length).toBeGreaterThan(0);
+    expect(view(b)).toEqual(view(a));
+  });
+
+  it("attributes by top intent, score and margin: a high margin threshold drops the close calls as ambiguous", async () => {
+    const s = await seeded();
+    const config = { ...s.run.config, harvest: { ...s.run.config.harvest, minMargin: 1 } };
+    const r = await runHarvest({ ...s.run, config, minScore: 0.3 }, { ...s.deps, config } as typeof s.deps);
+    const h = r.harvest as HarvestSummary;
+    expect(h.proposals.map((p) => p.examples.map((e) => [e.text, e.score]))).toEqual([]);
+    expect(h.dropped.ambiguous).toBeGreaterThanOrEqual(6);
+  });
+
+  it("--since/--until with more learning sentences than can be read one by one says it needs the OData source", async () => {
+    const s = await setup();
+    open.push(s);
+    await syncAndTrain(s, { train: false });
+    s.emu.seedLearningSentences("Main", Array.from({ length: MAX_DATED_READS + 1 }, (_, i) => ({ intent: "OrderPizza", sentence: `pizza number ${i}` })));
+    const err = await runHarvest({ ...s.run, since: T0 }, s.deps).then(
+      () => undefined,
+      (e: Error & { hint?: string }) => e,
+    );
+    expect(err?.message).toMatch(/--since\/--until: .*no dates/);
+    expect(`${err?.message} ${err?.hint ?? ""}`).toMatch(/--odata-url/);
   });
 
   it("reads a conversation-log file (JSON or CSV), keeps user messages at or above the score, drops conflicts", async () => {

@@ -21,7 +21,7 @@ let cli: string;
 
 beforeAll(() => {
   cli = ensureCli();
-}, 120_000);
+});
 
 afterAll(() => {
   if (!figures.length) return;
@@ -72,7 +72,7 @@ describe("hostile input: node dist/cli.js validate", () => {
     try {
       c.build(sb.repo, sb.root);
       const before = treeSnapshot(sb.root, (rel) => rel.startsWith("tmp"));
-      const r = await runCli({ cli, args: ["validate", "--format", c.format ?? "json"], cwd: sb.repo, home: sb.home, tmp: sb.tmp, timeoutMs: c.heavy ? 30_000 : 15_000 });
+      const r = await runCli({ cli, args: ["validate", "--format", c.format ?? "json"], cwd: sb.repo, home: sb.home, tmp: sb.tmp, timeoutMs: c.heavy ? 120_000 : 60_000 });
       figures.push({ id: c.id, ms: r.ms, rss: r.maxRssBytes, timedOut: r.timedOut });
       const where = `${c.description}\nexit ${r.code} ${r.signal ?? ""}\nstderr: ${r.stderr.slice(0, 1500)}`;
       expect(r.timedOut, `hung: killed after ${Math.round(r.ms)} ms\n${where}`).toBe(false);
@@ -101,7 +101,7 @@ describe("hostile input: node dist/cli.js validate", () => {
         c.build(sb.repo, sb.root);
         const skip = (rel: string) => rel.startsWith("tmp") || rel === "out" || rel.startsWith("out/");
         const before = treeSnapshot(sb.root, skip);
-        const r = await runCli({ cli, args: ["check", "--out", sb.out], cwd: sb.repo, home: sb.home, tmp: sb.tmp, timeoutMs: 15_000 });
+        const r = await runCli({ cli, args: ["check", "--out", sb.out], cwd: sb.repo, home: sb.home, tmp: sb.tmp, timeoutMs: 120_000 });
         expect(r.stderr, c.id).not.toMatch(/unexpected failure/);
         expect([1, 2], `${c.id}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
         expect(treeDiff(before, treeSnapshot(sb.root, skip)), `${c.id}: files written outside --out`).toEqual([]);
@@ -116,7 +116,7 @@ describe("hostile input: node dist/cli.js validate", () => {
     const sb = sandbox();
     try {
       writeBaseRepo(sb.repo);
-      const r = await runCli({ cli, args: ["validate", "--format", "json"], cwd: sb.repo, home: sb.home, tmp: sb.tmp, timeoutMs: 15_000 });
+      const r = await runCli({ cli, args: ["validate", "--format", "json"], cwd: sb.repo, home: sb.home, tmp: sb.tmp, timeoutMs: 120_000 });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).findings.filter((f: Finding) => f.severity === "error")).toEqual([]);
     } finally {

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuleId } from "../../src/config/schema.js";
-import { mulberry32 } from "../../src/emulator/classifier.js";
+import { mulberry32 } from "../../src/classifier/index.js";
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "hostile");
 export const FLOW_DIR = "training-data/main";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gateSchema } from "../../src/config/schema.js";
-import { applyGate } from "../../src/pipeline/gate.js";
+import { comparePaired } from "../../src/pipeline/compare.js";
+import { applyGate, pairedWithBaseline } from "../../src/pipeline/gate.js";
 import type { IntentMetrics, Metrics } from "../../src/report/types.js";
 
 const im = (f1: number, support = 5): IntentMetrics => ({ precision: f1, recall: f1, f1, support });
@@ -71,5 +72,36 @@ describe("applyGate", () => {
       "intent B has 0 test utterances, at least 2 required",
     ]);
     expect(r.checks.map((c) => c.name)).toEqual(["tests", "minTestsPerIntent"]);
+  });
+});
+
+describe("applyGate with a paired comparison", () => {
+  const p = (text: string, expected: string, predicted: string) => ({ flow: "Main", locale: "en", text, expected, predicted, score: 0.9, ms: 1 });
+  const rows = (intent: string, n: number, wrong: number) => Array.from({ length: n }, (_, i) => p(`${intent} ${i}`, intent, i < wrong ? "Other" : intent));
+  const basePreds = [...rows("A", 30, 0), ...rows("B", 30, 0)];
+  const headPreds = [...rows("A", 30, 15), ...rows("B", 30, 0)];
+
+  it("uses the paired rule instead of the unpaired one, naming the intents that lost", () => {
+    const comparison = comparePaired(basePreds, headPreds, { baseRef: "origin/main", engine: "local" });
+    const r = applyGate({ metrics: metrics({ A: im(0.67, 30), B: im(1, 30) }), gate, comparison });
+    expect(r.passed).toBe(false);
+    expect(r.checks.map((c) => c.name)).toContain("significance");
+    expect(r.checks.map((c) => c.name)).not.toContain("maxRegression.perIntent");
+    expect(r.reasons.some((x) => /intents that lost: A −0\.\d\d/.test(x))).toBe(true);
+  });
+
+  it("release: pairs with the baseline report only when its predictions cover this run's utterances", () => {
+    const baseline = { path: "base.json", commit: "abc", metrics: { macroF1: 1, perIntent: { A: im(1, 30), B: im(1, 30) } }, predictions: basePreds };
+    const c = pairedWithBaseline(baseline, headPreds);
+    expect(c?.base.ref).toBe("abc");
+    expect(c?.excluded).toBe(0);
+    expect(c?.flipped.toWrong).toHaveLength(15);
+    expect(pairedWithBaseline(baseline, [...headPreds, p("new test", "A", "A")])).toBeUndefined();
+    expect(pairedWithBaseline({ ...baseline, predictions: undefined }, headPreds)).toBeUndefined();
+    // a small, not significant drop passes the paired rule where the unpaired rule would fail it
+    const small = [...rows("A", 30, 2), ...rows("B", 30, 0)];
+    const m = metrics({ A: im(0.96, 30), B: im(0.97, 30) });
+    expect(applyGate({ metrics: m, gate, baseline }).passed).toBe(false);
+    expect(applyGate({ metrics: m, gate, baseline, comparison: pairedWithBaseline(baseline, small) }).passed).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
-// The release's concurrent-writer guard against the embedded emulator: another writer edits the flow during the sync or
-// before promotion; the release fails clearly naming its backup, trains / promotes nothing more and rolls nothing back.
+// The release's concurrent-writer guard against the embedded emulator: another writer edits the flow during the sync,
+// before promotion or between the promotion and the verification read; the release fails clearly naming its backup and
+// the intents that differ, trains / promotes nothing more, rolls no data back, and puts back only its own endpoint pins.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +38,7 @@ async function setup() {
 }
 
 /** The client with `method` running `before` (awaited) the first time it is called: a writer acting at that moment. */
-function intercept(client: CognigyApi, method: keyof CognigyApi, before: () => Promise<void>): CognigyApi {
+function intercept(client: CognigyApi, method: keyof CognigyApi, before: () => Promise<void>, after = false): CognigyApi {
   let fired = false;
   return new Proxy(client, {
     get(target, p) {
@@ -45,11 +46,12 @@ function intercept(client: CognigyApi, method: keyof CognigyApi, before: () => P
       if (typeof v !== "function") return v;
       if (p !== method) return v.bind(target);
       return async (...args: unknown[]) => {
-        if (!fired) {
-          fired = true;
-          await before();
-        }
-        return v.apply(target, args);
+        if (fired) return v.apply(target, args);
+        fired = true;
+        if (!after) await before();
+        const r = await v.apply(target, args);
+        if (after) await before();
+        return r;
       };
     },
   });
@@ -77,9 +79,9 @@ describe("a release fails when another writer changes the flow meanwhile", () =>
     const backup = report.sync?.backup;
     expect(backup?.kind).toBe("snapshot");
     expect(report.error?.message).toBe(
-      `flow Main changed during this release (another run or a UI edit): 1 difference after sync; nothing was trained or promoted; the pre-sync backup is snapshot '${backup?.name}' (${backup?.id}) — re-run the release, or restore with \`cognigy-nlu restore --snapshot ${backup?.id} --yes\``,
+      `another writer changed the flow during this release (another run or a UI edit): flow Main: 1 difference in intent 'FromAnotherRun' after sync; nothing was trained or promoted; the pre-sync backup is snapshot '${backup?.name}' (${backup?.id}) — re-run the release, or restore with \`cognigy-nlu restore --snapshot ${backup?.id} --yes\``,
     );
-    expect(report.summary).toMatch(/^release failed at sync: flow Main changed during this release/);
+    expect(report.summary).toMatch(/^release failed at sync: another writer changed the flow during this release/);
     expect(report.sync?.writeCalls).toBeGreaterThan(0);
     expect(posts(c.emu, /\/intents\/train$/)).toBe(0);
     expect(c.emu.dumpState().projects[0].snapshots).toEqual([backup?.name]);
@@ -93,7 +95,7 @@ describe("a release fails when another writer changes the flow meanwhile", () =>
     expect(report.status).toBe("failure");
     expect(report.error?.step).toBe("promote");
     expect(report.gate?.passed).toBe(true);
-    expect(report.error?.message).toMatch(/^flow Main changed during this release \(another run or a UI edit\): 1 difference before promotion; the model was trained but nothing was promoted; the pre-sync backup is snapshot '/);
+    expect(report.error?.message).toMatch(/^another writer changed the flow during this release \(another run or a UI edit\): flow Main: 1 difference in intent 'FromAnotherRun' before promotion; the model was trained but nothing was promoted; the pre-sync backup is snapshot '/);
     expect(report.promotion).toBeUndefined();
     expect(posts(c.emu, /\/intents\/train$/)).toBe(1);
     expect(posts(c.emu, /\/restore$/)).toBe(0);
@@ -102,13 +104,51 @@ describe("a release fails when another writer changes the flow meanwhile", () =>
     expect(state.flows[0].intents.map((i: { name: string }) => i.name)).toContain("FromAnotherRun");
   });
 
-  it("without another writer: both re-reads are empty, and their requests are in the run's request stats", async () => {
+  it("after promotion (a writer lands after the pre-promotion read): fails, names the intent, puts its endpoint pin back, keeps the backup reference", async () => {
+    const c = await setup();
+    c.run.config.promote.endpoints = ["Main Endpoint"];
+    const pinnedBefore = c.emu.dumpState().projects[0].endpoints[0].entrypoint;
+    const client = intercept(c.client, "updateEndpoint", () => otherWriterAddsIntent(c.other));
+    const report = await runRelease(c.run, { client, logger: c.logger, dataset: c.ds });
+    expect(report.status).toBe("failure");
+    expect(report.error?.step).toBe("promote");
+    const backup = report.sync?.backup;
+    expect(report.error?.message).toBe(
+      `another writer changed the flow during this release (another run or a UI edit): flow Main: 1 difference in intent 'FromAnotherRun' after promotion; snapshot ${report.promotion?.snapshotName} does not hold this commit's data; endpoint Main Endpoint put back where it pointed before; the pre-sync backup is snapshot '${backup?.name}' (${backup?.id}) — re-run the release, or restore with \`cognigy-nlu restore --snapshot ${backup?.id} --yes\``,
+    );
+    expect(report.promotion).toMatchObject({ promoted: false, verified: false, endpointsPutBack: ["Main Endpoint"] });
+    const state = c.emu.dumpState().projects[0];
+    expect(state.endpoints[0].entrypoint).toBe(pinnedBefore);
+    expect(state.flows[0].intents.map((i: { name: string }) => i.name)).toContain("FromAnotherRun");
+    expect(posts(c.emu, /\/restore$/)).toBe(0);
+  });
+
+  it("after promotion, never undoes another run's pin: an endpoint re-pinned meanwhile is left where the other run put it", async () => {
+    const c = await setup();
+    c.run.config.promote.endpoints = ["Main Endpoint"];
+    const otherRelease = async () => {
+      await otherWriterAddsIntent(c.other);
+      const project = await c.other.resolveProject("Test Bot");
+      const snap = await c.other.createSnapshot(project._id, { name: "another-run-promotion" });
+      const [endpoint] = await c.other.listEndpoints(project._id);
+      await c.other.updateEndpoint(endpoint._id, { entrypoint: snap._id });
+    };
+    const client = intercept(c.client, "updateEndpoint", otherRelease, true);
+    const report = await runRelease(c.run, { client, logger: c.logger, dataset: c.ds });
+    expect(report.status).toBe("failure");
+    expect(report.error?.message).toMatch(/^another writer changed the flow during this release .* after promotion; .*endpoint Main Endpoint left alone \(no longer on this run's snapshot\); the pre-sync backup is snapshot '/);
+    expect(report.promotion?.endpointsPutBack).toBeUndefined();
+    expect(c.emu.dumpState().projects[0].endpoints[0].entrypoint).toBe("snapshot:another-run-promotion");
+  });
+
+  it("without another writer: the re-reads are empty, and their requests are in the run's request stats", async () => {
     const c = await setup();
     const report = await runRelease(c.run, { client: c.client, logger: c.logger, dataset: c.ds });
     expect(report.status).toBe("success");
+    expect(report.promotion?.verified).toBe(true);
     const exports = c.emu.requestLog.filter((e) => e.method === "POST" && /\/intents\/export$/.test(e.path)).length;
-    // the plan's read of a fresh flow lists no intents (nothing to export); the two re-reads export the one locale
-    expect(exports).toBeGreaterThanOrEqual(2);
+    // the plan's read of a fresh flow lists no intents (nothing to export); the three re-reads export the one locale
+    expect(exports).toBeGreaterThanOrEqual(3);
     expect(report.requests?.byRoute["POST /flows/:flowId/intents/export"]?.count).toBe(exports);
     expect(report.requests?.total).toBe(c.emu.requestLog.filter((e) => !/^\/download\//.test(e.path)).length);
   });

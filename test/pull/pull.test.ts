@@ -1,9 +1,8 @@
-// pull end to end: a CLINC150-sized flow pulled into an empty repository and over an existing one, then plan → empty.
-import { execFileSync } from "node:child_process";
+// pull end to end: a 150-intent CLINC150 flow (the vendored slice) pulled into an empty repository and over an existing
+// one, then plan → empty.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CognigyClient } from "../../src/cognigy/client.js";
@@ -16,11 +15,9 @@ import { planFlows } from "../../src/pipeline/plan.js";
 import { pullFlows } from "../../src/pipeline/pull.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
 import { setup, syncAndTrain, writeBot } from "../backup/helpers.js";
+import { clincSlice, writeRepository } from "../datasets.js";
 
 const KEY = "pull-test-key-0c9e33d1";
-// The shared acceptance kit next to the repository (../shared) writes CLINC150 as a repository.
-const ACCEPTANCE = join(fileURLToPath(new URL("../../..", import.meta.url)), "shared", "acceptance", "make_dataset.py");
-const HAVE_CLINC = existsSync(ACCEPTANCE);
 let emu: Emulator;
 let client: CognigyClient;
 let tmp: string;
@@ -41,25 +38,28 @@ async function plan(root: string) {
 }
 
 beforeAll(async () => {
-  if (!HAVE_CLINC) return;
   tmp = mkdtempSync(join(tmpdir(), "cnlu-pull-"));
   source = join(tmp, "source");
-  // the whole CLINC150 training set (150 intents, 18,000 examples) with 3 held-out tests per intent
-  execFileSync("python3", [ACCEPTANCE, "clinc150", source, "--tests", "3"]);
+  // the CLINC150 slice: 150 intents (12 to 120 examples each, 4,500 in all) with 3 held-out tests per intent
+  const d = clincSlice();
+  const byIntent = new Map<string, number>();
+  const tests = d.test.filter(([, i]) => (byIntent.set(i, (byIntent.get(i) ?? 0) + 1).get(i) ?? 0) <= 3);
+  const written = writeRepository(source, [...d.train, ...d.val], tests);
+  if (written.intents !== 150) throw new Error(`the CLINC150 slice has ${written.intents} intents, not 150`);
   const run = runFor(source);
   emu = await startEmulator({ port: 0, apiKey: KEY, seed: run.config, rateLimit: 0, taskDelayMs: 5, logRequests: false });
   client = new CognigyClient({ baseUrl: emu.url, apiKey: KEY, rateLimit: 0, maxRetries: 2, baseBackoffMs: 1, maxBackoffMs: 5, sleep: shortSleep });
   run.config.cognigy.baseUrl = emu.url;
   const p = await planFlows(run, { client, logger }, { dataset: loadDataset({ config: run.config, root: source }) });
   await syncFlows(run, { client, logger }, { plan: p });
-}, 120_000);
+});
 
 afterAll(async () => {
   await emu?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-describe.skipIf(!HAVE_CLINC)("pull (CLINC150 from ../shared/acceptance)", () => {
+describe("pull (150 CLINC150 intents from the vendored slice)", () => {
   it("re-pull over the repository is a no-op that keeps comments and tests, and plan stays empty", async () => {
     const file = join(source, "training-data/main/intents/accept_reservations.yml");
     writeFileSync(file, `# owned by the bookings team\n${readFileSync(file, "utf8")}`);
@@ -68,13 +68,13 @@ describe.skipIf(!HAVE_CLINC)("pull (CLINC150 from ../shared/acceptance)", () => 
     expect(r.flows[0]?.intents).toBe(150);
     // CLINC150 repeats a few examples within an intent: Cognigy holds each normalised text once
     const inCognigy = (await plan(source)).plan.totals.unchanged;
-    expect(inCognigy).toBeGreaterThan(17900);
+    expect(inCognigy).toBeGreaterThan(4450);
     expect(r.flows[0]?.sentences).toBe(inCognigy);
     expect(r.flows[0]?.created).toEqual([]);
     expect(r.flows[0]?.updated).toEqual([]);
     for (const [f, text] of Object.entries(before)) expect(readFileSync(join(source, "training-data/main/intents", f), "utf8")).toBe(text);
     expect((await plan(source)).plan.empty).toBe(true);
-  }, 30_000);
+  });
 
   it("pulls a CLINC150-sized flow into an empty repository: one stable file per intent, then plan → empty", async () => {
     const target = join(tmp, "target");
@@ -98,7 +98,7 @@ describe.skipIf(!HAVE_CLINC)("pull (CLINC150 from ../shared/acceptance)", () => 
     expect(again.flows[0]?.created).toEqual([]);
     expect(again.flows[0]?.updated).toEqual([]);
     expect(existsSync(join(target, "training-data/main/tests"))).toBe(false);
-  }, 30_000);
+  });
 });
 
 describe("pull round trip with the default evaluate.split", () => {

@@ -38,12 +38,14 @@ beforeAll(async () => {
   emu = spawn(process.execPath, [cli, "emulator", "--port", "0", "--seed", "cognigy-nlu.yml", "--api-key", API_KEY, "--rate-limit", "0", "--faults", SPEC], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
   emu.stdout?.setEncoding("utf8").on("data", (c: string) => (emuLog += c));
   emu.stderr?.setEncoding("utf8").on("data", (c: string) => (emuLog += c));
-  for (let i = 0; i < 100 && !url; i++) {
+  // waits for the URL however slow the start is (an exit of the emulator or the hook timeout ends the wait)
+  while (!url && emu.exitCode === null && emu.signalCode === null) {
     url = /http:\/\/127\.0\.0\.1:\d+/.exec(emuLog)?.[0] ?? "";
     if (!url) await new Promise((r) => setTimeout(r, 100));
   }
+  url ||= /http:\/\/127\.0\.0\.1:\d+/.exec(emuLog)?.[0] ?? "";
   if (!url) throw new Error(`the emulator printed no URL: ${emuLog}`);
-}, 120_000);
+});
 
 afterAll(() => {
   emu?.kill("SIGTERM");

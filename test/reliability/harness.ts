@@ -260,7 +260,7 @@ export function runCli(cli: string, args: string[], cwd: string, o: { env?: Reco
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 240_000);
     o.onSpawn?.((sig) => child.kill(sig));
     child.on("close", (code, signal) => {
       clearTimeout(timer);

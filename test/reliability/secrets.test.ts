@@ -82,7 +82,7 @@ beforeAll(async () => {
   cli = ensureCli();
   work = tempDir("cnlu-secrets-");
   baseline = await makeBaseline(work);
-}, 120_000);
+});
 
 afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });

@@ -54,7 +54,7 @@ beforeAll(async () => {
   cli = ensureCli();
   work = tempDir("cnlu-sigterm-");
   baseline = await makeBaseline(work);
-}, 120_000);
+});
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });

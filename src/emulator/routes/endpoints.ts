@@ -60,7 +60,9 @@ export function registerEndpointRoutes(r: Router, emu: EmulatorCore): void {
     if (intentId) emu.intent(flow, intentId);
     const ref = ctx.query.get("flowReferenceId");
     if (ref && ref !== flow.referenceId) throw badRequest("'flowReferenceId' does not match the flow");
-    const rows = [...s.learningSentences.values()].filter((l) => l.flowId === flow._id && (!intentId || l.intentId === intentId));
+    // The official client never sends intentId (cognigy-api.md §18); whether a server filters by it is unknown: a switch.
+    const byIntent = emu.opts.learningSentencesByIntent && intentId;
+    const rows = [...s.learningSentences.values()].filter((l) => l.flowId === flow._id && (!byIntent || l.intentId === intentId));
     return ok(paginate(rows, ctx.query, learningListView, { textField: "sentence" }));
   });
   const one = (flowId: string, id: string) => {

@@ -1,6 +1,6 @@
 // Routes: intents and their sentences, one by one and in batches of ≤ 100 operations (cognigy-api.md §6, §8, §9).
 import type { EmulatorCore } from "../core.js";
-import { bool, type Ctx, noContent, objectIdArg, ok, queryObjectId, type Router, str, strArray } from "../http.js";
+import { bool, type Ctx, objectIdArg, ok, queryObjectId, type Router, str, strArray, strictKeys } from "../http.js";
 import { isObjectId } from "../ids.js";
 import { paginate } from "../paging.js";
 import { badRequest, conflict, HttpError, missingArgument, notFound } from "../problem.js";
@@ -11,6 +11,28 @@ export const MAX_BATCH = 100;
 /** The default per-intent cap (the emulator enforces `emu.limits.intentSentences`). */
 export const MAX_SENTENCES_PER_INTENT = 2000;
 const NLU_FIELDS = ["name", "isDisabled", "isRejectIntent", "parentIntentId", "childFeatures"];
+
+/** Writable intent fields: IIntent_2_0 minus reference/meta keys (RAC 0.19.0 ICreateIntentRestDataBody_2_0, IBatchIntentsRestOperationSet). */
+export const INTENT_FIELDS = [
+  "name",
+  "description",
+  "condition",
+  "isRejectIntent",
+  "isDisabled",
+  "tags",
+  "confirmationSentences",
+  "disambiguationSentence",
+  "data",
+  "rules",
+  "nodeReferenceId",
+  "childFeatures",
+  "biasTowardsParentOrChildIntents",
+  "parentIntentId",
+  "analyticsLabel",
+  "overrideIntentDefaultRepliesAsExamples",
+];
+/** Server-generated fields the batch value type also lists (Omit<IIntent_2_0, keyof IEntityMeta>): accepted, ignored. */
+const INTENT_GENERATED = ["referenceId", "localeReference", "feedbackReport"];
 
 type IntentPatch = Partial<Omit<IntentRec, "_id" | "referenceId" | "flowId" | "sentences" | "extras">>;
 
@@ -61,6 +83,12 @@ export function readIntentInput(body: Record<string, unknown>, creating: boolean
   return out;
 }
 
+/** The keys of a sentence value: single POST {localeId, text?, slots?} (ICreateSentenceRestDataBody_2_0); batch per dialect. */
+function sentenceValue(v: Record<string, unknown>, localeKey: "localeReference" | "localeId", creating: boolean, where: string): void {
+  // IBatchSentencesRestOperationSet: create and update values are Omit<ISentence_2_0, meta | feedbackReport> — all three required
+  strictKeys(v, ["text", "slots", localeKey], creating ? ["text", "slots", localeKey] : [], where);
+}
+
 function readSentenceText(body: Record<string, unknown>, required: boolean): string | undefined {
   const t = str(body, "text", { required, max: 2000 });
   if (t === undefined) return undefined;
@@ -75,6 +103,7 @@ function readSlots(body: Record<string, unknown>): unknown[] | undefined {
 }
 
 function readOps(body: Record<string, unknown>): { op: string; id?: string; value: Record<string, unknown> }[] {
+  strictKeys(body, ["operations"], ["operations"]);
   const ops = body.operations;
   if (ops === undefined) throw missingArgument("operations");
   if (!Array.isArray(ops)) throw badRequest("'operations' must be an array");
@@ -82,6 +111,9 @@ function readOps(body: Record<string, unknown>): { op: string; id?: string; valu
   return ops.map((o, n) => {
     if (!o || typeof o !== "object") throw badRequest(`operations[${n}] must be an object`);
     const { op, id, value } = o as Record<string, unknown>;
+    // IBatchActionOperation: create {op, value}; update {op, id, value}; delete {op, id}
+    const keys = op === "create" ? ["op", "value"] : op === "update" ? ["op", "id", "value"] : op === "delete" ? ["op", "id"] : ["op", "id", "value"];
+    strictKeys(o as Record<string, unknown>, keys, keys, `operations[${n}].`);
     if (op !== "create" && op !== "update" && op !== "delete") throw badRequest(`operations[${n}].op must be create, update or delete`);
     if (op !== "create" && !isObjectId(id)) throw badRequest(`operations[${n}].id must be a valid ObjectId`);
     if (op !== "delete" && (!value || typeof value !== "object" || Array.isArray(value))) throw badRequest(`operations[${n}].value must be an object`);
@@ -138,8 +170,8 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
   r.add("POST", "/flows/:flowId/intents", (ctx) => {
     const flow = emu.flow(ctx.params.flowId);
     const body = ctx.json();
+    strictKeys(body, INTENT_FIELDS, ["name"]);
     const patch = readIntentInput(body, true);
-    if (body.localeId !== undefined) emu.projectLocale(flow.projectId, String(body.localeId));
     if (s.intentsOf(flow._id).some((i) => i.name === patch.name)) throw conflict(`An intent named '${patch.name}' already exists in this flow`);
     checkParent(flow, patch, null, () => true);
     emu.checkFlowCaps(flow, 1, new Map());
@@ -156,6 +188,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     const alive = (id: string) => !deleted.has(id);
     const planned = ops.map((o, n) => {
       if (o.op === "create") {
+        strictKeys(o.value, [...INTENT_FIELDS, ...INTENT_GENERATED], ["name"], `operations[${n}].value.`);
         const patch = readIntentInput(o.value, true);
         if (names.has(patch.name!)) throw conflict(`operations[${n}]: an intent named '${patch.name}' already exists in this flow`);
         checkParent(flow, patch, null, alive);
@@ -169,6 +202,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
         for (const [k, v] of names) if (v === cur._id) names.delete(k);
         return { ...o, patch: {} as IntentPatch };
       }
+      strictKeys(o.value, [...INTENT_FIELDS, ...INTENT_GENERATED], [], `operations[${n}].value.`);
       const patch = readIntentInput(o.value, false);
       if (patch.name !== undefined) {
         const owner = names.get(patch.name);
@@ -206,6 +240,8 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     const flow = emu.flow(ctx.params.flowId);
     const intent = emu.intent(flow, ctx.params.intentId);
     const body = ctx.json();
+    // IUpdateIntentRestBody_2_0: the writable intent fields + localeId (required)
+    strictKeys(body, [...INTENT_FIELDS, "localeId"], ["localeId"]);
     const localeId = objectIdArg(body, "localeId")!;
     emu.projectLocale(flow.projectId, localeId);
     const patch = readIntentInput(body, false);
@@ -257,6 +293,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
   r.add("POST", "/flows/:flowId/intents/:intentId/sentences", (ctx) => {
     const { flow, intent } = load(ctx);
     const body = ctx.json();
+    strictKeys(body, ["localeId", "text", "slots"], ["localeId", "text"]);
     const localeId = objectIdArg(body, "localeId")!;
     emu.projectLocale(flow.projectId, localeId);
     const text = readSentenceText(body, true)!;
@@ -267,7 +304,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     intent.sentences.push(x);
     s.touch(intent);
     s.markChanged(flow, localeId);
-    return ok(sentenceView(x, false), 201);
+    return ok(sentenceView(x, false, true), 201);
   });
 
   r.add("PATCH", "/flows/:flowId/intents/:intentId/sentences", (ctx) => {
@@ -275,10 +312,12 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     const ops = readOps(ctx.json());
     const gone = new Set<string>();
     const adds = new Map<string, number>();
+    const lk = emu.opts.sentenceDialect;
     const planned = ops.map((o, n) => {
+      if (o.op !== "delete") sentenceValue(o.value, lk, o.op === "create", `operations[${n}].value.`);
       if (o.op === "create") {
-        const localeId = objectIdArg(o.value, "localeId")!;
-        emu.projectLocale(flow.projectId, localeId, `operations[${n}].value.localeId`);
+        const localeId = objectIdArg(o.value, lk)!;
+        emu.projectLocale(flow.projectId, localeId, `operations[${n}].value.${lk}`);
         const text = readSentenceText(o.value, true)!;
         adds.set(localeId, (adds.get(localeId) ?? 0) + 1);
         return { ...o, localeId, text, slots: readSlots(o.value) ?? [] };
@@ -290,6 +329,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
         adds.set(cur.localeReference, (adds.get(cur.localeReference) ?? 0) - 1);
         return { ...o, localeId: cur.localeReference, text: undefined, slots: undefined };
       }
+      if (o.value[lk] !== undefined && o.value[lk] !== cur.localeReference) throw badRequest(`operations[${n}].value.${lk}: a sentence cannot move to another locale`);
       return { ...o, localeId: cur.localeReference, text: readSentenceText(o.value, false), slots: readSlots(o.value) };
     });
     for (const [loc, n] of adds) if (n > 0) checkCap(intent, loc, n);
@@ -327,6 +367,8 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     const { flow, intent } = load(ctx);
     const x = sentenceOf(intent, ctx.params.sentenceId);
     const body = ctx.json();
+    // IUpdateSentenceRestBody_2_0 = {text, slots}
+    strictKeys(body, ["text", "slots"]);
     const text = readSentenceText(body, false);
     const slots = readSlots(body);
     if (text !== undefined) x.text = text;
@@ -341,6 +383,6 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     const x = sentenceOf(intent, ctx.params.sentenceId);
     intent.sentences = intent.sentences.filter((y) => y !== x);
     s.markChanged(flow, x.localeReference);
-    return noContent();
+    return ok({}); // IDeleteSentenceRestReturnValue_2_0 = {}
   });
 }

@@ -20,6 +20,7 @@ export type DropReason =
   | "unknown-intent"
   | "low-score"
   | "wrong-intent"
+  | "ambiguous"
   | "length"
   | "pii"
   | "duplicate"

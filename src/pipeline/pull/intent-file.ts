@@ -14,6 +14,8 @@ export interface PulledIntent {
   reject: boolean;
   /** YAML locale key → example texts. */
   examples: Record<string, string[]>;
+  /** YAML locale key → held-out test texts (pull --holdout). */
+  tests?: Record<string, string[]>;
 }
 
 export interface IntentFile {
@@ -87,18 +89,18 @@ function seqTexts(seq: YAMLSeq): string[] {
   return seq.items.filter(isScalar).map((s) => String((s as Scalar).value));
 }
 
-/** The examples sequence of one locale, created if asked; converts a plain list to a locale map when another locale is needed. */
-function examplesSeq(doc: Document, layout: LocaleLayout, locale: string, create: boolean): YAMLSeq | undefined {
+/** The examples (or tests) sequence of one locale, created if asked; converts a plain list to a locale map when another locale is needed. */
+function examplesSeq(doc: Document, layout: LocaleLayout, locale: string, create: boolean, field: "examples" | "tests" = "examples"): YAMLSeq | undefined {
   const root = doc.contents as YAMLMap;
-  const ex = root.get("examples", true) as unknown;
+  const ex = root.get(field, true) as unknown;
   if (ex === undefined || ex === null || (isScalar(ex) && (ex as Scalar).value === null)) {
     if (!create) return undefined;
     const seq = new YAMLSeq();
-    if (layout.locales.length === 1 && locale === layout.defaultLocale) root.set("examples", seq);
+    if (layout.locales.length === 1 && locale === layout.defaultLocale) root.set(field, seq);
     else {
       const m = new YAMLMap();
       m.set(doc.createNode(locale), seq);
-      root.set("examples", m);
+      root.set(field, m);
     }
     return seq;
   }
@@ -109,7 +111,7 @@ function examplesSeq(doc: Document, layout: LocaleLayout, locale: string, create
     m.set(doc.createNode(layout.defaultLocale), ex);
     const seq = new YAMLSeq();
     m.set(doc.createNode(locale), seq);
-    root.set("examples", m);
+    root.set(field, m);
     return seq;
   }
   if (isMap(ex)) {
@@ -173,6 +175,19 @@ function removeLocale(doc: Document, layout: LocaleLayout, locale: string): void
   }
 }
 
+/** Every test text of a locale in a parsed intent file. */
+export function testsOf(doc: Document, layout: LocaleLayout, locale: string): string[] {
+  const seq = examplesSeq(doc, layout, locale, false, "tests");
+  return seq ? seqTexts(seq) : [];
+}
+
+/** Appends held-out tests to one locale's tests (pull --holdout). */
+export function appendTests(doc: Document, layout: LocaleLayout, locale: string, texts: readonly string[]): void {
+  if (texts.length === 0) return;
+  const seq = examplesSeq(doc, layout, locale, true, "tests") as YAMLSeq;
+  for (const t of texts) seq.items.push(doc.createNode(t) as Scalar);
+}
+
 /** Every example text of a locale in a parsed intent file. */
 export function examplesOf(doc: Document, layout: LocaleLayout, locale: string): string[] {
   const seq = examplesSeq(doc, layout, locale, false);
@@ -224,6 +239,14 @@ export function renderIntentFile(intent: PulledIntent, layout: LocaleLayout, sch
     const m = new YAMLMap();
     for (const l of locales) m.set(doc.createNode(l), seqOf(intent.examples[l] ?? [], doc));
     root.set("examples", m);
+  }
+  const testLocales = layout.locales.filter((l) => (intent.tests?.[l]?.length ?? 0) > 0);
+  if (layout.locales.length === 1 && testLocales.length === 1 && testLocales[0] === layout.defaultLocale) {
+    root.set("tests", seqOf(intent.tests?.[layout.defaultLocale] ?? [], doc));
+  } else if (testLocales.length) {
+    const m = new YAMLMap();
+    for (const l of testLocales) m.set(doc.createNode(l), seqOf(intent.tests?.[l] ?? [], doc));
+    root.set("tests", m);
   }
   if (schemaRef) doc.commentBefore = ` yaml-language-server: $schema=${schemaRef}`;
   return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });

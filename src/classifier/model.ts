@@ -1,5 +1,7 @@
-// The emulator's text classifier: hashed TF-IDF (word 1-2-grams + char 3-4-grams within words) and a softmax regression fitted by SGD.
-// Pure and dependency-free; fitting is deterministic for a given set of (text, label) pairs and seed, whatever their order.
+// The local text classifier (the emulator's model and the pipeline's local estimate): hashed TF-IDF (word 1-2-grams +
+// char 3-4-grams within words) and a softmax regression fitted by SGD. Pure and dependency-free; fitting is
+// deterministic for a given set of (text, label) pairs and seed, whatever their order (labels must not be random:
+// callers label by intent name, see src/emulator/models.ts).
 
 export interface LabeledText {
   text: string;
@@ -179,6 +181,62 @@ export class Classifier {
     return out;
   }
 
+  /** Every label as `{ name, score }` (the shape of Cognigy's nlu/scores), best first. */
+  score(text: string): { name: string; score: number }[] {
+    return this.predict(text).map((p) => ({ name: p.label, score: p.score }));
+  }
+
+  /** A JSON-safe copy of the fitted model (weights as base64 float32); `Classifier.fromJSON` restores it exactly. */
+  toJSON(): SerializedClassifier {
+    const buckets = new Int32Array(this.idf.length);
+    for (const [b, j] of this.index) buckets[j] = b;
+    return {
+      format: "cognigy-nlu-classifier",
+      version: 1,
+      labels: [...this.labels],
+      temperature: this.temperature,
+      buckets: b64(buckets),
+      idf: b64(this.idf),
+      weights: b64(this.weights),
+      bias: b64(this.bias),
+    };
+  }
+
+  static fromJSON(s: SerializedClassifier): Classifier {
+    if (s?.format !== "cognigy-nlu-classifier" || s.version !== 1) throw new Error("not a serialised cognigy-nlu classifier (version 1)");
+    const buckets = new Int32Array(unb64(s.buckets));
+    const idf = new Float32Array(unb64(s.idf));
+    const weights = new Float32Array(unb64(s.weights));
+    const bias = new Float32Array(unb64(s.bias));
+    const K = s.labels.length;
+    if (idf.length !== buckets.length || bias.length !== K || weights.length !== idf.length * K) throw new Error("serialised classifier: inconsistent sizes");
+    const index = new Map<number, number>();
+    for (let j = 0; j < buckets.length; j++) index.set(buckets[j], j);
+    return new Classifier([...s.labels], index, idf, weights, bias, s.temperature);
+  }
+}
+
+/** What `Classifier.toJSON` produces. */
+export interface SerializedClassifier {
+  format: "cognigy-nlu-classifier";
+  version: 1;
+  labels: string[];
+  temperature: number;
+  /** Hashed feature buckets (int32), in feature order. */
+  buckets: string;
+  idf: string;
+  /** float32, feature-major (weights[j * K + k]). */
+  weights: string;
+  bias: string;
+}
+
+function b64(a: Int32Array | Float32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+}
+
+function unb64(s: string): ArrayBuffer {
+  const b = Buffer.from(s, "base64");
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
 function softmax(z: ArrayLike<number>, scale: number): Float64Array {

@@ -1,0 +1,140 @@
+// Benchmark: the local estimate on CLINC150 (CC BY 3.0). A git repository holds the 150 intents (train + val as
+// examples, test as each intent's tests) at its base commit; the working tree (the pull request) relabels the examples
+// of 10 intents to other intents. localEstimate trains the local classifier on both and scores the same 4,500 tests:
+// the 10 relabelled intents must be among the losers. Also the local classifier on its own: fit time and accuracy,
+// against a nearest-example (word Jaccard) baseline measured in the same run.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import { fitClassifier, mulberry32, tokenize, trainingSeed } from "../src/classifier/index.js";
+import { loadConfig } from "../src/config/load.js";
+import { silentLogger } from "../src/logger.js";
+import { comparePaired, gateComparison, losers } from "../src/pipeline/compare.js";
+import { localEstimate } from "../src/pipeline/estimate.js";
+
+type Row = [string, string];
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const DATASETS = process.env.COGNIGY_NLU_DATASETS ? resolve(process.env.COGNIGY_NLU_DATASETS) : join(ROOT, "..", "shared", "datasets");
+const RELABELLED = 10;
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], { cwd, stdio: "ignore" });
+}
+
+function writeBot(dir: string, examples: Map<string, string[]>, tests: Map<string, string[]>): void {
+  const intents = join(dir, "training-data", "main", "intents");
+  rmSync(intents, { recursive: true, force: true });
+  mkdirSync(intents, { recursive: true });
+  for (const [name, ex] of examples) writeFileSync(join(intents, `${name}.yml`), stringify({ intent: name, examples: ex, tests: tests.get(name) ?? [] }, { lineWidth: 0 }));
+}
+
+/** Nearest training example by word-set Jaccard similarity (inverted index): the baseline for the classifier's time. */
+function nearestExample(train: Row[], test: Row[]): number {
+  const sets = train.map(([t]) => new Set(tokenize(t)));
+  const index = new Map<string, number[]>();
+  sets.forEach((s, i) => {
+    for (const w of s) {
+      let l = index.get(w);
+      if (!l) index.set(w, (l = []));
+      l.push(i);
+    }
+  });
+  let ok = 0;
+  for (const [text, label] of test) {
+    const q = new Set(tokenize(text));
+    const overlap = new Map<number, number>();
+    for (const w of q) for (const i of index.get(w) ?? []) overlap.set(i, (overlap.get(i) ?? 0) + 1);
+    let best = -1;
+    let bestSim = -1;
+    for (const [i, o] of overlap) {
+      const sim = o / (q.size + sets[i].size - o);
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = i;
+      }
+    }
+    if (best >= 0 && train[best][1] === label) ok++;
+  }
+  return ok / test.length;
+}
+
+export async function bench(): Promise<void> {
+  const file = join(DATASETS, "clinc150", "data_full.json");
+  if (!existsSync(file)) {
+    console.log(`MISSING CLINC150 (data_full.json): ${file} does not exist — put the data sets in ../shared/datasets beside the project or set COGNIGY_NLU_DATASETS; this benchmark is skipped`);
+    return;
+  }
+  const d = JSON.parse(readFileSync(file, "utf8")) as Record<string, Row[]>;
+  const train = [...d.train, ...d.val];
+  const examples = new Map<string, string[]>();
+  const tests = new Map<string, string[]>();
+  for (const [t, l] of train) examples.set(l, [...(examples.get(l) ?? []), t]);
+  for (const [t, l] of d.test) tests.set(l, [...(tests.get(l) ?? []), t]);
+  const names = [...examples.keys()].sort();
+
+  // --- the local classifier alone
+  const t0 = performance.now();
+  const c = await fitClassifier(
+    train.map(([text, label]) => ({ text, label })),
+    { seed: trainingSeed(train.map(([text]) => ({ text }))) },
+  );
+  const fitMs = performance.now() - t0;
+  const t1 = performance.now();
+  const acc = d.test.filter(([t, l]) => c.score(t)[0]?.name === l).length / d.test.length;
+  const scoreMs = performance.now() - t1;
+  const t2 = performance.now();
+  const nnAcc = nearestExample(train, d.test);
+  const nnMs = performance.now() - t2;
+  console.log(`local classifier on CLINC150 (${train.length} examples, ${names.length} intents): fit ${(fitMs / 1000).toFixed(1)} s, ${d.test.length} scores in ${(scoreMs / 1000).toFixed(2)} s (${Math.round(d.test.length / (scoreMs / 1000))}/s), accuracy ${acc.toFixed(3)}`);
+  console.log(`  baseline nearest example (word Jaccard), same run: accuracy ${nnAcc.toFixed(3)} in ${(nnMs / 1000).toFixed(2)} s; the classifier's fit + scoring takes ${((fitMs + scoreMs) / nnMs).toFixed(1)}× the baseline's time for +${((acc - nnAcc) * 100).toFixed(1)} points`);
+
+  // --- the local estimate: base = CLINC150 at the base commit, head = 10 intents' examples relabelled
+  const dir = mkdtempSync(join(tmpdir(), "cognigy-nlu-estimate-bench-"));
+  try {
+    writeFileSync(
+      join(dir, "cognigy-nlu.yml"),
+      stringify({ cognigy: { baseUrl: "https://api-trial.cognigy.ai", project: "CLINC150" }, flows: [{ name: "Main", dir: "training-data/main", locales: { "en-US": "en-US" }, defaultLocale: "en-US" }] }),
+    );
+    writeBot(dir, examples, tests);
+    git(dir, "init", "--quiet");
+    git(dir, "add", "-A");
+    git(dir, "commit", "--quiet", "-m", "CLINC150");
+    const rnd = mulberry32(150);
+    const picked = [...names].map((n) => ({ n, k: rnd() })).sort((a, b) => a.k - b.k).slice(0, RELABELLED).map((x) => x.n);
+    const head = new Map([...examples].map(([k, v]) => [k, [...v]]));
+    const targets: string[] = [];
+    for (const name of picked) {
+      // all but 5 of the intent's examples now carry another (random, not relabelled) intent's label
+      let other = names[Math.floor(rnd() * names.length)];
+      while (picked.includes(other)) other = names[Math.floor(rnd() * names.length)];
+      targets.push(other);
+      const ex = head.get(name) ?? [];
+      head.set(name, ex.slice(0, 5));
+      head.set(other, [...(head.get(other) ?? []), ...ex.slice(5)]);
+    }
+    writeBot(dir, head, tests);
+    const { config, root } = loadConfig("cognigy-nlu.yml", dir);
+    const t3 = performance.now();
+    const est = await localEstimate({ cwd: root, config, baseRef: "HEAD", logger: silentLogger });
+    const estMs = performance.now() - t3;
+    if (!est.base) throw new Error(`no base: ${est.noBaseReason}`);
+    const cmp = comparePaired(est.base, est.head, { baseRef: "HEAD", engine: "local" });
+    const lost = losers(cmp);
+    const rank = new Map(lost.map(([n], i) => [n, i + 1]));
+    const found = picked.filter((n) => rank.has(n));
+    const inTop = picked.filter((n) => (rank.get(n) ?? Infinity) <= RELABELLED).length;
+    const gate = gateComparison(cmp, config.gate);
+    console.log(
+      `local estimate on CLINC150 (${est.examples.base} base / ${est.examples.head} head examples, ${est.head.length} tests): ${(estMs / 1000).toFixed(1)} s (read base ${(est.ms.readBase / 1000).toFixed(2)} s, train both ${(est.ms.train / 1000).toFixed(1)} s, score ${(est.ms.score / 1000).toFixed(2)} s) = ${(estMs / fitMs).toFixed(2)}× one classifier fit measured above`,
+    );
+    console.log(`  macro F1 ${cmp.base.metrics.macroF1.toFixed(3)} → ${cmp.head.metrics.macroF1.toFixed(3)}, McNemar p ${cmp.significance.pValue.toExponential(1)}, ${cmp.flipped.toWrong.length} right→wrong / ${cmp.flipped.toRight.length} wrong→right; gate ${gate.passed ? "passed" : "failed"}`);
+    console.log(`  relabelled intents among the losers: ${found.length}/${RELABELLED}; in the ${RELABELLED} biggest losers: ${inTop}/${RELABELLED}; also hurt (their examples' new labels): ${targets.filter((n) => rank.has(n)).length}/${RELABELLED}`);
+    console.log(`  biggest losers: ${lost.slice(0, 12).map(([n, v]) => `${n}${picked.includes(n) ? "*" : ""} ${v.toFixed(2)}`).join(", ")} (* relabelled)`);
+    if (found.length < RELABELLED) console.log(`  MISSED: ${picked.filter((n) => !rank.has(n)).join(", ")}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

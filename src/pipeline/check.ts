@@ -1,0 +1,440 @@
+// Check (pull request): the PR's own data judged against what is deployed. With a key, a tagged preview flow in Cognigy
+// holds the PR's data (production is never written), is trained and scored, and is deleted when the check ends; the
+// deployed model (production as last trained) scores the same utterances. Without a key (or --estimate), the local
+// estimate trains the local classifier on the base and head data. Nothing scored → status `not evaluated`.
+import { CognigyApiError } from "../cognigy/errors.js";
+import type { RunConfig } from "../config/options.js";
+import { normalize } from "../dataset/normalize.js";
+import type { Dataset, FlowData } from "../dataset/types.js";
+import { errorMessage } from "../errors.js";
+import type { Comparison, Report } from "../report/types.js";
+import { comparePaired, formatP, losers, signed } from "./compare.js";
+import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
+import { diffFlow, deletionCount, deletionLimit, isEmptyDiff } from "./diff.js";
+import { ESTIMATE_NOTE, localEstimate } from "./estimate.js";
+import { DEFAULT_THRESHOLD, evaluateFlows, scoreTests, selectTests, trainingTexts } from "./evaluate.js";
+import { computeMetrics, metricsByLocale, toScored } from "./metrics.js";
+import { type FlowPlanDetail, flowPlanReport, planTotals, readRemoteFlow } from "./plan.js";
+import { makePreview, removeStalePreviews, type PreviewFlow, type PreviewTag, previewName, previewOwner, runIdFrom, sameState } from "./preview.js";
+import { isPromotion } from "./snapshots.js";
+import { confusedWith, selectWithinBudget, touchedIntents } from "./selection.js";
+import { syncFlows } from "./sync.js";
+import { trainFlows } from "./train.js";
+import { Runner, StepFailed } from "./run.js";
+import { splitFlow, type TestItem } from "./testset.js";
+import type { FlowState, RunDeps, Target } from "./types.js";
+import type { ValidateResult } from "./validate.js";
+import { fitClassifier, trainingSeed } from "../classifier/index.js";
+
+type CheckRun = RunConfig & { failOnDrift?: boolean };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** What the check tells in its summary besides the metrics. */
+interface CheckState {
+  notes: string[];
+  drift: string;
+  /** Preview flows this run created (deleted in the end, whatever happened). */
+  previews: { id: string; name: string }[];
+}
+
+/** Marks the report `not evaluated` with the reason (no metrics of 0.000 anywhere). */
+function notEvaluated(r: Runner, run: RunConfig, reason: string, engine?: "cognigy" | "local"): void {
+  r.report.status = "not evaluated";
+  delete r.report.metrics;
+  delete r.report.predictions;
+  delete r.report.comparison;
+  r.report.evaluation = {
+    threshold: 0,
+    testsPerIntent: {},
+    heldOutBySplit: 0,
+    totalTests: 0,
+    scored: 0,
+    subject: "head",
+    ...(engine ? { engine } : {}),
+    skipped: reason,
+    ...(run.config.check.allowUnevaluated ? { unevaluatedAllowed: true } : {}),
+  };
+  r.deps.logger.warn(`not evaluated: ${reason}`);
+}
+
+/** "macro F1 0.912 → 0.871 (−0.041, significant) · OrderPizza −0.30 · CancelOrder −0.12". */
+export function comparisonLine(c: Comparison, alpha = 0.05): string {
+  const sig = c.significance.pValue < alpha ? "significant" : `not significant, p = ${formatP(c.significance.pValue)}`;
+  const lost = losers(c)
+    .slice(0, 3)
+    .map(([n, d]) => `${n} ${signed(d, 2)}`);
+  return [`macro F1 ${c.base.metrics.macroF1.toFixed(3)} → ${c.head.metrics.macroF1.toFixed(3)} (${signed(c.delta.macroF1, 3)}, ${sig})`, ...lost].join(" · ");
+}
+
+/**
+ * Check (pull request): validate → (key) plan → drift → preview flow (clone of production, the PR's diff applied) →
+ * train → evaluate head on the preview and the deployed model on the same utterances → paired comparison → gate →
+ * delete the preview. Without a key or with --estimate: validate → local estimate (base at --base-ref vs head) →
+ * comparison → gate. A fork PR is never failed for lack of secrets; a check that scores nothing is `not evaluated`.
+ */
+export async function runCheck(run: CheckRun, deps: RunDeps): Promise<Report> {
+  const r = new Runner(run, deps, "check");
+  const o = run.check ?? {};
+  const st: CheckState = { notes: [], drift: "", previews: [] };
+  return r.execute(
+    async () => {
+      const v = await r.validate();
+      if (o.validateOnly) {
+        st.notes.push("validate only: plan and evaluation were skipped");
+        r.skip("plan", "validate mode");
+        return;
+      }
+      if (!r.canConnect || o.estimate) {
+        await withEstimate(r, run, v, st, o.estimate ? "--estimate" : "no API key (COGNIGY_API_KEY)");
+        return;
+      }
+      const cleanup = () => deletePreviews(r, st);
+      const onSignal = () => {
+        void cleanup().finally(() => process.exit(143));
+      };
+      if (!o.prepare) process.once("SIGTERM", onSignal);
+      try {
+        await withPreview(r, run, v, st);
+      } catch (e) {
+        if (!(e instanceof StepFailed) || !r.report.error || ["validate", "plan"].includes(r.report.error.step)) throw e;
+        // Cognigy failed after the plan: the local estimate stands in (and says so); the failure stays in the notes.
+        const failed = `Cognigy failed at ${r.report.error.step}: ${r.report.error.message}`;
+        deps.logger.warn(`${failed}; falling back to the local estimate`);
+        delete r.report.error;
+        r.report.status = "success";
+        delete r.report.training;
+        await withEstimate(r, run, v, st, failed, true);
+      } finally {
+        process.off("SIGTERM", onSignal);
+        if (!o.prepare) await cleanup();
+      }
+    },
+    (rep) => checkSummary(rep, st),
+  );
+}
+
+function checkSummary(rep: Report, st: CheckState): string {
+  const notes = [...(st.drift ? [st.drift] : []), ...st.notes];
+  const tail = notes.length ? `; ${notes.join("; ")}` : "";
+  if (rep.status === "not evaluated") {
+    const allowed = rep.evaluation?.unevaluatedAllowed ? " (check.allowUnevaluated)" : "";
+    return `check not evaluated${allowed}: ${rep.evaluation?.skipped ?? "nothing was scored"}${rep.plan ? `; plan ${planText(rep)}` : ""}${tail}`;
+  }
+  const head = `check ${rep.status === "success" ? "passed" : "failed"}`;
+  if (!rep.metrics) {
+    const warnings = rep.findings.filter((f) => f.severity === "warning").length;
+    return `${head}: the training data is valid (${plural(warnings, "warning")})${tail}`;
+  }
+  const engine = rep.evaluation?.engine === "local" ? `local estimate (${ESTIMATE_NOTE})` : rep.evaluation?.subject === "deployed" ? "deployed model" : "preview model";
+  const what = rep.comparison ? comparisonLine(rep.comparison) : `macro F1 ${rep.metrics.macroF1.toFixed(3)}`;
+  const gate = rep.gate ? (rep.gate.passed ? ", gate passed" : `, gate failed: ${rep.gate.reasons[0]}${rep.gate.reasons.length > 1 ? ` (+${rep.gate.reasons.length - 1} more)` : ""}`) : "";
+  return `${head}: ${what} [${engine}]${gate}${rep.plan ? `; plan ${planText(rep)}` : ""}${tail}`;
+}
+
+function planText(rep: Report): string {
+  const t = rep.plan?.totals;
+  if (!t || rep.plan?.empty) return "no changes";
+  const parts: string[] = [];
+  if (t.createIntents || t.updateIntents || t.deleteIntents) parts.push(`intents +${t.createIntents} ~${t.updateIntents} −${t.deleteIntents}`);
+  if (t.addSentences || t.removeSentences) parts.push(`sentences +${t.addSentences} −${t.removeSentences}`);
+  return parts.join(", ") || "no changes";
+}
+
+/** Deletes this run's preview flows (by id, each carrying the tag); a failure only warns (the next check removes it). */
+async function deletePreviews(r: Runner, st: CheckState): Promise<void> {
+  const list = st.previews.splice(0);
+  if (!list.length) return;
+  const t0 = Date.now();
+  let failed = 0;
+  for (const p of list) {
+    try {
+      await r.client.deleteFlow(p.id);
+      r.deps.logger.info(`deleted the preview flow ${p.name}`);
+    } catch (e) {
+      failed++;
+      r.deps.logger.warn(`could not delete the preview flow ${p.name}: ${errorMessage(e)} (the next check of this PR, or release/backup after check.previewMaxAgeHours, deletes it)`);
+    }
+  }
+  r.report.timings.push({ step: "cleanup", ms: Date.now() - t0, outcome: failed ? "failure" : "success" });
+  r.deps.audit?.({ step: "cleanup", outcome: failed ? "failure" : "success", counts: { deleted: list.length - failed }, durationMs: Date.now() - t0 });
+}
+
+/** The intents the local model (trained on the head's uploaded examples) confuses with the touched ones. */
+async function localConfusions(run: RunConfig, dataset: Dataset, tests: readonly TestItem[], touched: ReadonlySet<string>): Promise<Set<string>> {
+  const predicted: (string | null)[] = new Array(tests.length).fill(null);
+  for (const f of dataset.flows) {
+    const split = splitFlow(f, run.config.evaluate, []);
+    for (const key of Object.keys(f.flow.locales)) {
+      const data: { text: string; label: string }[] = [];
+      for (const [intent, byLocale] of split.uploaded) for (const text of byLocale[key] ?? []) data.push({ text, label: intent });
+      if (!data.length) continue;
+      const idx = tests.map((t, i) => (t.flow === f.flow.name && t.locale === key ? i : -1)).filter((i) => i >= 0);
+      if (!idx.length) continue;
+      const c = await fitClassifier(data, { seed: trainingSeed(data) });
+      for (const i of idx) predicted[i] = c.score(tests[i].text)[0]?.name ?? null;
+    }
+  }
+  return confusedWith(tests, predicted, touched);
+}
+
+/** One flow's plan against the preview flow: production's split and desired intents, diffed against the preview's state. */
+function planAgainstPreview(f: FlowPlanDetail, p: PreviewFlow, remote: FlowPlanDetail["remote"], maxDeletions: number | string): FlowPlanDetail {
+  const diff = diffFlow(f.desired, remote, { prune: f.target.flow.prune, locales: f.target.locales.map((l) => l.key), normalize });
+  return {
+    ...f,
+    target: p.target,
+    remote,
+    diff,
+    deletions: deletionCount(diff),
+    deletionLimit: deletionLimit(maxDeletions, diff.remoteSentences),
+    remoteIntents: remote.length,
+    report: flowPlanReport(p.target, diff),
+  };
+}
+
+/** A note when the endpoints serve a snapshot that may differ from production as last trained (the base). */
+async function deployedNote(r: Runner, run: RunConfig, targets: readonly Target[]): Promise<string | undefined> {
+  const stale = targets.filter((t) => t.isTrainingOutOfDate).map((t) => t.flow.name);
+  const notes: string[] = [];
+  if (stale.length) notes.push(`the model of ${stale.join(", ")} is older than its data in Cognigy`);
+  const want = run.config.promote.endpoints;
+  const projectId = targets[0]?.projectId;
+  if (want.length && projectId) {
+    try {
+      const endpoints = (await r.client.listEndpoints(projectId)).filter((e) => want.includes(e.name) || want.includes(e._id));
+      const snaps = await r.client.listSnapshots(projectId);
+      const latest = snaps.filter(isPromotion).sort((a, b) => b.createdAt - a.createdAt)[0];
+      const byId = new Map(snaps.map((s) => [s._id, s]));
+      for (const e of endpoints) {
+        const s = e.entrypoint ? byId.get(e.entrypoint) : undefined;
+        if (s && s._id !== latest?._id) notes.push(`endpoint ${e.name} serves snapshot ${s.name}, which may differ from production as last trained (the base compared with)`);
+      }
+    } catch (e) {
+      r.deps.logger.debug(`endpoints not checked: ${errorMessage(e)}`);
+    }
+  }
+  return notes.length ? notes.join("; ") : undefined;
+}
+
+/** With a key: the preview flow path (or, when the PR changes nothing, the deployed model itself). */
+async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: CheckState): Promise<void> {
+  const { logger } = r.deps;
+  const plan = await r.plan(v);
+  const targets = plan.flows.map((f) => f.target);
+  const remote = new Map(plan.flows.map((f) => [f.target.flowId, f.remote]));
+  const d = await r.step("drift", () => computeDrift(run, r.stepDeps, { dataset: v.dataset, targets, remote }), (x) => ({ ...x.totals }));
+  r.report.drift = maskDrift(d);
+  logger.info(driftSummary(d));
+  if (!d.clean) {
+    st.drift = driftSummary(d);
+    if (run.failOnDrift) {
+      r.report.status = "failure";
+      st.drift += " (fail-on-drift)";
+    }
+  }
+  // leftovers: an earlier (cancelled) check of the same owner, and anyone's older than check.previewMaxAgeHours
+  const now = (r.deps.now ?? Date.now)();
+  const owner = previewOwner(run.check);
+  if (targets[0]) {
+    await removeStalePreviews(r.client, logger, {
+      projectId: targets[0].projectId,
+      now,
+      maxAgeHours: run.config.check.previewMaxAgeHours,
+      owner: owner.owner,
+      keep: new Set(targets.map((t) => t.flowId)),
+    });
+  }
+  // the head's tests (what the PR's model is scored on): none at all → nothing to judge, before any write
+  const headTests = selectTests(run, plan.flows, { leaked: r.leaked, model: "trained-now" });
+  if (headTests.selected.length === 0) {
+    notEvaluated(r, run, headTests.all.length ? "every test was left out (evaluate.sample or the shard selected none)" : "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)", "cognigy");
+    return;
+  }
+  const hasBase = plan.flows.some((f) => f.remote.length > 0);
+  const stale = targets.some((t) => t.isTrainingOutOfDate);
+  const touched = new Set<string>();
+  for (const f of plan.flows) for (const k of touchedIntents(f.target.flow.name, f.diff)) touched.add(k);
+  let fraction = 1;
+  // Cost ∝ change: when not every test fits, the intents the local model confuses with the touched ones come first.
+  const budgetTests = Math.floor(run.config.check.maxRequests / (hasBase ? 2 : 1));
+  let confusedSet: Set<string> | undefined;
+  if (run.config.check.maxRequests > 0 && headTests.selected.length > budgetTests && touched.size > 0) {
+    confusedSet = await r.step("select", () => localConfusions(run, v.dataset, headTests.selected, touched), (s) => ({ confused: s.size }));
+    logger.info(`the local model confuses ${plural(confusedSet.size, "other intent")} with the ${plural(touched.size, "intent")} the PR touches`);
+  }
+  const selectWith = (items: TestItem[]) => {
+    const b = selectWithinBudget(items, {
+      maxRequests: run.config.check.maxRequests,
+      models: plan.plan.empty && !stale ? 1 : hasBase ? 2 : 1,
+      touched,
+      confused: () => confusedSet ?? new Set(),
+      seed: run.config.evaluate.seed,
+    });
+    fraction = b.fraction;
+    logger.info(`tests: ${b.selection.how}`);
+    return b;
+  };
+
+  if (plan.plan.empty && !stale && hasBase) {
+    // The PR does not change what Cognigy learns: the deployed model is the PR's model. Score it once, no preview.
+    const e = await r.step("evaluate", () => evaluateFlows(run, r.stepDeps, { flows: plan.flows, leaked: r.leaked, model: "current", select: selectWith }), (x) => ({ scored: x.predictions.length }));
+    if (e.predictions.length === 0) return notEvaluated(r, run, "no test utterance is left to score (every test is a training sentence of the deployed model)", "cognigy");
+    r.report.metrics = e.metrics;
+    r.report.predictions = e.predictions;
+    r.report.evaluation = { ...e.evaluation, model: "current", subject: "deployed", engine: "cognigy" };
+    st.notes.push("the PR does not change the training data: the deployed model is the PR's model (no preview, no comparison)");
+    if (!(await r.gate())) r.report.status = "failure";
+    return;
+  }
+
+  // 1. the preview flows: leftovers of this owner (or too old) first, then one clone (or new flow) per production flow
+  const runId = run.check?.runId ?? runIdFrom(process.env);
+  const details: FlowPlanDetail[] = [];
+  const previews: PreviewFlow[] = [];
+  await r.step(
+    "preview",
+    async () => {
+      for (const f of plan.flows) {
+        const tag: PreviewTag = { tool: "cognigy-nlu", kind: "preview", flow: f.target.flow.name, owner: owner.owner, ...(owner.pr !== undefined ? { pr: owner.pr } : {}), run: runId, createdAt: new Date(now).toISOString() };
+        const p = await makePreview(r.client, logger, {
+          prod: f.target,
+          prodIsEmpty: f.remote.length === 0,
+          name: previewName(f.target.flow.name, owner.label),
+          tag,
+          onCreated: (id, name) => st.previews.push({ id, name }),
+        });
+        previews.push(p);
+        const pr = await readRemoteFlow(r.client, p.target);
+        if (!sameState(pr, f.remote)) {
+          logger.warn(`the clone of ${f.target.flow.name} differs from production (${plural(pr.length, "intent")} vs ${f.remote.length}): syncing the full desired state into the preview instead of the PR's diff`);
+        }
+        details.push(planAgainstPreview(f, p, pr, run.config.sync.maxDeletions));
+      }
+      const previewPlan = { plan: planTotals(details.map((x) => x.report), details.every((x) => isEmptyDiff(x.diff))), flows: details };
+      // the preview is disposable: no backup, no deletion limit
+      const s = await syncFlows({ ...run, force: true }, r.stepDeps, { plan: previewPlan, backup: null });
+      return s;
+    },
+    (s) => ({ previews: previews.length, writeCalls: s.writeCalls }),
+  );
+  const flowNames = previews.map((p) => p.name).join(", ");
+  // 2. train the preview
+  r.report.training = await r.step("train", () => trainFlows(run, r.stepDeps, { targets: previews.map((p) => p.target) }), (t) => ({ tasks: t.tasks.length }));
+  if (run.check?.prepare) {
+    st.notes.push(`prepared the preview ${flowNames} for the shards (report merge compares and deletes it)`);
+    r.skip("evaluate", "--prepare: the shards score the preview");
+    return;
+  }
+  // 3. head: the preview scored on the head's tests (production's split: the same tests production would be judged on)
+  const headStates: FlowState[] = plan.flows.map((f, i) => ({ target: previews[i].target, remote: f.remote, split: f.split }));
+  const e = await r.step("evaluate", () => evaluateFlows(run, r.stepDeps, { flows: headStates, leaked: r.leaked, model: "trained-now", select: selectWith }), (x) => ({ scored: x.predictions.length }));
+  if (e.predictions.length === 0) return notEvaluated(r, run, "no test utterance was selected for scoring", "cognigy");
+  r.report.metrics = e.metrics;
+  r.report.predictions = e.predictions;
+  r.report.evaluation = { ...e.evaluation, model: "trained-now", subject: "head", engine: "cognigy", flow: flowNames };
+  // 4. base: the deployed model on the same utterances, except those it was trained on (left out of the comparison only)
+  let comparison: Comparison | undefined;
+  if (!hasBase) {
+    st.notes.push("production has no intents yet: no base to compare with, the PR's model faces the absolute thresholds alone");
+  } else {
+    const learnt = new Map(plan.flows.map((f) => [f.target.flow.name, trainingTexts(f, "current")]));
+    const items = e.tests.filter((t) => !learnt.get(t.flow)?.get(t.locale)?.has(normalize(t.text)));
+    const base = await r.step(
+      "evaluate-base",
+      async () => {
+        try {
+          return (await scoreTests(run, r.stepDeps, targets, items)).predictions;
+        } catch (err) {
+          const untrained = err instanceof CognigyApiError && err.status >= 400 && err.status < 500 && ![401, 403, 408, 429].includes(err.status);
+          if (!untrained) throw err;
+          logger.info(`the deployed model cannot be scored (${err.message}): is production trained?`);
+          return undefined;
+        }
+      },
+      (p) => ({ scored: p?.length ?? 0 }),
+    );
+    if (!base) st.notes.push("production has no trained model: no base to compare with, the PR's model faces the absolute thresholds alone");
+    else {
+      const ref = `deployed: ${targets.map((t) => t.flow.name).join(", ")} as last trained`;
+      comparison = comparePaired(base, e.predictions, { baseRef: ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)) });
+      r.report.comparison = comparison;
+      logger.info(comparisonLine(comparison, run.config.gate.significance));
+      if (comparison.excluded) logger.info(`(${plural(comparison.excluded, "test")} the deployed model was trained on: left out of the comparison only)`);
+      const n = await deployedNote(r, run, targets);
+      if (n) st.notes.push(n);
+    }
+  }
+  if (!(await r.gate(comparison))) r.report.status = "failure";
+}
+
+/** A target for the local path: names and locale keys only (no Cognigy ids). */
+function localState(data: FlowData, run: RunConfig): FlowState {
+  const target: Target = {
+    flow: data.flow,
+    data,
+    projectId: "",
+    flowId: "",
+    flowReferenceId: "",
+    isTrainingOutOfDate: false,
+    locales: Object.keys(data.flow.locales)
+      .sort()
+      .map((key) => ({ key, locale: { _id: "", referenceId: "", name: data.flow.locales[key], primary: false, nluLanguage: "" } })),
+  };
+  return { target, remote: [], split: splitFlow(data, run.config.evaluate, []) };
+}
+
+/** Without a key, with --estimate, or when Cognigy failed: the local estimate, base at --base-ref vs head. */
+async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: CheckState, why: string, fallback = false): Promise<void> {
+  if (!fallback) r.skip("plan", why);
+  const flows = v.dataset.flows.map((d) => localState(d, run));
+  const tests = selectTests(run, flows, { leaked: r.leaked, model: "trained-now" });
+  if (tests.selected.length === 0) {
+    const none = tests.all.length ? "every test was left out (evaluate.sample or the shard selected none)" : "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)";
+    notEvaluated(r, run, fallback ? `${why}, and no estimate was possible: ${none}` : none, "local");
+    return;
+  }
+  let est: Awaited<ReturnType<typeof localEstimate>>;
+  try {
+    est = await r.step(
+      "estimate",
+      () => localEstimate({ cwd: run.root, config: run.config, baseRef: run.check?.baseRef, logger: r.deps.logger, tests: tests.selected, dataset: v.dataset, configPath: run.configPath }),
+      (x) => ({ head: x.head.length, base: x.base?.length ?? 0 }),
+    );
+  } catch (e) {
+    if (!(e instanceof StepFailed) && !fallback) throw e;
+    const msg = errorMessage(e);
+    delete r.report.error;
+    r.report.status = "success";
+    notEvaluated(r, run, fallback ? `${why}, and no estimate was possible: ${msg}` : `the local estimate failed: ${msg}`, "local");
+    return;
+  }
+  const threshold = est.threshold ?? DEFAULT_THRESHOLD;
+  const metrics = computeMetrics(toScored(est.head), { threshold });
+  r.report.metrics = metrics;
+  r.report.predictions = est.head;
+  r.report.evaluation = {
+    threshold,
+    testsPerIntent: tests.testsPerIntent,
+    heldOutBySplit: tests.heldOut,
+    totalTests: tests.all.length,
+    scored: est.head.length,
+    byLocale: metricsByLocale(est.head, threshold),
+    subject: "head",
+    engine: "local",
+    ...(tests.excluded ? { excluded: tests.excluded } : {}),
+  };
+  st.notes.push(`${why}: ${ESTIMATE_NOTE}`);
+  let comparison: Comparison | undefined;
+  if (est.base) {
+    const ref = est.baseSha ? `${est.baseRef} (${est.baseSha.slice(0, 12)})` : est.baseRef;
+    comparison = comparePaired(est.base, est.head, { baseRef: ref, engine: "local" });
+    r.report.comparison = comparison;
+    r.deps.logger.info(`${comparisonLine(comparison, run.config.gate.significance)} (${ESTIMATE_NOTE})`);
+  } else {
+    st.notes.push(`no comparison: ${est.noBaseReason ?? "the base could not be read"}`);
+  }
+  if (!(await r.gate(comparison))) r.report.status = "failure";
+}

@@ -1,0 +1,262 @@
+// The paired comparison (pure): base and head scored on the same utterances — per-intent and macro deltas, flipped
+// utterances, McNemar's exact test on the discordant pairs, a seeded paired bootstrap interval of the macro F1 delta,
+// and the regression rule of the check's gate.
+import { mulberry32 } from "../classifier/index.js";
+import type { GateConfig } from "../config/schema.js";
+import type { Comparison, ComparisonMetrics, EvaluationEngine, FlippedUtterance, Metrics, Prediction } from "../report/types.js";
+import { pText, signedDelta as signed } from "../report/comparison.js";
+import { computeMetrics, NONE, OUT_OF_SCOPE, toScored } from "./metrics.js";
+
+export interface CompareOptions {
+  /** What the base is: a git ref / commit (local estimate), or the deployed flow / snapshot (Cognigy). */
+  baseRef: string;
+  /** Who scored the base. */
+  engine: EvaluationEngine;
+  /** Bootstrap resamples (default 1000). */
+  iterations?: number;
+  /** Bootstrap seed (default 1): the same predictions always give the same interval. */
+  seed?: number;
+  /** Two-sided coverage of the interval (default 0.95). */
+  confidence?: number;
+  /**
+   * Widens the interval by this factor around its centre (≥ 1, default 1): when only a sample of the tests was scored
+   * (check.maxRequests), the caller passes e.g. sqrt(total / evaluated).
+   */
+  widen?: number;
+}
+
+const EPS = 1e-9;
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function pairKey(p: Prediction): string {
+  return `${p.flow}\u0000${p.locale}\u0000${p.expected ?? "\u0001"}\u0000${p.text}`;
+}
+
+/**
+ * Pairs head predictions with base predictions of the same utterance (flow, locale, expected intent, masked text; the
+ * n-th occurrence of a repeated utterance with the n-th). Head utterances without a base counterpart are `excluded`.
+ */
+export function pairPredictions(base: readonly Prediction[], head: readonly Prediction[]): { pairs: [Prediction, Prediction][]; excluded: number } {
+  const pool = new Map<string, Prediction[]>();
+  for (const b of base) {
+    const k = pairKey(b);
+    let list = pool.get(k);
+    if (!list) pool.set(k, (list = []));
+    list.push(b);
+  }
+  const used = new Map<string, number>();
+  const pairs: [Prediction, Prediction][] = [];
+  let excluded = 0;
+  for (const h of head) {
+    const k = pairKey(h);
+    const n = used.get(k) ?? 0;
+    const b = pool.get(k)?.[n];
+    if (!b) {
+      excluded++;
+      continue;
+    }
+    used.set(k, n + 1);
+    pairs.push([b, h]);
+  }
+  return { pairs, excluded };
+}
+
+function pick(m: Metrics): ComparisonMetrics {
+  return { total: m.total, accuracy: m.accuracy, macroF1: m.macroF1, macroPrecision: m.macroPrecision, macroRecall: m.macroRecall, perIntent: m.perIntent };
+}
+
+/** log(k!) for k = 0..n. */
+function logFactorials(n: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  for (let k = 2; k <= n; k++) out[k] = out[k - 1] + Math.log(k);
+  return out;
+}
+
+/**
+ * McNemar's exact test: the two-sided binomial test of b successes in b + c trials with p = 1/2 (b, c = the
+ * discordant pairs), p = min(1, 2 · P(X ≤ min(b, c))) as in statsmodels' `mcnemar(exact=True)`. 1 when b + c = 0.
+ */
+export function mcnemarExact(b: number, c: number): number {
+  const n = b + c;
+  if (n === 0) return 1;
+  const k = Math.min(b, c);
+  const lf = logFactorials(n);
+  const ln2n = n * Math.LN2;
+  // log-sum-exp over i = 0..k of log C(n, i) − n log 2
+  const terms: number[] = [];
+  for (let i = 0; i <= k; i++) terms.push(lf[n] - lf[i] - lf[n - i] - ln2n);
+  const max = Math.max(...terms);
+  let s = 0;
+  for (const t of terms) s += Math.exp(t - max);
+  return Math.min(1, 2 * Math.exp(max) * s);
+}
+
+/** Macro F1 over the intents with support in the sample (as computeMetrics): labels are small integers, −1 = none/out of scope. */
+function macroF1Of(expected: Int32Array, predicted: Int32Array, idx: Int32Array, K: number, support: Int32Array, tp: Int32Array, pc: Int32Array): number {
+  support.fill(0);
+  tp.fill(0);
+  pc.fill(0);
+  for (let n = 0; n < idx.length; n++) {
+    const i = idx[n];
+    const e = expected[i];
+    const p = predicted[i];
+    if (e >= 0) support[e]++;
+    if (p >= 0) pc[p]++;
+    if (e >= 0 && e === p) tp[e]++;
+  }
+  let sum = 0;
+  let labels = 0;
+  for (let k = 0; k < K; k++) {
+    if (support[k] === 0) continue;
+    labels++;
+    const prec = pc[k] > 0 ? tp[k] / pc[k] : 0;
+    const rec = tp[k] / support[k];
+    sum += prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
+  }
+  return labels > 0 ? sum / labels : 0;
+}
+
+/** Nearest-rank quantile of a sorted array. */
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+
+/** The seeded paired bootstrap interval of head − base macro F1 (same resampled utterances for both sides). */
+export function bootstrapMacroF1Delta(pairs: readonly [Prediction, Prediction][], opts: { iterations?: number; seed?: number; confidence?: number } = {}): [number, number] {
+  const iterations = Math.max(1, opts.iterations ?? 1000);
+  const confidence = opts.confidence ?? 0.95;
+  const N = pairs.length;
+  if (N === 0) return [0, 0];
+  const scoredBase = toScored(pairs.map((p) => p[0]));
+  const scoredHead = toScored(pairs.map((p) => p[1]));
+  const ids = new Map<string, number>();
+  const id = (l: string | null): number => {
+    if (l === null || l === NONE || l === OUT_OF_SCOPE) return -1;
+    let v = ids.get(l);
+    if (v === undefined) ids.set(l, (v = ids.size));
+    return v;
+  };
+  const expected = new Int32Array(N);
+  const pb = new Int32Array(N);
+  const ph = new Int32Array(N);
+  for (let i = 0; i < N; i++) {
+    expected[i] = id(scoredHead[i].expected);
+    pb[i] = id(scoredBase[i].predicted);
+    ph[i] = id(scoredHead[i].predicted);
+  }
+  const K = ids.size;
+  const support = new Int32Array(K);
+  const tp = new Int32Array(K);
+  const pc = new Int32Array(K);
+  const rnd = mulberry32(opts.seed ?? 1);
+  const idx = new Int32Array(N);
+  const deltas = new Float64Array(iterations);
+  for (let it = 0; it < iterations; it++) {
+    for (let n = 0; n < N; n++) idx[n] = Math.floor(rnd() * N);
+    deltas[it] = macroF1Of(expected, ph, idx, K, support, tp, pc) - macroF1Of(expected, pb, idx, K, support, tp, pc);
+  }
+  deltas.sort();
+  const a = (1 - confidence) / 2;
+  return [quantile(deltas, a), quantile(deltas, 1 - a)];
+}
+
+function round(n: number, digits = 6): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/**
+ * Compares base and head on the utterances both scored (head's tests; head utterances the base did not score — e.g.
+ * those the deployed model was trained on — are counted in `excluded` and left out of the comparison only).
+ */
+export function comparePaired(base: readonly Prediction[], head: readonly Prediction[], opts: CompareOptions): Comparison {
+  const { pairs, excluded } = pairPredictions(base, head);
+  const bm = computeMetrics(toScored(pairs.map((p) => p[0])), { threshold: 0 });
+  const hm = computeMetrics(toScored(pairs.map((p) => p[1])), { threshold: 0 });
+  const perIntent: Record<string, number> = {};
+  for (const name of [...new Set([...Object.keys(bm.perIntent), ...Object.keys(hm.perIntent)])].sort(cmp)) {
+    perIntent[name] = round((hm.perIntent[name]?.f1 ?? 0) - (bm.perIntent[name]?.f1 ?? 0));
+  }
+  const toWrong: FlippedUtterance[] = [];
+  const toRight: FlippedUtterance[] = [];
+  for (const [b, h] of pairs) {
+    const bOk = b.expected === b.predicted;
+    const hOk = h.expected === h.predicted;
+    if (bOk === hOk) continue;
+    const f: FlippedUtterance = { flow: h.flow, locale: h.locale, text: h.text, expected: h.expected, base: b.predicted, head: h.predicted };
+    (bOk ? toWrong : toRight).push(f);
+  }
+  let [lo, hi] = bootstrapMacroF1Delta(pairs, opts);
+  const widen = Math.max(1, opts.widen ?? 1);
+  if (widen > 1) {
+    const mid = (lo + hi) / 2;
+    lo = mid - (mid - lo) * widen;
+    hi = mid + (hi - mid) * widen;
+  }
+  return {
+    base: { ref: opts.baseRef, engine: opts.engine, metrics: pick(bm) },
+    head: { metrics: pick(hm) },
+    delta: { accuracy: round(hm.accuracy - bm.accuracy), macroF1: round(hm.macroF1 - bm.macroF1), perIntent },
+    flipped: { toWrong, toRight },
+    significance: { method: "mcnemar-exact", pValue: mcnemarExact(toWrong.length, toRight.length), macroF1Interval: [round(lo), round(hi)] },
+    excluded,
+  };
+}
+
+/** Intents whose F1 fell, worst first (ties by name). */
+export function losers(c: Pick<Comparison, "delta">): [string, number][] {
+  return Object.entries(c.delta.perIntent)
+    .filter(([, d]) => d < -EPS)
+    .sort((a, b) => a[1] - b[1] || cmp(a[0], b[0]));
+}
+
+/** How many losing intents a reason names before "and N more". */
+const NAMED = 5;
+
+export interface ComparisonGate {
+  passed: boolean;
+  reasons: string[];
+  checks: { name: string; threshold: number; value: number | null; passed: boolean }[];
+}
+
+/**
+ * The check's regression rule: fails when macro F1 dropped by more than `gate.maxRegression` AND McNemar's p is below
+ * `gate.significance`; the reason names the intents that lost. (Absolute thresholds and `gate.minIntentF1` apply to
+ * head's own metrics in applyGate.)
+ */
+export function gateComparison(comparison: Comparison, gate: Pick<GateConfig, "maxRegression"> & { significance?: number }): ComparisonGate {
+  const alpha = gate.significance ?? 0.05;
+  const allowed = gate.maxRegression;
+  const drop = -comparison.delta.macroF1;
+  const p = comparison.significance.pValue;
+  const dropped = drop > allowed + EPS;
+  const significant = p < alpha;
+  const passed = !(dropped && significant);
+  const checks: ComparisonGate["checks"] = [
+    { name: "maxRegression.macroF1", threshold: allowed, value: round(drop) || 0, passed: !dropped },
+    { name: "significance", threshold: alpha, value: p, passed },
+  ];
+  const reasons: string[] = [];
+  if (!passed) {
+    const b = comparison.base.metrics.macroF1;
+    const h = comparison.head.metrics.macroF1;
+    const lost = losers(comparison);
+    const named = lost.slice(0, NAMED).map(([n, d]) => `${n} ${signed(d, 2)}`);
+    if (lost.length > NAMED) named.push(`${lost.length - NAMED} more`);
+    reasons.push(
+      `macro F1 dropped from ${b.toFixed(3)} to ${h.toFixed(3)} (${signed(-drop, 3)}, allowed −${allowed.toFixed(3)}; McNemar p = ${formatP(p)} < ${alpha})${named.length ? `; intents that lost: ${named.join(", ")}` : ""}`,
+    );
+  }
+  return { passed, reasons, checks };
+}
+
+/** A p-value for people: 2 significant digits, "< 0.0001" below that. */
+export const formatP = pText;
+
+/** "−0.041" / "+0.012" with a real minus sign. */
+export { signed };
