@@ -12,9 +12,12 @@ const d = readClinc();
 const everything = [...d.train, ...d.val];
 const intentNames = [...new Set(everything.map(([, i]) => i))];
 let seed = 42;
+/** mulberry32 (32-bit integer arithmetic: a float LCG loses precision and cycles early). */
 const rnd = () => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const vocab = [...new Set(everything.flatMap(([t]) => t.split(" ")))];
 const base: [string, string][] = Array.from({ length: Math.max(100, Math.floor(per / 5)) }, () => everything[Math.floor(rnd() * everything.length)] as [string, string]);

@@ -78,8 +78,14 @@ export async function bench(): Promise<void> {
 
   const d = readClinc();
   const all = [...new Set([...d.train, ...d.val, ...d.test].map(([t]) => normalize(t)))];
-  let seed = 7;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let seed = 42;
+  /** mulberry32 (32-bit integer arithmetic: a float LCG loses precision and cycles early). */
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const slice = [...all];
   while (slice.length < SLICE) {
     const w = all[Math.floor(rnd() * all.length)].split(" ");
