@@ -9,6 +9,7 @@ import { similarPairs, similarPairsBrute } from "../src/checks/similarity.js";
 import { loadConfig } from "../src/config/load.js";
 import { loadDataset } from "../src/dataset/load.js";
 import { normalize } from "../src/dataset/normalize.js";
+import { writeClincDomains } from "./clinc150.js";
 import { clinc150 } from "./datasets.js";
 import { difflibPairs, lengthFilteredPairs } from "./near-duplicate-baselines.js";
 
@@ -39,33 +40,6 @@ function writeConfig(dir: string): void {
       "",
     ].join("\n"),
   );
-}
-
-/** CLINC150 → the YAML layout: train+val as examples, test as intent tests, oos_train+oos_val as a reject intent, oos_test as out-of-scope tests. */
-function writeClinc(dir: string): number {
-  const d = JSON.parse(readFileSync(CLINC, "utf8")) as Record<string, Pair[]>;
-  const flow = join(dir, "training-data", "main");
-  mkdirSync(join(flow, "intents"), { recursive: true });
-  mkdirSync(join(flow, "tests"), { recursive: true });
-  const ex = new Map<string, string[]>();
-  const ts = new Map<string, string[]>();
-  for (const [t, i] of [...d.train, ...d.val]) ex.set(i, [...(ex.get(i) ?? []), t]);
-  for (const [t, i] of d.test) ts.set(i, [...(ts.get(i) ?? []), t]);
-  let n = 0;
-  for (const [intent, list] of ex) {
-    const tests = ts.get(intent) ?? [];
-    n += list.length + tests.length;
-    writeFileSync(
-      join(flow, "intents", `${intent}.yml`),
-      `intent: ${intent}\nexamples:\n${list.map((t) => `  - ${q(t)}\n`).join("")}tests:\n${tests.map((t) => `  - ${q(t)}\n`).join("")}`,
-    );
-  }
-  const oos = [...d.oos_train, ...d.oos_val].map(([t]) => t);
-  n += oos.length + d.oos_test.length;
-  writeFileSync(join(flow, "intents", "oos.yml"), `intent: oos\nreject: true\nexamples:\n${oos.map((t) => `  - ${q(t)}\n`).join("")}`);
-  writeFileSync(join(flow, "tests", "out-of-scope.yml"), d.oos_test.map(([t]) => `- text: ${q(t)}\n  expect: null\n`).join(""));
-  writeConfig(dir);
-  return n;
 }
 
 /**
@@ -160,10 +134,12 @@ export async function bench(): Promise<void> {
     console.log("data: CLINC150 (Larson et al., 2019, https://github.com/clinc/oos-eval), licensed CC BY 3.0");
 
     const clinc = join(work, "clinc");
-    const n = writeClinc(clinc);
+    // the whole bot as 10 flows, one per domain (one flow of 17,936 sentences is over Cognigy's cap)
+    const layout = writeClincDomains(clinc, { oosTests: true });
+    const n = layout.examples + layout.tests;
     const cold = inProcess(clinc);
     const warm = inProcess(clinc);
-    console.log(`CLINC150 ${n.toLocaleString("en-US")} utterances, 151 files, every check on:`);
+    console.log(`CLINC150 ${n.toLocaleString("en-US")} utterances in ${layout.flows} flows (one per domain), every check on:`);
     console.log(`  in-process load+checks: first ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms, ${warm.findings} findings`);
     const runs = [cli(clinc), cli(clinc), cli(clinc)].filter((r) => r !== undefined);
     if (runs.length) {

@@ -1,4 +1,7 @@
-// Builds dist/index.js (the Action) and dist/cli.js (the CLI): one self-contained ESM file each.
+// Builds dist/index.js (the Action) and dist/cli.js (the CLI): ESM entries with shared, lazily imported chunks in
+// dist/chunks/ (esbuild code splitting), so a command parses and compiles only the modules it uses: `validate` never
+// loads the emulator, the HTTP client, the report writers or the backup pipeline. The entries turn on Node's module
+// compile cache (module.enableCompileCache, Node ≥ 22.1) before importing the rest.
 //
 // Size and cold start: the Action needs @actions/artifact (Azure SDK) and @actions/github (Octokit, undici) only after
 // the pipeline ran, and most runs (local, fork PRs) never. Parsing their
@@ -7,7 +10,7 @@
 // `import()` of one of them. The eager part's @actions/core reaches @actions/http-client (undici, tunnel, http/https)
 // only for OIDC tokens, never requested here: it gets a stub that says so.
 import { build } from "esbuild";
-import { chmodSync, readFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -114,11 +117,17 @@ function deferPlugin(packed) {
   };
 }
 
-await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js", banner: { js: banner }, plugins: [zodEnglishOnly, deferPlugin(await deferredBundle())] });
+// Stale chunks (other hashes) would be committed with the fresh ones: start from an empty chunk folder.
+rmSync("dist/chunks", { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: ["src/cli.ts"],
-  outfile: "dist/cli.js",
+  entryPoints: { index: "src/index.ts", cli: "src/cli.ts" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  // every output file gets the banner: `require` for bundled CJS code in whichever chunk it lands; the shebang is
+  // valid (and ignored) in any ES module
   banner: { js: `#!/usr/bin/env node\n${banner}` },
+  plugins: [zodEnglishOnly, deferPlugin(await deferredBundle())],
 });
 chmodSync("dist/cli.js", 0o755);

@@ -3,6 +3,7 @@
 import { commandHelp, parseCommandLine, usageText } from "./cli/args.js";
 import type { CommandContext } from "./commands/context.js";
 import { ConfigError, isUserError } from "./errors.js";
+import { enableCompileCache } from "./startup.js";
 import { VERSION } from "./version.js";
 
 const write = (stream: NodeJS.WritableStream, text: string) => void stream.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -59,6 +60,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 // Only run when executed, not when imported by tests.
 const invoked = process.argv[1] ?? "";
 if (/(?:^|[/\\])(?:cli\.(?:js|ts)|cognigy-nlu)$/.test(invoked)) {
+  enableCompileCache();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

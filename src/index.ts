@@ -1,9 +1,14 @@
 // The Action entry: exports run() (what @github/local-action calls) and runs it when executed as `node dist/index.js`.
+// The Action's main is imported only inside run(), after Node's module compile cache is on (where the runtime has it).
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { run } from "./action/main.js";
+import { enableCompileCache } from "./startup.js";
 
-export { run };
+export async function run(): Promise<void> {
+  enableCompileCache();
+  const main = await import("./action/main.js");
+  await main.run();
+}
 
 function executedDirectly(): boolean {
   const argv1 = process.argv[1];

@@ -2,7 +2,7 @@
 import type { RunConfig } from "../config/options.js";
 import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { createClient, runCheck, runRelease } from "../pipeline/index.js";
+import type { CognigyApi } from "../cognigy/types.js";
 import type { StepEvent } from "../pipeline/types.js";
 import type { Report } from "../report/types.js";
 import type { ActionConfig } from "./inputs.js";
@@ -21,6 +21,8 @@ export async function runMode(action: ActionConfig, run: RunConfig, validateOnly
     const hint = "pass api-key: $" + "{{ secrets.COGNIGY_API_KEY }} (or set COGNIGY_API_KEY)";
     throw new ConfigError(`input 'api-key': mode ${action.mode} needs a Cognigy API key`, hint);
   }
+  // The pipeline (and the HTTP client) load only now: a run that fails on its inputs never parses them.
+  const { createClient, runCheck, runRelease } = await import("../pipeline/index.js");
   if (action.mode === "validate" || (action.mode === "check" && validateOnly)) {
     return runCheck({ ...run, apiKey: undefined }, { logger: deps.logger, audit: deps.audit });
   }
@@ -31,7 +33,7 @@ export async function runMode(action: ActionConfig, run: RunConfig, validateOnly
 }
 
 /** Backup mode: the backup pipeline is loaded only when this mode runs. */
-async function runBackupHook(action: ActionConfig, run: RunConfig, client: ReturnType<typeof createClient>, deps: DispatchDeps): Promise<Report> {
+async function runBackupHook(action: ActionConfig, run: RunConfig, client: CognigyApi, deps: DispatchDeps): Promise<Report> {
   const { runBackup } = await import("../pipeline/backup.js");
   return runBackup(
     { ...run, allowUntrained: action.allowUntrained, failOnDrift: action.failOnDrift, retentionDays: action.retentionDays, s3Uri: action.s3Uri },

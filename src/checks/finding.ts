@@ -11,6 +11,7 @@ export function finding(
 ): Finding {
   const f: Finding = { rule, severity: extra.severity ?? DEFAULT_SEVERITY[rule], file: at.file, line: at.line, column: at.column, message };
   if (extra.hint) f.hint = extra.hint;
+  // Only the place: callers pass their items (which carry raw, unmasked texts).
   if (extra.related?.length) f.related = extra.related.map((r) => ({ file: r.file, line: r.line, column: r.column }));
   if (extra.intent !== undefined) f.intent = extra.intent;
   if (extra.locale !== undefined) f.locale = extra.locale;

@@ -422,6 +422,11 @@ export interface JoinResult {
   pairs: SimilarPair[];
   /** False when a limit stopped the join early (then `pairs` is a subset of the answer). */
   complete: boolean;
+  /**
+   * Self joins stopped early: every pair with a text shorter than `fromLength` was searched; pairs among the
+   * `unsearched` texts of length ≥ fromLength (of `joinable` texts in all) were not.
+   */
+  stopped?: { fromLength: number; unsearched: number; joinable: number };
 }
 
 /**
@@ -438,12 +443,17 @@ export function similarJoin(input: readonly string[], t: number, stop: JoinLimit
   const maxPairs = stop.maxPairs ?? Number.POSITIVE_INFINITY;
   let budget = stop.maxCandidates ?? Number.POSITIVE_INFINITY;
   let complete = true;
+  let stopped: JoinResult["stopped"];
   for (let id = 0; id < texts.length; id++) {
     const l = lengths[id];
     // Each pair once: from its shorter string, or from the earlier one when the lengths are equal.
     const n = index.candidates(l, hashes, hashAt[id], l, limits.partner[l], id + 1, buf);
     if ((budget -= n) < 0 || out.length >= maxPairs) {
       complete = false;
+      // probes of equal length as id that came earlier did search pairs with id.. — report from the first text of this length
+      let first = id;
+      while (first > 0 && lengths[first - 1] === l) first--;
+      stopped = { fromLength: l, unsearched: texts.length - first, joinable: texts.length };
       break;
     }
     for (let j = 0; j < n; j++) {
@@ -459,7 +469,9 @@ export function similarJoin(input: readonly string[], t: number, stop: JoinLimit
       }
     }
   }
-  return { pairs: out.sort((x, y) => x.a - y.a || x.b - y.b), complete };
+  const result: JoinResult = { pairs: out.sort((x, y) => x.a - y.a || x.b - y.b), complete };
+  if (stopped) result.stopped = stopped;
+  return result;
 }
 
 /** Every pair i < j of `texts` with similarity ≥ t (0 < t ≤ 1), exactly; sorted by a, then b. */

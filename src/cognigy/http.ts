@@ -122,9 +122,11 @@ export class HttpTransport {
     let hadAmbiguous = false;
     const finish = (v: T): T => (map ? map(v) : v);
     for (let attempt = 0; ; attempt++) {
-      o.stats.waited(await o.budget.acquire());
+      const slot = await o.budget.acquireSlot();
+      o.stats.waited(slot.waited);
       const started = o.now();
       const out = await this.attempt<T>(spec, url, body);
+      slot.settle();
       o.stats.request(key, Math.max(0, o.now() - started), !out.ok);
       if (out.ok) {
         this.succeeded = true;

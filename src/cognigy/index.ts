@@ -1,6 +1,6 @@
 // The Cognigy API client's public surface: the client, its budget, errors, helpers and types.
 export { chunkOperations, batchBodyBytes, MAX_BATCH_OPS, MAX_BODY_BYTES, remainingOps } from "./batch.js";
-export { FIVE_MINUTES, RequestBudget, type BudgetOptions } from "./budget.js";
+export { BudgetFile, defaultMargin, FIVE_MINUTES, RequestBudget, runnerBudget, type BudgetOptions } from "./budget.js";
 export { CognigyClient, type CognigyClientOptions } from "./client.js";
 export { CognigyApiError, CognigyTaskError, parseErrorBody, scrubSecrets, summarizeBody } from "./errors.js";
 export { HttpTransport, type HttpMethod, type RequestSpec } from "./http.js";

@@ -2,7 +2,7 @@
 import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { parseFaultSpec } from "../emulator/faults.js";
-import { type Emulator, startEmulator } from "../emulator/index.js";
+import { type Emulator, parseLimitsSpec, startEmulator } from "../emulator/index.js";
 import { ConfigError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
@@ -26,6 +26,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   } catch (e) {
     throw new ConfigError(`--faults: ${(e as Error).message}`);
   }
+  let limits: ReturnType<typeof parseLimitsSpec> | undefined;
+  if (typeof v.limits === "string") {
+    try {
+      limits = parseLimitsSpec(v.limits);
+    } catch (e) {
+      throw new ConfigError(`--limits: ${(e as Error).message}`, "e.g. --limits flowSentences=15000,flowIntents=10000 (0 = not enforced)");
+    }
+  }
   let seed: Config | undefined;
   if (typeof v.seed === "string") seed = loadConfig(v.seed, ctx.cwd).config;
   const statePath = typeof v.state === "string" ? v.state : undefined;
@@ -40,6 +48,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       seed,
       statePath,
       rateLimit,
+      limits,
       faults,
       sentenceDialect: dialect,
       logRequests: false,

@@ -12,7 +12,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const rc = resolveRunConfig(overridesFromFlags(ctx.values), ctx.env, ctx.cwd);
   const dataset = loadDataset(rc);
-  const all = runChecks(dataset, rc.config.checks);
+  const all = runChecks(dataset, rc.config.checks, rc.config.limits);
   if (ctx.values["update-baseline"]) {
     const path = baselinePath(rc);
     const before = applyBaseline(rc, all, dataset).known;

@@ -27,6 +27,8 @@ export const RULE_IDS = [
   "pii", // e-mail, phone, payment card (Luhn), IBAN (mod 97), IP address, long digit runs
   "locale-coverage", // examples in one mapped locale and none in another
   "unknown-intent", // a test set expects an intent no file defines
+  "flow-limit", // a flow × locale over Cognigy's per-flow sentence or intent cap (limits.flowSentences / flowIntents)
+  "intent-limit", // an intent × locale over Cognigy's per-intent sentence cap (limits.intentSentences)
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -50,6 +52,8 @@ export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   pii: "error", // e-mail, payment card, IBAN; warning for phone numbers, IP addresses, digit runs
   "locale-coverage": "warning",
   "unknown-intent": "error",
+  "flow-limit": "error",
+  "intent-limit": "error",
 };
 
 /** The longest sentence text (characters) Cognigy's API accepts; longer ones are rejected on upload. */
@@ -188,6 +192,20 @@ export const harvestSchema = z
   })
   .strict();
 
+/**
+ * Cognigy's caps (shared/cognigy-api.md §8, DOC:limits): a flow incl. its attached flows holds at most 10,000 example
+ * sentences and 2,500 intents (trial tenants: 15,000 / 10,000). The per-intent cap is documented as 200 and as 2,000:
+ * 2,000 is the one Cognigy certainly enforces (the emulator's default); `checks.maxExamples` warns above 200.
+ */
+export const limitsSchema = z
+  .object({
+    flowSentences: z.number().int().min(1).default(10_000).describe("Example sentences per flow and locale, attached flows included (Cognigy: 10,000; trial 15,000)"),
+    flowIntents: z.number().int().min(1).default(2_500).describe("Intents per flow, attached flows included (Cognigy: 2,500; trial 10,000)"),
+    intentSentences: z.number().int().min(1).default(2_000).describe("Example sentences per intent and locale (Cognigy refuses more; checks.maxExamples warns earlier)"),
+  })
+  .strict();
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -233,6 +251,7 @@ export const configSchema = z
     evaluate: evaluateSchema.default(evaluateSchema.parse({})),
     promote: promoteSchema.default(promoteSchema.parse({})),
     harvest: harvestSchema.default(harvestSchema.parse({})),
+    limits: limitsSchema.default(limitsSchema.parse({})).describe("Your tenant's Cognigy limits: validate reports data over them, plan/sync refuse before writing"),
     check: checkSchema.default(checkSchema.parse({})),
   })
   .strict();

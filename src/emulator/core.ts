@@ -3,7 +3,7 @@ import type { Config } from "../config/schema.js";
 import type { FaultController } from "./faults.js";
 import { isObjectId } from "./ids.js";
 import { ModelService } from "./models.js";
-import { badRequest, notFound } from "./problem.js";
+import { badRequest, HttpError, notFound } from "./problem.js";
 import type { AnalyticsRec, EndpointRec, FlowRec, IntentRec, LocaleRec, ProjectRec, SnapshotRec, Store, TaskRec } from "./state.js";
 import { TaskRunner } from "./tasks.js";
 
@@ -14,6 +14,29 @@ export interface CoreOptions {
   packagePadBytes: number;
   sentenceDialect: SentenceDialect;
   learningSentencesByIntent: boolean;
+  /** Cognigy's caps the emulator enforces (default: the documented ones, DEFAULT_EMULATOR_LIMITS). */
+  limits?: Partial<EmulatorLimits>;
+}
+
+/** Caps per flow (attached flows included) and per intent; 0 = not enforced. */
+export interface EmulatorLimits {
+  flowSentences: number;
+  flowIntents: number;
+  intentSentences: number;
+}
+
+/** Cognigy's documented caps (shared/cognigy-api.md §8): 10,000 sentences and 2,500 intents per flow, 2,000 sentences per intent and locale. */
+export const DEFAULT_EMULATOR_LIMITS: EmulatorLimits = { flowSentences: 10_000, flowIntents: 2_500, intentSentences: 2_000 };
+
+/** Parses `flowSentences=10000,flowIntents=2500,intentSentences=2000` (any subset; 0 = off). */
+export function parseLimitsSpec(spec: string): Partial<EmulatorLimits> {
+  const out: Partial<EmulatorLimits> = {};
+  for (const part of spec.split(",").map((x) => x.trim()).filter(Boolean)) {
+    const m = /^(flowSentences|flowIntents|intentSentences)=(\d+)$/.exec(part);
+    if (!m) throw new Error(`'${part}' is not NAME=N with NAME one of flowSentences, flowIntents, intentSentences`);
+    out[m[1] as keyof EmulatorLimits] = Number(m[2]);
+  }
+  return out;
 }
 
 export interface SeedLearningSentence {
@@ -44,6 +67,8 @@ export class EmulatorCore {
   readonly tasks: TaskRunner;
   /** `http://127.0.0.1:PORT`, set once listening. */
   origin = "";
+  /** The caps in force (change them at will in tests). */
+  limits: EmulatorLimits;
 
   constructor(
     readonly store: Store,
@@ -52,6 +77,47 @@ export class EmulatorCore {
     readonly changed: () => void,
   ) {
     this.tasks = new TaskRunner(store, () => this.opts.taskDelayMs, changed, (k) => faults.count(k));
+    this.limits = { ...DEFAULT_EMULATOR_LIMITS, ...(opts.limits ?? {}) };
+  }
+
+  // ---- Cognigy's caps
+
+  /** The flow and its attached flows (by _id or referenceId), each once. */
+  private withAttached(flow: FlowRec): FlowRec[] {
+    const out = [flow];
+    for (const ref of flow.attachedFlows ?? []) {
+      const f = this.store.flows.get(ref) ?? [...this.store.flows.values()].find((x) => x.referenceId === ref);
+      if (f && !out.includes(f)) out.push(f);
+    }
+    return out;
+  }
+
+  /**
+   * Refuses (400, like Cognigy's limit errors) a change that would leave the flow (attached flows included) over a cap:
+   * `addIntents` new intents, `addSentences` locale _id → net new sentences. Checked before anything is applied.
+   */
+  checkFlowCaps(flow: FlowRec, addIntents: number, addSentences: ReadonlyMap<string, number>): void {
+    const { flowIntents, flowSentences } = this.limits;
+    const flows = this.withAttached(flow);
+    if (flowIntents > 0 && addIntents > 0) {
+      let n = 0;
+      for (const f of flows) n += this.store.intentsOf(f._id).length;
+      if (n + addIntents > flowIntents)
+        throw new HttpError(400, `A Flow (including its attached Flows) can have at most ${flowIntents} Intents; it has ${n} and ${addIntents} would be added`, 1005);
+    }
+    if (flowSentences > 0 && [...addSentences.values()].some((v) => v > 0)) {
+      const have = new Map<string, number>();
+      for (const f of flows) for (const i of this.store.intentsOf(f._id)) for (const x of i.sentences) have.set(x.localeReference, (have.get(x.localeReference) ?? 0) + 1);
+      for (const [loc, add] of addSentences) {
+        const n = have.get(loc) ?? 0;
+        if (add > 0 && n + add > flowSentences)
+          throw new HttpError(
+            400,
+            `A Flow (including its attached Flows) can have at most ${flowSentences} example sentences per locale; it has ${n} and ${add} would be added`,
+            1005,
+          );
+      }
+    }
   }
 
   // ---- lookups (404 when missing)

@@ -103,6 +103,30 @@ export function parseIntentFile(text: string, fileName = ""): ImportedIntent[] {
   return data.map(fromJsonItem);
 }
 
+/** What an import would add to a flow × locale: new intents, net new sentences (for the caps, checked before it applies). */
+export function importGrowth(store: Store, flow: FlowRec, locale: LocaleRec, items: ImportedIntent[], mode: ImportMode): { intents: number; sentences: number } {
+  const byName = new Map(store.intentsOf(flow._id).map((i) => [i.name, i]));
+  const seen = new Set<string>();
+  let intents = 0;
+  let sentences = 0;
+  for (const it of items) {
+    const i = byName.get(it.name);
+    if (!i) {
+      if (!seen.has(it.name)) intents++;
+      seen.add(it.name);
+      sentences += it.exampleSentences.length;
+      continue;
+    }
+    const have = i.sentences.filter((x) => x.localeReference === locale._id);
+    if (mode === "overwrite") sentences += it.exampleSentences.length - have.length;
+    else if (mode === "merge") {
+      const texts = new Set(have.map((x) => x.text));
+      sentences += new Set(it.exampleSentences.filter((t) => !texts.has(t))).size;
+    }
+  }
+  return { intents, sentences };
+}
+
 /** Applies an import to one flow × locale. Intents not in the file are kept. */
 export function applyImport(store: Store, flow: FlowRec, locale: LocaleRec, items: ImportedIntent[], mode: ImportMode): { created: number; updated: number; skipped: number } {
   const stats = { created: 0, updated: 0, skipped: 0 };

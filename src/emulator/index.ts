@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import { EmulatorCore, type SeedAnalytics, type SeedLearningSentence } from "./core.js";
+import { EmulatorCore, type EmulatorLimits, type SeedAnalytics, type SeedLearningSentence } from "./core.js";
 import { FaultController, type HttpFault, type CountFault } from "./faults.js";
 import { type Ctx, JSON_BODY_LIMIT, parseJsonBody, type Reply, Router, UPLOAD_LIMIT } from "./http.js";
 import { IdGenerator } from "./ids.js";
@@ -24,7 +24,8 @@ import type { SentenceDialect } from "./core.js";
 
 export { FaultController, parseFaultSpec, type QueuedFault, type FaultKind } from "./faults.js";
 export type { DumpedState } from "./state.js";
-export type { SeedAnalytics, SeedLearningSentence, SentenceDialect } from "./core.js";
+export type { EmulatorLimits, SeedAnalytics, SeedLearningSentence, SentenceDialect } from "./core.js";
+export { DEFAULT_EMULATOR_LIMITS, parseLimitsSpec } from "./core.js";
 
 export const API_PREFIXES = ["/new/v2.0", "/v2.0"] as const;
 const LOG_BODY_MAX = 64 * 1024;
@@ -39,6 +40,10 @@ export interface EmulatorOptions {
   statePath?: string;
   /** Requests per 5 minutes (default 1000; 0 = off). */
   rateLimit?: number;
+  /** The rate limit's window, ms (default 5 minutes; tests scale it down). */
+  rateWindowMs?: number;
+  /** Cognigy's caps to enforce (0 = off); default: the seed config's `limits`, else the documented ones. */
+  limits?: Partial<EmulatorLimits>;
   /** Fault spec, e.g. `429:0.2,500:0.05,drop:0.02,slow:0.05,slowms=2000,seed=7`. */
   faults?: string;
   /** Default PRNG seed of the faults (a `seed=` in the spec wins). */
@@ -135,14 +140,21 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   }
   const persister = new Persister(opts.statePath, store);
   const faults = new FaultController(opts.faults ?? "", { seed: opts.faultSeed, slowMs: opts.slowMs });
-  const core = new EmulatorCore(store, faults, {
+  const limits = { ...(opts.seed?.limits ?? {}), ...(opts.limits ?? {}) };
+  const core = new EmulatorCore(
+    store,
+    faults,
+    {
       taskDelayMs: opts.taskDelayMs ?? 150,
       packagePadBytes: opts.packagePadBytes ?? 0,
       sentenceDialect: opts.sentenceDialect ?? "localeReference",
       learningSentencesByIntent: opts.learningSentencesByIntent ?? false,
-    }, () => persister.touch());
+      limits,
+    },
+    () => persister.touch(),
+  );
   if (opts.seed) core.seed(opts.seed);
-  const limiter = new RateLimiter(opts.rateLimit ?? 1000, clock);
+  const limiter = new RateLimiter(opts.rateLimit ?? 1000, clock, opts.rateWindowMs);
   const requestLog: RequestLogEntry[] = [];
   const maxLog = opts.maxLogEntries ?? 10000;
   const logOn = opts.logRequests ?? true;

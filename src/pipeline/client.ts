@@ -1,4 +1,5 @@
 // Builds the Cognigy client from the run config (base URL, prefix, timeout, rate limit) and the API key.
+import { runnerBudget } from "../cognigy/budget.js";
 import { CognigyClient } from "../cognigy/client.js";
 import type { CognigyApi } from "../cognigy/types.js";
 import type { RunConfig } from "../config/options.js";
@@ -16,7 +17,8 @@ export function createClient(run: RunConfig, logger: Logger): CognigyApi {
     apiKey: run.apiKey,
     apiPrefix: c.apiPrefix,
     timeoutMs: c.timeoutSeconds * 1000,
-    rateLimit: c.rateLimit,
+    // one window per runner and Cognigy host: the job's other processes spend from it too
+    budget: runnerBudget({ baseUrl: c.baseUrl, limit: c.rateLimit, logger }),
     project: c.project,
     logger,
     download: { maxBytes: c.download.maxMegabytes * 1024 * 1024, deadlineMs: c.download.deadlineSeconds * 1000 },

@@ -6,6 +6,7 @@ import { normalize } from "../dataset/normalize.js";
 import type { Dataset } from "../dataset/types.js";
 import type { FlowPlan, IntentChange, Plan, SentenceChange } from "../report/types.js";
 import { type DesiredIntent, deletionCount, deletionLimit, diffFlow, type FlowDiff, heldOutRemovals, isEmptyDiff, type RemoteIntent } from "./diff.js";
+import { addAttached, type FlowCounts, plannedCounts } from "./limits.js";
 import { resolveTargets } from "./resolve.js";
 import { type FlowSplit, splitFlow } from "./testset.js";
 import type { FlowState, PipelineDeps, Target } from "./types.js";
@@ -24,6 +25,8 @@ export interface FlowPlanDetail extends FlowState {
   /** Intents in Cognigy before the change. */
   remoteIntents: number;
   report: FlowPlan;
+  /** Counts after the change, attached flows included (set by planFlows; checked against limits:). */
+  counts?: FlowCounts;
 }
 
 export interface PlanResult {
@@ -185,5 +188,8 @@ export async function planFlows(run: RunConfig, deps: PipelineDeps, input: { dat
     deps.logger.debug(`plan ${t.flow.name}: ${f.diff.intents.length} intents compared, ${f.diff.remoteSentences} sentences in Cognigy`);
     flows.push(f);
   }
+  const counts = new Map(flows.map((f) => [f, plannedCounts(f, run.config.limits.intentSentences)]));
+  await addAttached(deps.client, flows, counts);
+  for (const f of flows) f.counts = counts.get(f);
   return { plan: planTotals(flows.map((f) => f.report), flows.every((f) => isEmptyDiff(f.diff))), flows };
 }

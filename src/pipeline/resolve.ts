@@ -33,6 +33,7 @@ export async function resolveTargets(config: Config, dataset: Dataset, client: C
       locales: Object.entries(data.flow.locales)
         .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
         .map(([key, name]) => ({ key, locale: pickLocale(locales, name, data.flow.name, key) })),
+      ...(Array.isArray(flow.attachedFlows) ? { attachedFlows: flow.attachedFlows.filter((x): x is string => typeof x === "string") } : {}),
     });
   }
   return targets;

@@ -16,6 +16,7 @@ import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
 import { removeStalePreviews } from "./preview.js";
 import { promote } from "./promote.js";
 import { resolveTargets } from "./resolve.js";
+import { checkLimits } from "./limits.js";
 import { checkDeletions, syncFlows } from "./sync.js";
 import { trainFlows } from "./train.js";
 import type { TestItem } from "./testset.js";
@@ -198,6 +199,7 @@ export class Runner {
         const p = await planFlows(this.run, this.stepDeps, { dataset: v.dataset, targets: await resolveTargets(this.run.config, v.dataset, this.client) });
         this.report.plan = p.plan;
         for (const line of planLines(p.plan)) this.deps.logger.info(line);
+        checkLimits(this.run.config, p.flows, this.deps.logger);
         return p;
       },
       (r) => ({ ...r.plan.totals }),

@@ -7,6 +7,7 @@ import type { SyncResult } from "../report/types.js";
 import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
 import { normalize } from "../dataset/normalize.js";
 import { desiredTags, diffSentences, type IntentDiff } from "./diff.js";
+import { checkLimits } from "./limits.js";
 import { type FlowPlanDetail, type PlanResult, planFlow } from "./plan.js";
 import type { PipelineDeps } from "./types.js";
 
@@ -175,6 +176,7 @@ export interface SyncInput {
  */
 export async function syncFlows(run: RunConfig, deps: PipelineDeps, input: SyncInput): Promise<SyncResult> {
   const { plan } = input;
+  checkLimits(run.config, plan.flows, deps.logger);
   checkDeletions(run, plan);
   const strategy = run.config.sync.strategy;
   const result: SyncResult = { applied: false, strategy: "batch", writeCalls: 0, perIntent: {} };

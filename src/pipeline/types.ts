@@ -50,6 +50,8 @@ export interface Target {
   /** Whether Cognigy says the flow's model is older than its data. */
   isTrainingOutOfDate: boolean;
   locales: TargetLocale[];
+  /** The flow's attached flows as Cognigy lists them (their sentences and intents count towards its caps). */
+  attachedFlows?: string[];
 }
 
 /**

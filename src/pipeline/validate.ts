@@ -42,7 +42,7 @@ export async function validateData(run: RunConfig, given?: Dataset): Promise<Val
   const findings: Finding[] = [];
   // runChecks already holds the loader's findings (yaml, schema…) with the configured severities applied: adding
   // dataset.findings again would bring back their default severity (or a finding switched off).
-  for (const f of runChecks(dataset, run.config.checks)) {
+  for (const f of runChecks(dataset, run.config.checks, run.config.limits)) {
     const k = key(f);
     if (seen.has(k)) continue;
     seen.add(k);

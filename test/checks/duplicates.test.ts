@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { duplicateIntents, exactDuplicates } from "../../src/checks/duplicates.js";
 import { testLeakage } from "../../src/checks/leakage.js";
-import { nearDuplicates } from "../../src/checks/near-duplicates.js";
 import { viewOf } from "../../src/checks/view.js";
 import { dataset } from "./build.js";
 
@@ -33,42 +32,6 @@ describe("exact duplicates", () => {
     const ds = dataset({ one: { examples: ["x y"], file: "training-data/main/intents/a.yml" } });
     ds.flows[0].intents.push({ ...ds.flows[0].intents[0], file: "training-data/main/intents/b.yml" });
     expect(duplicateIntents(view(ds))).toEqual([expect.objectContaining({ rule: "duplicate-intent", file: "training-data/main/intents/b.yml", related: [{ file: "training-data/main/intents/a.yml", line: 1, column: 1 }] })]);
-  });
-});
-
-describe("near duplicates", () => {
-  it("warns across intents, informs within, never repeats exact duplicates", () => {
-    const ds = dataset({
-      a: ["i want to book a table for two", "totally different words here", "i want to book a table for two"],
-      b: ["i want to book a table for 2", "nothing alike at all today"],
-      c: ["totally different word here"],
-    });
-    const f = nearDuplicates(view(ds), 0.85);
-    expect(f.map((x) => [x.rule, x.severity, x.file.split("/").pop(), x.line, x.related?.[0].line])).toEqual([
-      ["near-duplicate-across", "warning", "b.yml", 3, 3],
-      ["near-duplicate-across", "warning", "c.yml", 3, 4],
-    ]);
-    expect(f[0].message).toMatch(/is 90% similar to "i want to book a table for two", an example of intent 'a'/);
-    const within = nearDuplicates(view(dataset({ a: ["book a table for two", "book a table for too"] })), 0.85);
-    expect(within).toEqual([expect.objectContaining({ rule: "near-duplicate-within", severity: "info", line: 4 })]);
-  });
-
-  it("stops and says so on pathological data instead of listing millions of pairs", () => {
-    const many = Array.from({ length: 300 }, (_, i) => `book a table for ${i} people`);
-    const f = nearDuplicates(view(dataset({ a: many.slice(0, 150), b: many.slice(150) })), 0.85, { maxPairs: 1000, maxCandidates: 1e9 });
-    expect(f.length).toBeLessThanOrEqual(10_001);
-    expect(f.at(-1)).toMatchObject({ rule: "near-duplicate-across", line: 0, message: expect.stringContaining("stopped early") });
-    const all = nearDuplicates(view(dataset({ a: many.slice(0, 100), b: many.slice(100, 200) })), 0.85);
-    expect(all).toHaveLength(10_001);
-    expect(all[0].rule).toBe("near-duplicate-across");
-    expect(all.at(-1)?.message).toMatch(/^[\d,]+ more near-duplicate pairs in en-US are not listed$/);
-  });
-
-  it("masks PII in the texts it quotes", () => {
-    const ds = dataset({ a: ["write to john.doe@example.com now"], b: ["write to john.doe@example.com now!!"] });
-    const all = JSON.stringify([...nearDuplicates(view(ds), 0.85), ...exactDuplicates(view(ds))]);
-    expect(all).toContain("j***@e***.com");
-    expect(all).not.toContain("john.doe");
   });
 });
 

@@ -5,7 +5,7 @@ import { checks, dataset } from "./build.js";
 const rich = () =>
   dataset(
     {
-      a: { examples: ["book a table for two", "x", "mail me at me@example.com", "one more", "and another", "yet another one"], tests: ["a held out test"] },
+      a: { examples: ["book a table for two", "x", "mail me at me@example.com", "one more", "and another", "yet another one", "yet another ones"], tests: ["a held out test"] },
       b: { examples: ["book a table for two", "book a table for too", "b three", "b four", "b five"], tests: ["book a table for 2"] },
     },
     [{ text: "q", expect: "nope" }],

@@ -22,7 +22,7 @@ describe("RequestBudget", () => {
     // t = 30 s: the 4th must wait until the first (t=0) is 5 min old
     expect(await b.acquire()).toBe(270_000);
     expect(clock.sleeps).toEqual([270_000]);
-    expect(logger.text()).toMatch(/info: rate budget: 3 requests per 300 s used; waiting 270\.0 s/);
+    expect(logger.text()).toMatch(/info: rate limit: 3\/3 used, waiting 270 s/);
     // t = 300 s: the next slot frees at 310 s (the request made at 10 s)
     expect(await b.acquire()).toBe(10_000);
     expect(b.waitedMs).toBe(280_000);
@@ -68,7 +68,7 @@ describe("client budget", () => {
     expect(srv.seen).toHaveLength(3);
     expect(clock.sleeps).toEqual([300_000]);
     expect(c.stats().waitedMs).toBe(300_000);
-    expect(logger.text()).toContain("waiting 300.0 s");
+    expect(logger.text()).toContain("rate limit: 2/2 used, waiting 300 s");
   });
 
   it("one budget shared by two clients", async () => {

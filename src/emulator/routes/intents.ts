@@ -8,6 +8,7 @@ import type { FlowRec, IntentRec, SentenceRec } from "../state.js";
 import { intentListView, intentView, sentenceView } from "../views.js";
 
 export const MAX_BATCH = 100;
+/** The default per-intent cap (the emulator enforces `emu.limits.intentSentences`). */
 export const MAX_SENTENCES_PER_INTENT = 2000;
 const NLU_FIELDS = ["name", "isDisabled", "isRejectIntent", "parentIntentId", "childFeatures"];
 
@@ -173,6 +174,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     const patch = readIntentInput(body, true);
     if (s.intentsOf(flow._id).some((i) => i.name === patch.name)) throw conflict(`An intent named '${patch.name}' already exists in this flow`);
     checkParent(flow, patch, null, () => true);
+    emu.checkFlowCaps(flow, 1, new Map());
     const i = createIntent(flow, patch);
     return ok(intentView(i), 201);
   });
@@ -211,6 +213,8 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
       checkParent(flow, patch, cur._id, alive);
       return { ...o, patch };
     });
+    const creates = planned.filter((o) => o.op === "create").length - planned.filter((o) => o.op === "delete").length;
+    emu.checkFlowCaps(flow, creates, new Map());
     const result = { created: [] as string[], updated: [] as string[], deleted: [] as string[] };
     for (const o of planned) {
       if (o.op === "create") result.created.push(createIntent(flow, o.patch)._id);
@@ -264,9 +268,11 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
   };
 
   const checkCap = (intent: IntentRec, localeId: string, adding: number) => {
+    const cap = emu.limits.intentSentences;
+    if (cap <= 0) return;
     const n = intent.sentences.filter((x) => x.localeReference === localeId).length;
-    if (n + adding > MAX_SENTENCES_PER_INTENT) {
-      throw new HttpError(400, `An intent can have at most ${MAX_SENTENCES_PER_INTENT} example sentences per locale`, 1005);
+    if (n + adding > cap) {
+      throw new HttpError(400, `An intent can have at most ${cap} example sentences per locale`, 1005);
     }
   };
 
@@ -293,6 +299,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
     const text = readSentenceText(body, true)!;
     const slots = readSlots(body) ?? [];
     checkCap(intent, localeId, 1);
+    emu.checkFlowCaps(flow, 0, new Map([[localeId, 1]]));
     const x = s.newSentence(text, localeId, slots);
     intent.sentences.push(x);
     s.touch(intent);
@@ -326,6 +333,7 @@ export function registerIntentRoutes(r: Router, emu: EmulatorCore): void {
       return { ...o, localeId: cur.localeReference, text: readSentenceText(o.value, false), slots: readSlots(o.value) };
     });
     for (const [loc, n] of adds) if (n > 0) checkCap(intent, loc, n);
+    emu.checkFlowCaps(flow, 0, adds);
     const result = { created: [] as string[], updated: [] as string[], deleted: [] as string[] };
     const changed = new Set<string>();
     for (const o of planned) {

@@ -1,6 +1,6 @@
 // Routes: intent import (multipart → task), export (JSON/CSV), training (→ task, real classifier), nlu/scores (§10-§12).
 import type { EmulatorCore } from "../core.js";
-import { type ImportMode, applyImport, exportCsv, exportIntents, parseIntentFile } from "../importexport.js";
+import { type ImportMode, applyImport, importGrowth, exportCsv, exportIntents, parseIntentFile } from "../importexport.js";
 import { type Ctx, objectIdArg, ok, type Router, str } from "../http.js";
 import { isUuid } from "../ids.js";
 import { captureTraining } from "../models.js";
@@ -33,6 +33,8 @@ export function registerNluRoutes(r: Router, emu: EmulatorCore): void {
         run: async ({ signal }) => {
           const items = parseIntentFile(text, name);
           if (signal.aborted) return;
+          const grow = importGrowth(s, flow, locale, items, mode as ImportMode);
+          emu.checkFlowCaps(flow, grow.intents, new Map([[locale._id, grow.sentences]]));
           applyImport(s, flow, locale, items, mode as ImportMode);
           emu.changed();
         },
