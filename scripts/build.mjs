@@ -10,7 +10,8 @@
 // `import()` of one of them. The eager part's @actions/core reaches @actions/http-client (undici, tunnel, http/https)
 // only for OIDC tokens, never requested here: it gets a stub that says so.
 import { build } from "esbuild";
-import { chmodSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -130,4 +131,28 @@ await build({
   banner: { js: `#!/usr/bin/env node\n${banner}` },
   plugins: [zodEnglishOnly, deferPlugin(await deferredBundle())],
 });
+renameChunksByContent();
 chmodSync("dist/cli.js", 0o755);
+
+/**
+ * esbuild's chunk hashes differ between checkouts in different folders (same bytes, other names), which would make
+ * CI's "dist/ is fresh" check fail on any clone but the one that built it. Rename every chunk after a hash of its
+ * content with chunk names blanked out, then rewrite the references: the same sources give the same dist/ anywhere.
+ */
+function renameChunksByContent() {
+  const chunks = readdirSync("dist/chunks").filter((f) => f.endsWith(".js"));
+  const blank = (text) => text.replace(/([A-Za-z0-9_]+)-[A-Z0-9]{8}\.js/g, "$1-X.js");
+  const renamed = new Map();
+  for (const f of chunks) {
+    const base = f.replace(/-[A-Z0-9]{8}\.js$/, "");
+    const hash = createHash("sha256").update(blank(readFileSync(`dist/chunks/${f}`, "utf8"))).digest("hex").slice(0, 10).toUpperCase();
+    const name = `${base}-${hash}.js`;
+    if ([...renamed.values()].includes(name)) throw new Error(`two chunks with the same content hash: ${name}`);
+    renamed.set(f, name);
+  }
+  const rewrite = (text) => text.replace(/([A-Za-z0-9_]+-[A-Z0-9]{8}\.js)/g, (m) => renamed.get(m) ?? m);
+  for (const f of ["dist/index.js", "dist/cli.js", ...chunks.map((c) => `dist/chunks/${c}`)]) {
+    writeFileSync(f, rewrite(readFileSync(f, "utf8")));
+  }
+  for (const [from, to] of renamed) if (from !== to) renameSync(`dist/chunks/${from}`, `dist/chunks/${to}`);
+}

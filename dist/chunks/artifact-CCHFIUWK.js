@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cnluCreateRequire } from 'node:module';
-const require = __cnluCreateRequire(import.meta.url);
-import{a as t}from"./chunk-XIPLVAQU.js";import"./chunk-OXONYOFY.js";var a=t()["@actions/artifact"](),o=a.DefaultArtifactClient;export{o as DefaultArtifactClient};

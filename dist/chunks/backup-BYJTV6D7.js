@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cnluCreateRequire } from 'node:module';
-const require = __cnluCreateRequire(import.meta.url);
-import{a as c}from"./chunk-HR77LPYU.js";import"./chunk-XGYYAGPN.js";import"./chunk-KZYTNOCB.js";import{a as b}from"./chunk-QF7RT7HD.js";import"./chunk-NQ2E2AHE.js";import"./chunk-3DGGILD5.js";import"./chunk-5Y4TPIO4.js";import"./chunk-DHQ4LF7R.js";import"./chunk-7GO3JXHT.js";import"./chunk-W7E5HH2R.js";import"./chunk-57BLN2WD.js";import"./chunk-AZKR2KUC.js";import"./chunk-JIW32GR7.js";import{a}from"./chunk-EXYN6PJ2.js";import"./chunk-4FPJWLPL.js";import"./chunk-ECIWTIDH.js";import"./chunk-34CJLEEQ.js";import"./chunk-G7R2AL6Z.js";import"./chunk-NYYDZL3W.js";import"./chunk-BHF5ECQS.js";import"./chunk-OXONYOFY.js";export{a as driftMarkdown,c as runBackup,b as runDrift};

@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cnluCreateRequire } from 'node:module';
-const require = __cnluCreateRequire(import.meta.url);
-import{a as e,b as m}from"./chunk-U3VGDAFO.js";import{N as t}from"./chunk-3DGGILD5.js";import"./chunk-5Y4TPIO4.js";import"./chunk-DHQ4LF7R.js";import{h as n}from"./chunk-7GO3JXHT.js";import"./chunk-W7E5HH2R.js";import"./chunk-57BLN2WD.js";import"./chunk-AZKR2KUC.js";import"./chunk-JIW32GR7.js";import"./chunk-EWR3URJB.js";import"./chunk-YUEOCZAG.js";import"./chunk-PMEG4WFB.js";import"./chunk-EE624YDY.js";import"./chunk-EXYN6PJ2.js";import"./chunk-4FPJWLPL.js";import"./chunk-ECIWTIDH.js";import"./chunk-34CJLEEQ.js";import"./chunk-G7R2AL6Z.js";import"./chunk-NYYDZL3W.js";import"./chunk-BHF5ECQS.js";import"./chunk-OXONYOFY.js";async function u(i){let o=e(i),r=await t(o.run,{logger:o.logger});if(!o.json&&r.error?.step==="validate")for(let s of n(r))o.print(s);return m(o,r)}export{u as run};
