@@ -274,7 +274,11 @@ function generatedCases(): HostileCase[] {
         const dir = join(repo, FLOW_DIR, "intents");
         for (let i = 0; i < 10_000; i++) writeFileSync(join(dir, `i${i}.yml`), intentFile(`Intent${i}`, [`${sentence(r)} ${i}a`, `${sentence(r)} ${i}b`, `${sentence(r)} ${i}c`]));
       },
-      expect: [{ kind: "ok", intents: 10_002 }],
+      // more than Cognigy's 2,500 intents and 10,000 sentences per flow: the limits check says so (and nothing else fails)
+      expect: [
+        { kind: "finding", rule: "flow-limit", file: `${FLOW_DIR}/intents/goodbye.yml`, match: /10,002 intents, more than Cognigy's cap of 2,500/ },
+        { kind: "finding", rule: "flow-limit", file: `${FLOW_DIR}/intents/goodbye.yml`, match: /30,006 example sentences in en-US, more than Cognigy's cap of 10,000/ },
+      ],
     }),
     gen({
       id: "examples-60k",
