@@ -106,13 +106,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import("../commands/evaluate.js"),
   },
   check: {
-    summary: "pull-request mode: validate, plan, gate verdict",
+    summary: "pull-request mode: validate, plan, judge the PR's data against the base (preview in Cognigy, or a local estimate), gate",
     flags: {
       ...PIPELINE,
       ...COMMIT,
       ...EVAL,
       ...FAIL_ON_DRIFT,
-      "base-ref": flag("string", "REF", "the git ref the pull request is judged against (its data is read with git)", "none"),
+      "base-ref": flag("string", "REF", "the git ref the pull request is judged against (its data is read with git)", "the event's pull_request.base.sha, else origin/main"),
       estimate: bool("judge with the local model trained on base and head, without Cognigy"),
       "preview-name": flag("string", "NAME", "name of the preview flow created in Cognigy for this check", "one derived from the pull request"),
       prepare: bool("only create or refresh the preview flow, do not judge"),
