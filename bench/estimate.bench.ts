@@ -8,11 +8,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { fitClassifier, mulberry32, tokenize, trainingSeed } from "../src/classifier/index.js";
+import { fitClassifier, mulberry32, trainingSeed } from "../src/classifier/index.js";
 import { loadConfig } from "../src/config/load.js";
 import { silentLogger } from "../src/logger.js";
 import { comparePaired, gateComparison, losers } from "../src/pipeline/compare.js";
 import { localEstimate } from "../src/pipeline/estimate.js";
+import { nearestExampleBaseline } from "./classifier.bench.js";
 import { clinc150 } from "./datasets.js";
 
 type Row = [string, string];
@@ -27,36 +28,6 @@ function writeBot(dir: string, examples: Map<string, string[]>, tests: Map<strin
   rmSync(intents, { recursive: true, force: true });
   mkdirSync(intents, { recursive: true });
   for (const [name, ex] of examples) writeFileSync(join(intents, `${name}.yml`), stringify({ intent: name, examples: ex, tests: tests.get(name) ?? [] }, { lineWidth: 0 }));
-}
-
-/** Nearest training example by word-set Jaccard similarity (inverted index): the baseline for the classifier's time. */
-function nearestExample(train: Row[], test: Row[]): number {
-  const sets = train.map(([t]) => new Set(tokenize(t)));
-  const index = new Map<string, number[]>();
-  sets.forEach((s, i) => {
-    for (const w of s) {
-      let l = index.get(w);
-      if (!l) index.set(w, (l = []));
-      l.push(i);
-    }
-  });
-  let ok = 0;
-  for (const [text, label] of test) {
-    const q = new Set(tokenize(text));
-    const overlap = new Map<number, number>();
-    for (const w of q) for (const i of index.get(w) ?? []) overlap.set(i, (overlap.get(i) ?? 0) + 1);
-    let best = -1;
-    let bestSim = -1;
-    for (const [i, o] of overlap) {
-      const sim = o / (q.size + sets[i].size - o);
-      if (sim > bestSim) {
-        bestSim = sim;
-        best = i;
-      }
-    }
-    if (best >= 0 && train[best][1] === label) ok++;
-  }
-  return ok / test.length;
 }
 
 export async function bench(): Promise<void> {
@@ -81,7 +52,7 @@ export async function bench(): Promise<void> {
   const acc = d.test.filter(([t, l]) => c.score(t)[0]?.name === l).length / d.test.length;
   const scoreMs = performance.now() - t1;
   const t2 = performance.now();
-  const nnAcc = nearestExample(train, d.test);
+  const nnAcc = nearestExampleBaseline(train, d.test);
   const nnMs = performance.now() - t2;
   console.log(`local classifier on CLINC150 (${train.length} examples, ${names.length} intents): fit ${(fitMs / 1000).toFixed(1)} s, ${d.test.length} scores in ${(scoreMs / 1000).toFixed(2)} s (${Math.round(d.test.length / (scoreMs / 1000))}/s), accuracy ${acc.toFixed(3)}`);
   console.log(`  baseline nearest example (word Jaccard), same run: accuracy ${nnAcc.toFixed(3)} in ${(nnMs / 1000).toFixed(2)} s; the classifier's fit + scoring takes ${((fitMs + scoreMs) / nnMs).toFixed(1)}× the baseline's time for +${((acc - nnAcc) * 100).toFixed(1)} points`);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runChecks } from "../src/checks/index.js";
+import { mulberry32 } from "../src/classifier/index.js";
 import type { Finding } from "../src/checks/types.js";
 import { parseCsv } from "../src/dataset/csv.js";
 import { loadConfig } from "../src/config/load.js";
@@ -18,17 +19,6 @@ type Data = { examples: Map<string, string[]>; tests: Map<string, string[]> };
 type Variant = "clean" | "linebreaks" | "long" | "typos" | "messy";
 export const VARIANTS: Variant[] = ["clean", "linebreaks", "long", "typos", "messy"];
 
-/** mulberry32: a small seeded PRNG, the same numbers on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function group(pairs: [string, string][]): Map<string, string[]> {
   const m = new Map<string, string[]>();
@@ -71,7 +61,7 @@ function typo(t: string, r: () => number): string {
 
 /** The variant of a data set: every change seeded, so the same seed gives the same files. */
 export function derive(data: Data, variant: Variant, seed: number): Data {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const examples = new Map<string, string[]>();
   const tests = new Map<string, string[]>();
   const on = (v: Variant) => variant === v || variant === "messy";
