@@ -160,33 +160,28 @@ function machineSpans(text: string): Span[] {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) if (!ok || ok(m)) out.push({ start: m.index, end: m.index + m[0].length });
   }
-  if (text.includes("://")) {
-    for (const [re, family] of [
-      [URL_IPV4, "ipv4"],
-      [URL_IPV6, "ipv6"],
-    ] as const) {
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m; m = re.exec(text)) {
-        const end = m.index + m[0].length;
-        if (localUrlHost(text, m.index, end, family)) out.push({ start: m.index, end });
-      }
-    }
-  }
-  // Loopback addresses (127.0.0.0/8, ::1) are nobody's personal data, wherever they appear ("ECONNREFUSED 127.0.0.1:29999").
+  // Local URL hosts (after "://"), and loopback addresses (127.0.0.0/8, ::1) wherever they appear: nobody's personal
+  // data ("ECONNREFUSED 127.0.0.1:29999").
+  const urls = text.includes("://");
   for (const [re, family] of [
     [URL_IPV4, "ipv4"],
     [URL_IPV6, "ipv6"],
   ] as const) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      try {
-        if (LOOPBACK.check(m[0], family)) out.push({ start: m.index, end: m.index + m[0].length });
-      } catch {
-        // not an address
-      }
+      const end = m.index + m[0].length;
+      if ((urls && localUrlHost(text, m.index, end, family)) || isLoopback(m[0], family)) out.push({ start: m.index, end });
     }
   }
   return out;
+}
+
+function isLoopback(address: string, family: "ipv4" | "ipv6"): boolean {
+  try {
+    return LOOPBACK.check(address, family);
+  } catch {
+    return false; // not an address
+  }
 }
 
 // ---- validation and masking ----
