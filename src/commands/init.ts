@@ -72,7 +72,16 @@ export function renderConfig(baseUrl: string, project: string, flows: readonly I
 }
 
 /** The gate both configs start with (the defaults of the README's config example); its last line ends the file. */
-const GATE_LINES = ["gate:", "  macroF1: 0.85", "  macroPrecision: 0.80", "  minIntentF1: 0.50", "  maxRegression: 0.02", "  minTestsPerIntent: 3", ""];
+const GATE_LINES = [
+  "gate:",
+  "  macroF1: 0.85",
+  "  macroPrecision: 0.80",
+  "  maxConfusion: 0.50   # fail when most of an intent's tests go to one other intent (examples filed under the wrong intent)",
+  "  # minIntentF1: 0.50   # opt in: fail on any intent below this F1 (unset: a warning below 0.50; docs/checks.md)",
+  "  maxRegression: 0.02",
+  "  minTestsPerIntent: 3",
+  "",
+];
 
 /** The template written without an API key: every line to fill in is commented. */
 export function renderTemplate(baseUrl: string, project: string | undefined, flows: readonly string[]): string {

@@ -120,7 +120,20 @@ export const gateSchema = z
     accuracy: z.number().min(0).max(1).optional(),
     macroF1: z.number().min(0).max(1).default(0.85),
     macroPrecision: z.number().min(0).max(1).default(0.8),
-    minIntentF1: z.number().min(0).max(1).default(0.5),
+    minIntentF1: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("Opt-in floor: fail when any intent's F1 is below it (unset: an intent below 0.5 is a warning, see docs/checks.md)"),
+    maxConfusion: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe(
+        "Fail when more than this share of an intent's tests is predicted as one other intent, with 95% confidence (examples filed under the wrong intent); 1 = off",
+      ),
     maxRegression: z.number().min(0).max(1).default(0.02).describe("Largest allowed drop vs the baseline, on macro F1 and per intent"),
     minTestsPerIntent: z.number().int().min(0).default(3),
     significance: z

@@ -94,8 +94,10 @@ export function metricsLines(m: Metrics, opts: { baseline?: Pick<Metrics, "macro
 }
 
 export function gateLines(g: GateResult): string[] {
-  if (g.passed) return [`gate: PASSED (${g.checks.length} checks)`];
-  return [`gate: FAILED`, ...g.reasons.slice(0, 15).map((r) => `  ✗ ${r}`), ...(g.reasons.length > 15 ? [`  … ${g.reasons.length - 15} more in report.json`] : [])];
+  const warn = g.warnings ?? [];
+  const warnings = [...warn.slice(0, 10).map((w) => `  ! ${w}`), ...(warn.length > 10 ? [`  … ${warn.length - 10} more warnings in report.json`] : [])];
+  if (g.passed) return [`gate: PASSED (${g.checks.length} checks${warn.length ? `, ${warn.length} warning${warn.length === 1 ? "" : "s"}` : ""})`, ...warnings];
+  return [`gate: FAILED`, ...g.reasons.slice(0, 15).map((r) => `  ✗ ${r}`), ...(g.reasons.length > 15 ? [`  … ${g.reasons.length - 15} more in report.json`] : []), ...warnings];
 }
 
 export function trainingLines(t: TrainingResult): string[] {

@@ -231,6 +231,7 @@ const GATE_RULES: Record<string, { label: string; op: "≥" | "≤" }> = {
   macroPrecision: { label: "macro precision", op: "≥" },
   accuracy: { label: "accuracy", op: "≥" },
   minIntentF1: { label: "lowest intent F1", op: "≥" },
+  maxConfusion: { label: "most of an intent's tests taken by one other intent (95% lower bound)", op: "≤" },
   minTestsPerIntent: { label: "fewest tests of an intent", op: "≥" },
   tests: { label: "test utterances scored", op: "≥" },
   maxRegression: { label: "macro F1 drop vs baseline", op: "≤" },

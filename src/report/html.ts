@@ -113,7 +113,7 @@ function header(ctx: Ctx, v: Verdict): string {
   const bits = [`<span class="pill">${esc(report.mode)}</span>`];
   if (report.gate) bits.push(`<span class="pill ${report.gate.passed ? "ok" : "bad"}">gate ${report.gate.passed ? "passed" : "failed"}</span>`);
   if (report.commit) bits.push(`<span class="pill mono">${tm(ctx, report.commit.slice(0, 12))}</span>`);
-  const reasons = (report.gate?.reasons ?? []).map((r) => `<li>${t(ctx, r)}</li>`).join("");
+  const reasons = [...(report.gate?.reasons ?? []).map((r) => `<li>${t(ctx, r)}</li>`), ...(report.gate?.warnings ?? []).slice(0, 10).map((w) => `<li class="warn">⚠ ${t(ctx, w)}</li>`)].join("");
   let lead = "";
   if (report.comparison) {
     const l = comparisonLead(report.comparison, alphaOf(report));
@@ -447,7 +447,7 @@ header.pass{border-left-color:#1a7f37}header.fail{border-left-color:#cf222e}head
 .pass .icon{background:#1a7f37}.fail .icon{background:#cf222e}.skipped .icon{background:#8c959f}.unevaluated .icon{background:#9a6700}
 .pills{margin:6px 0}.pill{display:inline-block;padding:1px 10px;border-radius:999px;background:#eaeef2;font-size:12px;margin-right:4px}
 .pill.ok{background:#dafbe1;color:#1a7f37}.pill.bad{background:#ffebe9;color:#cf222e}
-.summary{margin:6px 0}.lead{margin:6px 0;font-size:1.1em}.engine{margin:4px 0;font-style:italic;color:#424a53}ul.flipped{padding-left:18px}ul.flipped q{font-style:italic}.reasons{margin:6px 0 0;padding-left:20px;color:#cf222e}.error{color:#cf222e}
+.summary{margin:6px 0}.lead{margin:6px 0;font-size:1.1em}.engine{margin:4px 0;font-style:italic;color:#424a53}ul.flipped{padding-left:18px}ul.flipped q{font-style:italic}.reasons{margin:6px 0 0;padding-left:20px;color:#cf222e}.reasons .warn{color:#9a6700}.error{color:#cf222e}
 .kpis{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:12px;background:none;border:none;padding:0}
 .kpi{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px 16px}
 .kpi-label{color:#656d76;font-size:12px;text-transform:uppercase;letter-spacing:.04em}.kpi-value{font-size:26px;font-weight:600}

@@ -309,6 +309,7 @@ function verdictSection(ctx: Ctx): Section {
     const note = comparisonNote(report);
     if (note) lines.push(`_${md(ctx, note, 600)}_`);
     for (const reason of report.gate?.reasons ?? []) lines.push(`- ${md(ctx, reason, 400)}`);
+    for (const w of (report.gate?.warnings ?? []).slice(0, 10)) lines.push(`- ⚠️ ${md(ctx, w, 400)}`);
     if (report.summary) lines.push("", md(ctx, report.summary, 2000));
     if (report.error) lines.push("", `> **Failed in step \`${md(ctx, report.error.step, 60)}\`:** ${md(ctx, report.error.message, 2000)}`);
     const links: string[] = [];

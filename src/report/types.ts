@@ -106,6 +106,8 @@ export interface GateResult {
   reasons: string[];
   /** Each threshold checked with its value. */
   checks: { name: string; threshold: number; value: number | null; passed: boolean }[];
+  /** What the gate saw and did not fail on (an intent below the warning level of F1 when minIntentF1 is not set). */
+  warnings?: string[];
   baseline?: { path?: string; macroF1: number; commit?: string };
 }
 
