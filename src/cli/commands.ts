@@ -77,8 +77,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   validate: {
     summary: "check the training data (no network)",
-    flags: { ...CONFIG, ...FLOWS, format: OUT.format, "update-baseline": bool("accept today's findings: write them to the findings baseline (checks.baseline)") },
-    examples: ["cognigy-nlu validate", "cognigy-nlu validate --format github"],
+    flags: {
+      ...CONFIG,
+      ...FLOWS,
+      format: OUT.format,
+      "update-baseline": bool("accept today's findings: write them to the findings baseline (checks.baseline)"),
+      "base-ref": flag(
+        "string",
+        "REF",
+        "compare the findings baseline with the one at this git ref (read with git show; the checkout is not touched): a change that grows it is called out",
+        "no comparison",
+      ),
+    },
+    examples: ["cognigy-nlu validate", "cognigy-nlu validate --format github", "cognigy-nlu validate --base-ref origin/main"],
     load: () => import("../commands/validate.js"),
   },
   plan: {
@@ -112,7 +123,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
       ...COMMIT,
       ...EVAL,
       ...FAIL_ON_DRIFT,
-      "base-ref": flag("string", "REF", "the git ref the pull request is judged against (its data is read with git)", "the event's pull_request.base.sha, else origin/main"),
+      "base-ref": flag(
+        "string",
+        "REF",
+        "the git ref the pull request is judged against: its data (the local estimate) and its findings baseline are read with git, and a change that grows the baseline is called out",
+        "the event's pull_request.base.sha, else origin/main",
+      ),
       estimate: bool("judge with the local model trained on base and head, without Cognigy"),
       "preview-name": flag("string", "NAME", "name of the preview flow created in Cognigy for this check", "one derived from the pull request"),
       prepare: bool("only create or refresh the preview flow, do not judge"),

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import type { CheckOptions } from "../config/options.js";
 import { findingLines } from "../pipeline/console.js";
 import { finishCommand, setupCommand } from "../pipeline/command.js";
+import { chooseBase, readEventBase } from "../pipeline/estimate.js";
 import { runIdFrom } from "../pipeline/preview.js";
 import { runCheck } from "../pipeline/run.js";
 import type { CommandContext } from "./context.js";
@@ -36,7 +37,11 @@ export function checkOptions(ctx: CommandContext): CheckOptions {
 
 export async function run(ctx: CommandContext): Promise<number> {
   const s = setupCommand(ctx);
-  const report = await runCheck({ ...s.run, failOnDrift: ctx.values["fail-on-drift"] === true, check: checkOptions(ctx) }, { logger: s.logger });
+  const check = checkOptions(ctx);
+  // the findings baseline is compared with the same base the pull request is judged against
+  const base = chooseBase(check.baseRef, readEventBase(ctx.env));
+  const baselineBaseRef = base.rev ?? (base.missing ? undefined : base.ref);
+  const report = await runCheck({ ...s.run, ...(baselineBaseRef ? { baselineBaseRef } : {}), failOnDrift: ctx.values["fail-on-drift"] === true, check }, { logger: s.logger });
   if (!s.json) {
     if (report.error?.step === "validate") for (const l of findingLines(report)) s.print(l);
   }

@@ -1,8 +1,7 @@
 // The findings baseline file on disk: read it, write it (validate --update-baseline), apply it to a run's findings,
 // and read the base branch's copy with git (to call out a change that grows it).
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, relative, resolve, sep } from "node:path";
+import { dirname, posix, relative, resolve, sep } from "node:path";
 import { safeWriteFileSync } from "../io/safe-fs.js";
 import { type BaselineFile, baselineGrowth, baselineOf, baselineSize, matchBaseline, parseBaseline, renderBaseline } from "../checks/baseline.js";
 import type { Finding } from "../checks/types.js";
@@ -10,6 +9,7 @@ import type { Config } from "../config/schema.js";
 import type { Dataset } from "../dataset/types.js";
 import { ConfigError } from "../errors.js";
 import type { KnownFindings } from "../report/types.js";
+import { GitUnavailable, git, repoPrefix, resolveCommit } from "./git.js";
 
 export function baselinePath(run: { config: Config; root: string }): string {
   return resolve(run.root, run.config.checks.baseline);
@@ -50,47 +50,48 @@ export function applyBaseline(run: { config: Config; root: string }, findings: F
 }
 
 export interface BaseBaseline {
+  /** The ref as given (a branch, a sha, origin/main). */
   ref: string;
-  /** undefined: the base branch has no baseline file. */
+  /** Its commit. */
+  sha: string;
+  /** undefined: the base has no baseline file (or one that is not a baseline). */
   baseline?: BaselineFile;
 }
 
-function git(root: string, args: string[]): string {
-  return execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
+/**
+ * The base's copy of the findings baseline file (`checks.baseline`), read with `git show <commit>:<path>` — the
+ * checkout is never touched; a clone that lacks the commit fetches it once (resolveCommit: depth 1 when shallow).
+ * Throws GitUnavailable with the reason when the ref cannot be read (not a git checkout, an unknown ref).
+ */
+export async function readBaseBaseline(run: { config: Config; root: string }, ref: string, logger?: { info(m: string): void }): Promise<BaseBaseline> {
+  const { sha } = await resolveCommit(run.root, ref, logger);
+  const { prefix } = await repoPrefix(run.root);
+  const rel = posix.normalize(`${prefix}${run.config.checks.baseline.split(sep).join("/")}`);
+  if (rel.startsWith("../") || posix.isAbsolute(rel)) throw new GitUnavailable(`checks.baseline (${run.config.checks.baseline}) is outside the repository`);
+  const r = await git(run.root, ["show", `${sha}:${rel}`]);
+  if (r.code !== 0) return { ref, sha }; // no such file at the base
+  return { ref, sha, baseline: parseBaseline(r.stdout.toString("utf8")) };
+}
+
+/** readBaseBaseline, or the reason it could not be read (a check goes on without the comparison). */
+export async function tryReadBaseBaseline(run: { config: Config; root: string }, ref: string, logger?: { info(m: string): void }): Promise<BaseBaseline | { ref: string; error: string }> {
+  try {
+    return await readBaseBaseline(run, ref, logger);
+  } catch (e) {
+    if (e instanceof GitUnavailable) return { ref, error: e.message };
+    throw e;
+  }
 }
 
 /**
- * The base branch's baseline file, read with `git show <ref>:<path>` (fetching the commit first when the checkout is
- * shallow and lacks it). Undefined when git cannot tell (no repository, the ref cannot be fetched).
+ * The baseline file compared with the base's, in one line ("" without a comparison): a change that grows it is
+ * called out (new problems accepted as known), one that shrinks it says so.
  */
-export function readBaseBaseline(run: { config: Config; root: string }, ref: string): BaseBaseline | undefined {
-  if (!/^[\w./-]+$/.test(ref) || ref.startsWith("-")) return undefined;
-  let top: string;
-  try {
-    top = git(run.root, ["rev-parse", "--show-toplevel"]).trim();
-  } catch {
-    return undefined;
-  }
-  const rel = relative(top, baselinePath(run)).split(sep).join("/");
-  const has = () => {
-    try {
-      git(run.root, ["cat-file", "-e", `${ref}^{commit}`]);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!has()) {
-    try {
-      git(run.root, ["fetch", "--no-tags", "--depth=1", "origin", ref]);
-    } catch {
-      return undefined;
-    }
-    if (!has()) return undefined;
-  }
-  try {
-    return { ref, baseline: parseBaseline(git(run.root, ["show", `${ref}:${rel}`])) };
-  } catch {
-    return { ref };
-  }
+export function baseComparisonLine(known: KnownFindings | undefined): string {
+  const b = known?.base;
+  if (!known || !b) return "";
+  const n = (x: number) => `${x.toLocaleString("en-US")} finding${x === 1 ? "" : "s"}`;
+  if (b.added > 0) return `this change grows ${known.file} by ${n(b.added)} vs ${b.ref} (${b.size.toLocaleString("en-US")} → ${known.size.toLocaleString("en-US")}): new problems accepted as known`;
+  if (b.removed > 0) return `this change shrinks ${known.file} by ${n(b.removed)} vs ${b.ref} (${b.size.toLocaleString("en-US")} → ${known.size.toLocaleString("en-US")})`;
+  return `${known.file}: no finding added vs ${b.ref}`;
 }

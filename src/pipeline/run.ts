@@ -22,6 +22,7 @@ import { trainFlows } from "./train.js";
 import type { TestItem } from "./testset.js";
 import type { FlowState, PipelineDeps, RunDeps } from "./types.js";
 import { type ValidateResult, validateData } from "./validate.js";
+import { baseComparisonLine } from "./findings-baseline.js";
 
 /** Thrown by a step after it recorded its failure in the report: ends the chain. */
 export class StepFailed extends Error {}
@@ -183,6 +184,9 @@ export class Runner {
         const intents = v.dataset.flows.reduce((n, f) => n + f.intents.length, 0);
         const known = v.known ? `; known (${v.known.known}) in ${v.known.file}${v.known.fixed ? `, ${v.known.fixed} fixed since` : ""}` : "";
         this.deps.logger.info(`${plural(intents, "intent")} in ${plural(v.dataset.flows.length, "flow")}: ${plural(v.errors, "error")}, ${plural(v.warnings, "warning")}${known}`);
+        const vsBase = baseComparisonLine(v.known);
+        if (vsBase) (v.known?.base?.added ? this.deps.logger.warn : this.deps.logger.info).call(this.deps.logger, vsBase);
+        if (v.baseUnread) this.deps.logger.info(v.baseUnread);
         if (v.blocking > 0) throw new UserError(`${plural(v.blocking, "error")} in the training data (see the findings)`, "cognigy-nlu validate lists them with file and line");
         if (v.leakedTests.size > 0) this.deps.logger.warn(`${plural(v.leakedTests.size, "test")} equal or near-equal to a training example (test-leakage): left out of the evaluation`);
         this.leaked = v.leakedTests;

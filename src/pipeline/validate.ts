@@ -5,7 +5,7 @@ import type { RunConfig } from "../config/options.js";
 import { loadDataset } from "../dataset/load.js";
 import type { Dataset } from "../dataset/types.js";
 import type { KnownFindings } from "../report/types.js";
-import { applyBaseline, readBaseBaseline } from "./findings-baseline.js";
+import { applyBaseline, tryReadBaseBaseline } from "./findings-baseline.js";
 import { testKey } from "./testset.js";
 
 export interface ValidateResult {
@@ -17,6 +17,8 @@ export interface ValidateResult {
   warnings: number;
   /** How the findings baseline applied (absent without a baseline file). */
   known?: KnownFindings;
+  /** Why the baseline file was not compared with the base's (`baselineBaseRef` could not be read). */
+  baseUnread?: string;
   /** Errors that stop a sync (every error except the ones the pipeline neutralises, see NON_BLOCKING_RULES). */
   blocking: number;
   /** Tests named by test-leakage findings (`file:line`): evaluation leaves them out. */
@@ -49,14 +51,15 @@ export async function validateData(run: RunConfig, given?: Dataset): Promise<Val
     findings.push(f);
   }
   findings.sort((a, b) => RANK[a.severity] - RANK[b.severity] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
-  const base = run.baselineBaseRef ? readBaseBaseline(run, run.baselineBaseRef) : undefined;
-  const b = applyBaseline(run, findings, dataset, base);
+  const read = run.baselineBaseRef ? await tryReadBaseBaseline(run, run.baselineBaseRef) : undefined;
+  const b = applyBaseline(run, findings, dataset, read && !("error" in read) ? read : undefined);
   const fresh = b.findings.filter((f) => !f.known);
   const errors = fresh.filter((f) => f.severity === "error");
   return {
     dataset,
     findings: b.findings,
     ...(b.known ? { known: b.known } : {}),
+    ...(read && "error" in read ? { baseUnread: `the findings baseline was not compared with ${read.ref}: ${read.error}` } : {}),
     errors: errors.length,
     warnings: fresh.filter((f) => f.severity === "warning").length,
     blocking: errors.filter((f) => !NON_BLOCKING_RULES.has(f.rule)).length,
