@@ -76,7 +76,7 @@ const GATE_LINES = [
   "gate:",
   "  macroF1: 0.85",
   "  macroPrecision: 0.80",
-  "  maxConfusion: 0.50   # fail when most of an intent's tests go to one other intent (examples filed under the wrong intent)",
+  "  maxConfusion: 0.50   # fail when most of an intent's tests (10 or more) go to one other intent: examples filed under the wrong intent",
   "  # minIntentF1: 0.50   # opt in: fail on any intent below this F1 (unset: a warning below 0.50; docs/checks.md)",
   "  maxRegression: 0.02",
   "  minTestsPerIntent: 3",

@@ -132,7 +132,7 @@ export const gateSchema = z
       .max(1)
       .default(0.5)
       .describe(
-        "Fail when more than this share of an intent's tests is predicted as one other intent, with 95% confidence (examples filed under the wrong intent); 1 = off",
+        "Fail when more than this share of an intent's tests (10 or more) is predicted as one other intent, with 95% confidence (examples filed under the wrong intent); 1 = off",
       ),
     maxRegression: z.number().min(0).max(1).default(0.02).describe("Largest allowed drop vs the baseline, on macro F1 and per intent"),
     minTestsPerIntent: z.number().int().min(0).default(3),

@@ -124,10 +124,15 @@ describe("gate.maxConfusion (default 0.5): an intent whose tests go to one other
       ["calendar", "calendar_update", 8, 30],
       ["general_quirky", "cooking_recipe", 2, 19],
     ]);
-    // 3 of 3 to one other intent is evidence enough; 1 turns the rule off
-    const three = confused({ A: { B: 3 }, B: { B: 3 } });
-    expect(applyGate({ metrics: three, gate: { ...gate, minTestsPerIntent: 1 } }).passed).toBe(false);
-    expect(applyGate({ metrics: three, gate: { ...gate, minTestsPerIntent: 1, maxConfusion: 1, minIntentF1: 0 } }).reasons).toEqual([]);
+    // fewer than 10 tests are not judged (3 of 3: CLINC150's insurance → insurance_change at 30 examples); 8 of 10 is; 1 turns the rule off
+    const three = confused({ insurance: { insurance_change: 3 }, insurance_change: { insurance_change: 3 } });
+    expect(applyGate({ metrics: three, gate: { ...gate, minTestsPerIntent: 1, macroF1: 0, macroPrecision: 0 } }).passed).toBe(true);
+    const ten = confused({ A: { A: 2, B: 8 }, B: { B: 10 } });
+    expect(applyGate({ metrics: ten, gate: { ...gate, macroF1: 0, macroPrecision: 0 } }).reasons).toEqual([
+      "intent A: 8 of its 10 tests are predicted as B (more than 0.50 with 95% confidence): examples of one filed under the other, or two intents the model cannot tell apart",
+    ]);
+    expect(applyGate({ metrics: ten, gate: { ...gate, macroF1: 0, macroPrecision: 0, maxConfusion: 1 } }).reasons).toEqual([]);
+    expect(applyGate({ metrics: confused({ A: { A: 3, B: 7 }, B: { B: 10 } }), gate: { ...gate, macroF1: 0, macroPrecision: 0 } }).reasons).toEqual([]);
   });
 
   it("wilsonLower: the one-sided 95 % lower bound", () => {
