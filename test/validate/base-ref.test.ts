@@ -120,7 +120,7 @@ describe("validate --base-ref", () => {
     const clone = mkdtempSync(join(tmpdir(), "cnlu-shallow-"));
     cleanup.push(() => rmSync(clone, { recursive: true, force: true }));
     execFileSync("git", ["clone", "-q", "--depth", "1", `file://${repo.root}`, clone], { stdio: "ignore" });
-    const cg = (...args: string[]) => execFileSync("git", ["-C", clone, ...args], { encoding: "utf8" });
+    const cg = (...args: string[]) => execFileSync("git", ["-C", clone, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     expect(() => cg("cat-file", "-e", `${baseSha}^{commit}`)).toThrow();
     const head = cg("rev-parse", "HEAD");
     const r = await cli(["validate", "--config", join(clone, "cognigy-nlu.yml"), "--base-ref", baseSha]);
