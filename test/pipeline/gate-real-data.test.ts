@@ -10,6 +10,7 @@ import { loadConfig } from "../../src/config/load.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { runRelease } from "../../src/pipeline/run.js";
+import { renderSummary } from "../../src/report/markdown.js";
 import { clincSlice, hwuSlice, type Row, writeRepository } from "../datasets.js";
 
 const KEY = "gate-real-data-key-5e2b";
@@ -71,6 +72,7 @@ describe("the default per-intent gate on real data (emulator)", () => {
     expect(report.gate?.warnings?.length).toBe(low.length);
     for (const [name] of low) expect(report.gate?.warnings?.some((w) => w.startsWith(`intent ${name} F1 `))).toBe(true);
     expect(logger.lines.some((l) => /! intent general_quirky F1 0\.\d\d is below 0\.50/.test(l.message))).toBe(true);
+    expect(renderSummary(report)).toMatch(/^- ⚠️ intent general\\_quirky F1 0\.\d\d is below 0\.50 \(3 tests\)/m);
   }, 120_000);
 
   it("CLINC150: the clean data passes the full default gate; with 96 of calendar's 120 examples filed under calendar_update it fails and rolls back", async () => {
