@@ -1,60 +1,16 @@
 // Cognigy's caps: validate names them, plan/sync refuse before any write (Cognigy's and attached flows' sentences
 // counted), and the emulator refuses the same with a 400 problem.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runChecks } from "../../src/checks/index.js";
 import { CognigyApiError } from "../../src/cognigy/errors.js";
-import { CognigyClient } from "../../src/cognigy/client.js";
-import type { RunConfig } from "../../src/config/options.js";
-import { configSchema, type Config } from "../../src/config/schema.js";
-import { type Emulator, parseLimitsSpec, startEmulator } from "../../src/emulator/index.js";
-import { RecordingLogger } from "../../src/logger.js";
+import { configSchema } from "../../src/config/schema.js";
+import { parseLimitsSpec } from "../../src/emulator/index.js";
 import { planFlows } from "../../src/pipeline/plan.js";
 import { resolveTargets } from "../../src/pipeline/resolve.js";
 import { runPlan } from "../../src/pipeline/run.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
 import { config, dataset, intent } from "../pipeline/helpers.js";
-
-const KEY = "limits-test-key-51b7c0";
-const open: Emulator[] = [];
-afterEach(async () => {
-  while (open.length) await open.pop()?.close();
-});
-
-/** `n` intents of `k` distinct examples each. */
-function intents(n: number, k: number, prefix = "I") {
-  return Array.from({ length: n }, (_, i) => intent(`${prefix}${i}`, { "en-US": Array.from({ length: k }, (_, j) => `${prefix.toLowerCase()} topic ${i} phrasing number ${j}`) }));
-}
-
-async function setup(cfgOver: Record<string, unknown> = {}, emuLimits?: Record<string, number>) {
-  const cfg: Config = config({
-    flows: [
-      { name: "Main", dir: "training-data/main", locales: { "en-US": "en-US" }, defaultLocale: "en-US" },
-      { name: "Shared", dir: "training-data/shared", locales: { "en-US": "en-US" }, defaultLocale: "en-US" },
-    ],
-    checks: { minExamples: "off", nearDuplicate: "off" },
-    evaluate: { split: 0 },
-    ...cfgOver,
-  });
-  const emu = await startEmulator({ port: 0, apiKey: KEY, seed: cfg, rateLimit: 0, taskDelayMs: 5, limits: emuLimits });
-  open.push(emu);
-  cfg.cognigy.baseUrl = emu.url;
-  const client = new CognigyClient({ baseUrl: emu.url, apiKey: KEY, rateLimit: 0, maxRetries: 0, baseBackoffMs: 1, maxBackoffMs: 2 });
-  const out = mkdtempSync(join(tmpdir(), "cnlu-limits-"));
-  const run: RunConfig = { config: cfg, configPath: join(out, "cognigy-nlu.yml"), root: out, apiKey: KEY, out, format: "text", commit: "abcdef1234567890", dryRun: false, force: false, debug: false };
-  const logger = new RecordingLogger();
-  return { emu, client, run, cfg, logger, deps: { client, logger } };
-}
-
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
-function writesSince(emu: Emulator, from: number): string[] {
-  return emu.requestLog
-    .slice(from)
-    .filter((e) => WRITE.test(e.method) && !/\/(export|scores)(\?|$)/.test(e.path))
-    .map((e) => `${e.method} ${e.path}`);
-}
+import { intents, KEY, setup, writesSince } from "./helpers.js";
 
 describe("limits in validate", () => {
   it("the documented defaults: 10,000 sentences and 2,500 intents per flow, 2,000 sentences per intent", () => {
