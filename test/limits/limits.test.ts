@@ -27,8 +27,13 @@ describe("limits in validate", () => {
     const findings = runChecks(ds, cfg.checks, cfg.limits);
     const flow = findings.filter((f) => f.rule === "flow-limit");
     expect(flow.map((f) => [f.severity, f.message])).toEqual([
-      ["error", "flow 'Main' has 6 intents, more than Cognigy's cap of 5 per flow (limits.flowIntents)"],
-      ["error", "flow 'Main' has 54 example sentences in en-US, more than Cognigy's cap of 50 per flow (limits.flowSentences; attached flows count too)"],
+      ["error", "flow 'Main' has 6 intents, more than Cognigy's cap of 5 per flow (limits.flowIntents; attached flows count too); intent 6 is here"],
+      ["error", "flow 'Main' has 54 example sentences in en-US, more than Cognigy's cap of 50 per flow and locale (limits.flowSentences; attached flows count too); example 51 is here"],
+    ]);
+    // file:line: the sixth intent, and the 51st example (the 6th of I5)
+    expect(flow.map((f) => [f.file, f.line])).toEqual([
+      [ds.flows[0].intents[5].file, ds.flows[0].intents[5].line],
+      [ds.flows[0].intents[5].file, ds.flows[0].intents[5].examples["en-US"][5].line],
     ]);
     const perIntent = findings.filter((f) => f.rule === "intent-limit");
     expect(perIntent).toHaveLength(6);
