@@ -98,6 +98,29 @@ describe("limits in plan and sync", () => {
   });
 });
 
+describe("limits during the sync", () => {
+  it("examples moving between intents of a flow at its cap sync without passing the cap on the way (losers first)", async () => {
+    const c = await setup({ limits: { flowSentences: 10, flowIntents: 100, intentSentences: 100 }, sync: { maxDeletions: 5 } });
+    expect(c.emu.core.limits.flowSentences).toBe(10); // the emulator takes the seed config's caps
+    const cfg = c.run.config;
+    const a = ["alpha one", "alpha two", "alpha three", "alpha four", "alpha five"];
+    const b = ["beta one", "beta two", "beta three", "beta four", "beta five"];
+    const first = dataset(cfg, [intent("A", { "en-US": a }), intent("B", { "en-US": b })]);
+    await syncFlows(c.run, c.deps, { plan: await planFlows(c.run, c.deps, { dataset: first, targets: await resolveTargets(cfg, first, c.client) }) });
+    // two of B's examples move to A: 10 before and after, but A (first by name) would reach 12 if it went first
+    const moved = dataset(cfg, [intent("A", { "en-US": [...a, "beta four", "beta five"] }), intent("B", { "en-US": b.slice(0, 3) })]);
+    const p = await planFlows(c.run, c.deps, { dataset: moved, targets: await resolveTargets(cfg, moved, c.client) });
+    expect(p.flows[0].counts?.sentences["en-US"]).toBe(10);
+    const mark = c.emu.requestLog.length;
+    await syncFlows(c.run, c.deps, { plan: p });
+    const batches = writesSince(c.emu, mark).filter((w) => /\/sentences$/.test(w));
+    const ids = Object.fromEntries((await c.client.listIntents(c.main._id)).map((i) => [i.name, i._id]));
+    expect(batches).toEqual([`PATCH /new/v2.0/flows/${c.main._id}/intents/${ids.B}/sentences`, `PATCH /new/v2.0/flows/${c.main._id}/intents/${ids.A}/sentences`]);
+    const exported = await c.client.exportIntents(c.main._id, (await c.client.listLocales(c.project._id))[0]._id);
+    expect(Object.fromEntries(exported.map((e) => [e.name, e.exampleSentences.length]))).toEqual({ A: 7, B: 3 });
+  });
+});
+
 describe("limits in the emulator", () => {
   it("refuses sentences and intents over the caps with a 400 problem, before applying any of the batch", async () => {
     const c = await setup({}, { flowSentences: 10, flowIntents: 2, intentSentences: 6 });
