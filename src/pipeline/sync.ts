@@ -169,6 +169,22 @@ async function importFlow(run: RunConfig, client: CognigyApi, f: FlowPlanDetail,
   }
 }
 
+/**
+ * The flows in sync order: those whose own sentences shrink before those that grow (stable otherwise), so examples
+ * moving between a flow and one it attaches never take the attaching flow past a cap on the way.
+ */
+function shrinkingFirst(flows: readonly FlowPlanDetail[]): FlowPlanDetail[] {
+  const growth = (f: FlowPlanDetail) => {
+    const own = f.counts?.own;
+    if (!own) return 0;
+    return Object.entries(own.after.sentences).reduce((n, [k, v]) => n + v - (own.before.sentences[k] ?? 0), 0);
+  };
+  return flows
+    .map((f, k) => ({ f, k, g: Math.sign(growth(f)) }))
+    .sort((a, b) => a.g - b.g || a.k - b.k)
+    .map((x) => x.f);
+}
+
 export interface SyncInput {
   plan: PlanResult;
   /** A backup already taken (release takes it as its own step); null = do not take one here. Undefined = take one when needed. */
@@ -201,7 +217,7 @@ export async function syncFlows(run: RunConfig, deps: PipelineDeps, input: SyncI
   }
   const before = writeCalls(deps.client.stats());
   const c: Counters = { perIntent: result.perIntent };
-  for (let f of plan.flows) {
+  for (let f of shrinkingFirst(plan.flows)) {
     if (f.report && isEmptyFlow(f)) continue;
     try {
       if (strategy === "import" && f.remoteIntents === 0) {

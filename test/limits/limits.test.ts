@@ -9,7 +9,7 @@ import { planFlows } from "../../src/pipeline/plan.js";
 import { resolveTargets } from "../../src/pipeline/resolve.js";
 import { runPlan } from "../../src/pipeline/run.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
-import { config, dataset, intent } from "../pipeline/helpers.js";
+import { config, dataset, flowData, intent } from "../pipeline/helpers.js";
 import { intents, KEY, setup, writesSince } from "./helpers.js";
 
 describe("limits in validate", () => {
@@ -118,6 +118,34 @@ describe("limits during the sync", () => {
     expect(batches).toEqual([`PATCH /new/v2.0/flows/${c.main._id}/intents/${ids.B}/sentences`, `PATCH /new/v2.0/flows/${c.main._id}/intents/${ids.A}/sentences`]);
     const exported = await c.client.exportIntents(c.main._id, (await c.client.listLocales(c.project._id))[0]._id);
     expect(Object.fromEntries(exported.map((e) => [e.name, e.exampleSentences.length]))).toEqual({ A: 7, B: 3 });
+  });
+});
+
+describe("limits during the sync, across flows", () => {
+  it("examples moving from an attached flow to the flow that attaches it (at its cap) sync the shrinking flow first", async () => {
+    const c = await setup({ limits: { flowSentences: 10, flowIntents: 100, intentSentences: 100 }, sync: { maxDeletions: 5 } });
+    const cfg = c.run.config;
+    const two = (main: string[], shared: string[]) => ({ root: "/tmp", findings: [], flows: [flowData(cfg, [intent("A", { "en-US": main })], [], 0), flowData(cfg, [intent("B", { "en-US": shared })], [], 1)] });
+    const a = ["alpha one", "alpha two", "alpha three", "alpha four", "alpha five"];
+    const b = ["beta one", "beta two", "beta three", "beta four", "beta five"];
+    const first = two(a, b);
+    await syncFlows(c.run, c.deps, { plan: await planFlows(c.run, c.deps, { dataset: first, targets: await resolveTargets(cfg, first, c.client) }) });
+    const attach = await fetch(`${c.emu.url}/new/v2.0/flows/${c.main._id}`, {
+      method: "PATCH",
+      headers: { "x-api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ attachedFlows: [c.shared._id] }),
+    });
+    expect(attach.status).toBe(200); // Main = 5 + Shared's 5 = 10, its cap
+    const moved = two([...a, "beta four", "beta five"], b.slice(0, 3));
+    const p = await planFlows(c.run, c.deps, { dataset: moved, targets: await resolveTargets(cfg, moved, c.client) });
+    expect(p.flows.map((f) => [f.target.flow.name, f.counts?.sentences["en-US"]])).toEqual([
+      ["Main", 10],
+      ["Shared", 3],
+    ]);
+    await syncFlows(c.run, c.deps, { plan: p });
+    const en = (await c.client.listLocales(c.project._id))[0]._id;
+    expect((await c.client.exportIntents(c.main._id, en))[0].exampleSentences).toHaveLength(7);
+    expect((await c.client.exportIntents(c.shared._id, en))[0].exampleSentences).toHaveLength(3);
   });
 });
 
