@@ -24,7 +24,7 @@ import { Runner, StepFailed } from "./run.js";
 import { splitFlow, type TestItem } from "./testset.js";
 import type { FlowState, RunDeps, Target } from "./types.js";
 import type { ValidateResult } from "./validate.js";
-import { fitClassifier, trainingSeed } from "../classifier/index.js";
+import { fitMany, trainingSeed } from "../classifier/index.js";
 
 type CheckRun = RunConfig & { failOnDrift?: boolean };
 
@@ -170,6 +170,7 @@ async function deletePreviews(r: Runner, st: CheckState): Promise<void> {
 /** The intents the local model (trained on the head's uploaded examples) confuses with the touched ones. */
 async function localConfusions(run: RunConfig, dataset: Dataset, tests: readonly TestItem[], touched: ReadonlySet<string>): Promise<Set<string>> {
   const predicted: (string | null)[] = new Array(tests.length).fill(null);
+  const jobs: { data: { text: string; label: string }[]; idx: number[] }[] = [];
   for (const f of dataset.flows) {
     const split = splitFlow(f, run.config.evaluate, []);
     for (const key of Object.keys(f.flow.locales)) {
@@ -177,11 +178,14 @@ async function localConfusions(run: RunConfig, dataset: Dataset, tests: readonly
       for (const [intent, byLocale] of split.uploaded) for (const text of byLocale[key] ?? []) data.push({ text, label: intent });
       if (!data.length) continue;
       const idx = tests.map((t, i) => (t.flow === f.flow.name && t.locale === key ? i : -1)).filter((i) => i >= 0);
-      if (!idx.length) continue;
-      const c = await fitClassifier(data, { seed: trainingSeed(data) });
-      for (const i of idx) predicted[i] = c.score(tests[i].text)[0]?.name ?? null;
+      if (idx.length) jobs.push({ data, idx });
     }
   }
+  // every flow × locale at once (spare cores in worker threads), then each scores its tests
+  const models = await fitMany(jobs.map((j) => ({ data: j.data, seed: trainingSeed(j.data) })));
+  jobs.forEach((j, m) => {
+    for (const i of j.idx) predicted[i] = models[m].score(tests[i].text)[0]?.name ?? null;
+  });
   return confusedWith(tests, predicted, touched);
 }
 
