@@ -49,6 +49,17 @@ describe("comparison rendering", () => {
     expect(html).not.toContain("<script>");
   });
 
+  it("the HTML of a check without a release baseline: the KPI cards point to base vs head, none says 'no baseline'", () => {
+    const r = comparisonReport();
+    delete r.baselineMetrics;
+    const html = renderHtml(r);
+    expect(html).not.toContain("no baseline");
+    expect(html).toContain('<section class="comparison"><h2 id="base-vs-head">');
+    expect(html.match(/<a class="muted" href="#base-vs-head">base vs head below<\/a>/g)).toHaveLength(2); // accuracy, macro F1
+    delete r.comparison;
+    expect(renderHtml(r)).toContain("no baseline"); // a release with nothing to compare with still says so
+  });
+
   it("a comment with thousands of flipped utterances stays under GitHub's limit", () => {
     const r = sampleReport();
     const base = predictionRows("A", 6000, 0, "B");
