@@ -15,7 +15,7 @@ import { planFlows } from "../../src/pipeline/plan.js";
 import { resolveTargets } from "../../src/pipeline/resolve.js";
 import { runPlan } from "../../src/pipeline/run.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
-import { config, dataset, intent } from "../pipeline/helpers.js";
+import { config, dataset, intent, writesSince } from "../pipeline/helpers.js";
 
 const KEY = "limits-test-key-51b7c0";
 const open: Emulator[] = [];
@@ -46,14 +46,6 @@ async function setup(cfgOver: Record<string, unknown> = {}, emuLimits?: Record<s
   const run: RunConfig = { config: cfg, configPath: join(out, "cognigy-nlu.yml"), root: out, apiKey: KEY, out, format: "text", commit: "abcdef1234567890", dryRun: false, force: false, debug: false };
   const logger = new RecordingLogger();
   return { emu, client, run, cfg, logger, deps: { client, logger } };
-}
-
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
-function writesSince(emu: Emulator, from: number): string[] {
-  return emu.requestLog
-    .slice(from)
-    .filter((e) => WRITE.test(e.method) && !/\/(export|scores)(\?|$)/.test(e.path))
-    .map((e) => `${e.method} ${e.path}`);
 }
 
 describe("limits in validate", () => {

@@ -7,6 +7,21 @@ import type { Confusion, IntentMetrics, Prediction, Report } from "../../src/rep
 const LONG = "_with_a_rather_long_descriptive_name_for_width".repeat(3);
 const FIXTURE = fileURLToPath(new URL("../fixtures/report/sample-report.json", import.meta.url));
 
+/** The least report there is: a passed check with no findings, no steps timed; `over` replaces any field. */
+export function minimalReport(over: Partial<Report> = {}): Report {
+  return {
+    version: 1,
+    tool: { name: "cognigy-nlu", version: "0" },
+    status: "success",
+    mode: "check",
+    startedAt: "2026-01-01T00:00:00Z",
+    summary: "check passed",
+    findings: [],
+    timings: [],
+    ...over,
+  };
+}
+
 /** A fresh deep copy of test/fixtures/report/sample-report.json (15 intents, with a baseline). */
 export function sampleReport(): Report {
   return JSON.parse(readFileSync(FIXTURE, "utf8")) as Report;
