@@ -1,5 +1,5 @@
 // Shared set-up of the limits tests: a two-flow bot (Main, Shared) in the emulator, a client, a run config, and the
-// write calls the emulator saw.
+// write calls the emulator saw (writesSince, from the pipeline test helpers).
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,9 @@ import type { Config } from "../../src/config/schema.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { config, intent } from "../pipeline/helpers.js";
+
+/** The write calls the emulator saw since a request number (shared with the pipeline tests). */
+export { writesSince } from "../pipeline/helpers.js";
 
 export const KEY = "limits-test-key-51b7c0";
 const open: Emulator[] = [];
@@ -60,11 +63,3 @@ export async function fill(c: Awaited<ReturnType<typeof setup>>, flowId: string,
   await c.client.waitForTask(task._id);
 }
 
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
-/** The write calls the emulator saw since `from` (exports and scoring are reads). */
-export function writesSince(emu: Emulator, from: number): string[] {
-  return emu.requestLog
-    .slice(from)
-    .filter((e) => WRITE.test(e.method) && !/\/(export|scores)(\?|$)/.test(e.path))
-    .map((e) => `${e.method} ${e.path}`);
-}

@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, runMain } from "../cli-main.js";
 import { CognigyClient } from "../../src/cognigy/client.js";
 import { loadConfig } from "../../src/config/load.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
@@ -47,26 +47,10 @@ gate:
   );
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
-    out += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    // `report merge` reads files only: it takes no connection flags
-    const connect = args[0] === "report" ? [] : ["--base-url", emu.url, "--rate-limit", "0"];
-    const code = await main([...args, ...connect], { ...process.env, COGNIGY_API_KEY: KEY });
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+function cli(args: string[]): Promise<CliRun> {
+  // `report merge` reads files only: it takes no connection flags
+  const connect = args[0] === "report" ? [] : ["--base-url", emu.url, "--rate-limit", "0"];
+  return runMain([...args, ...connect], { ...process.env, COGNIGY_API_KEY: KEY });
 }
 
 beforeAll(async () => {

@@ -20,7 +20,7 @@ import { runCheck, runEvaluate, runRelease } from "../../src/pipeline/run.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
 import { trainFlows } from "../../src/pipeline/train.js";
 import type { PipelineDeps } from "../../src/pipeline/types.js";
-import { config, dataset, intent, smallBot, utt } from "./helpers.js";
+import { config, dataset, intent, smallBot, utt, writesSince } from "./helpers.js";
 
 const KEY = "pipeline-test-key-7f3a91";
 const open: Emulator[] = [];
@@ -58,14 +58,6 @@ async function sync(c: Ctx, ds: Dataset = c.ds) {
 
 function flowState(emu: Emulator) {
   return emu.dumpState().projects[0].flows[0];
-}
-
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
-function writesSince(emu: Emulator, from: number): string[] {
-  return emu.requestLog
-    .slice(from)
-    .filter((e) => WRITE.test(e.method) && !/\/(export|scores)(\?|$)/.test(e.path))
-    .map((e) => `${e.method} ${e.path}`);
 }
 
 function withIntents(ds: Dataset, intents: IntentDoc[]): Dataset {
