@@ -4,7 +4,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { vi } from "vitest";
 import { stringify } from "yaml";
+import { main } from "../../src/cli.js";
 import { CognigyClient } from "../../src/cognigy/client.js";
 import type { RunConfig } from "../../src/config/options.js";
 import { loadConfig } from "../../src/config/load.js";
@@ -124,4 +126,24 @@ export async function flows(r: Repo): Promise<{ name: string; tag?: ReturnType<t
   const out = [];
   for (const f of await r.client.listFlows(p._id)) out.push({ name: f.name, tag: parsePreviewTag((await r.client.getFlow(f._id)).description) });
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The CLI entry in-process: exit code, stdout and stderr. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+    out += String(c);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+    err += String(c);
+    return true;
+  });
+  try {
+    return { code: await main(args, { ...process.env, ...env }), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
 }

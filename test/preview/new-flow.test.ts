@@ -2,10 +2,9 @@
 // thresholds alone, said so), deletes it, and leaves production as it was; plan and release stop with what to do.
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli.js";
 import { ConfigError } from "../../src/errors.js";
 import { runCheck, runPlan, runRelease } from "../../src/pipeline/run.js";
-import { flows, git, KEY, production, type Repo, repo, SUPPORT, writeConfig, writeIntents } from "./fixture.js";
+import { cli, flows, git, KEY, production, type Repo, repo, SUPPORT, writeConfig, writeIntents } from "./fixture.js";
 
 const open: Repo[] = [];
 afterEach(async () => {
@@ -24,19 +23,6 @@ async function prAddingSupport(): Promise<Repo> {
   git(r.root, "add", "-A");
   git(r.root, "commit", "-qm", "add flow Support");
   return r;
-}
-
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  try {
-    return { code: await main(args, { ...process.env, ...env }), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
 }
 
 describe("a PR adding a flow Cognigy does not have", () => {

@@ -1,34 +1,19 @@
 // A sharded check: `check --prepare` makes, syncs and trains the preview once; each `check --shard i/n` finds it by
 // its tag (owner + run), only scores it (and the deployed model on the same utterances); `report merge` pairs every
 // shard, applies the gate and deletes the preview — only flows carrying that tag. Production stays byte for byte.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { main } from "../../src/cli.js";
 import { previewDescription, previewName } from "../../src/pipeline/preview.js";
 import { runCheck, runRelease } from "../../src/pipeline/run.js";
 import type { Report } from "../../src/report/types.js";
-import { flows, git, KEY, MAIN, production, type Repo, repo } from "./fixture.js";
+import { cli, flows, git, KEY, MAIN, production, type Repo, repo } from "./fixture.js";
 
 const open: Repo[] = [];
 afterEach(async () => {
   while (open.length) await open.pop()?.close();
 });
-
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  try {
-    return { code: await main(args, { ...process.env, ...env }), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 /** main released; a PR branch that mislabels most of OrderPizza's examples as Weather (a real regression). */
 async function badPr(): Promise<Repo> {
