@@ -109,4 +109,17 @@ describe("sharded check", () => {
     expect(merged.gate?.passed).toBe(whole.gate?.passed);
     expect(m.code).toBe(whole.status === "success" ? 0 : 1);
   });
+
+  it("the CLI refuses --prepare with --shard, and a run id that is not a plain token", async () => {
+    const r = await repo();
+    open.push(r);
+    const base = ["check", "--config", join(r.root, "cognigy-nlu.yml"), "--base-url", r.emu.url, "--out", join(r.root, "o")];
+    const both = await cli([...base, "--prepare", "--shard", "1/2"], { COGNIGY_API_KEY: KEY });
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--prepare makes the preview once for all shards/);
+    const bad = await cli([...base, "--shard", "1/2", "--run-id", "x y"], { COGNIGY_API_KEY: KEY });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/run-id: expected 1–64 letters/);
+    expect((await flows(r)).map((f) => f.name)).toEqual(["Main"]);
+  });
 });
