@@ -48,6 +48,14 @@ export async function resolveTargets(config: Config, dataset: Dataset, client: C
     const exists = flows.some((f) => f.name === name || (OBJECT_ID.test(name) && f._id === name));
     if (!exists && !opts.allowMissing) throw missingFlowError(name, project.name, flows.map((f) => f.name));
     const flow = exists ? pickByNameOrId("flow", flows, name, `in project ${project._id}`) : undefined;
+    const picked = Object.entries(data.flow.locales)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([key, name]) => ({ key, locale: pickLocale(locales, name, data.flow.name, key) }));
+    // One YAML key per Cognigy locale: two would overwrite each other's sentences, and Cognigy's caps count per locale.
+    for (const [i, a] of picked.entries()) {
+      const b = picked.slice(i + 1).find((x) => x.locale._id === a.locale._id);
+      if (b) throw new ConfigError(`flow ${data.flow.name}: YAML keys ${a.key} and ${b.key} map to the same Cognigy locale '${a.locale.name}'`, "map each Cognigy locale from one key in flows[].locales");
+    }
     targets.push({
       flow: data.flow,
       data,
@@ -55,9 +63,7 @@ export async function resolveTargets(config: Config, dataset: Dataset, client: C
       flowId: flow?._id ?? "",
       flowReferenceId: flow?.referenceId ?? "",
       isTrainingOutOfDate: Boolean(flow?.isTrainingOutOfDate),
-      locales: Object.entries(data.flow.locales)
-        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .map(([key, name]) => ({ key, locale: pickLocale(locales, name, data.flow.name, key) })),
+      locales: picked,
       ...(flow ? (Array.isArray(flow.attachedFlows) ? { attachedFlows: flow.attachedFlows.filter((x): x is string => typeof x === "string") } : {}) : { attachedFlows: [], missing: true as const }),
     });
   }
