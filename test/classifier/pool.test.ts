@@ -44,7 +44,7 @@ describe("fitMany", () => {
   it("gives, on three threads, byte for byte the models fitted one after another here, in job order", async () => {
     const js = jobs();
     const stats = { workerJobs: 0, fallbackJobs: 0 };
-    const parallel = await fitMany(js, { worker: WORKER, threads: 3, stats });
+    const parallel = await fitMany(js, { worker: WORKER, threads: 3, minCost: 0, stats });
     expect(stats).toEqual({ workerJobs: 2, fallbackJobs: 0 }); // two jobs on two workers, one here
     const serial = js.map((j) => fitClassifierSync(j.data, { seed: j.seed }));
     expect(parallel).toHaveLength(3);
@@ -58,12 +58,26 @@ describe("fitMany", () => {
   it("fits here the jobs of a worker that cannot start", async () => {
     const js = jobs().slice(1);
     const stats = { workerJobs: 0, fallbackJobs: 0 };
-    const out = await fitMany(js, { worker: join(ROOT, "no-such-worker.js"), threads: 2, stats });
+    const out = await fitMany(js, { worker: join(ROOT, "no-such-worker.js"), threads: 2, minCost: 0, stats });
     expect(stats).toEqual({ workerJobs: 0, fallbackJobs: 1 });
     const serial = js.map((j) => fitClassifierSync(j.data, { seed: j.seed }));
     out.forEach((m, i) => {
       expect(bytes(m)).toEqual(bytes(serial[i]));
     });
+  }, 120_000);
+
+  it("keeps small fits on this thread: a worker's start costs more than they do", async () => {
+    const small = [0, 1].map((k) => {
+      const data = hwuSlice()
+        .train.filter((_, i) => i % 15 === k)
+        .map(([text, label]) => ({ text, label }));
+      return { data, seed: trainingSeed(data) };
+    });
+    const stats = { workerJobs: 0, fallbackJobs: 0 };
+    await fitMany(small, { worker: WORKER, threads: 2, stats });
+    expect(stats).toEqual({ workerJobs: 0, fallbackJobs: 0 });
+    await fitMany(small, { worker: WORKER, threads: 2, minCost: 0, stats });
+    expect(stats).toEqual({ workerJobs: 1, fallbackJobs: 0 });
   }, 120_000);
 
   it("reads COGNIGY_NLU_FIT_THREADS and otherwise uses the machine's cores, at most 4", () => {
