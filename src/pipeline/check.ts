@@ -16,6 +16,7 @@ import { DEFAULT_THRESHOLD, evaluateFlows, scoreTests, selectTests, trainingText
 import { computeMetrics, metricsByLocale, toScored } from "./metrics.js";
 import { type FlowPlanDetail, flowPlanReport, planTotals, readRemoteFlow } from "./plan.js";
 import { makePreview, removeStalePreviews, type PreviewFlow, type PreviewTag, previewName, previewOwner, runIdFrom, sameState } from "./preview.js";
+import { detectRenames, examplesOf, labelKey, type ModelLabels, type Rename } from "./renames.js";
 import { isPromotion } from "./snapshots.js";
 import { confusedWith, selectWithinBudget, touchedIntents } from "./selection.js";
 import { syncFlows } from "./sync.js";
@@ -364,10 +365,15 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
     if (!base) st.notes.push("production has no trained model: no base to compare with, the PR's model faces the absolute thresholds alone");
     else {
       const ref = `deployed: ${targets.map((t) => t.flow.name).join(", ")} as last trained`;
-      const paired = comparePaired(base, e.predictions, { baseRef: ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)) });
-      if (paired.excluded >= e.predictions.length) {
+      const vocab = deployedVocabulary(plan.flows);
+      const paired = comparePaired(base, e.predictions, { baseRef: ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)), ...vocab });
+      logRenames(r, st, paired);
+      if (paired.head.metrics.total === 0) {
         // nothing left to pair: an empty comparison (0.000 → 0.000) would read as a result
-        const why = `no comparison: all ${plural(paired.excluded, "test")} are in the deployed model's training data (head's metrics face the absolute thresholds alone)`;
+        const why =
+          paired.excluded >= e.predictions.length
+            ? `no comparison: all ${plural(paired.excluded, "test")} are in the deployed model's training data (head's metrics face the absolute thresholds alone)`
+            : `no comparison: ${unpairedWhy(paired, e.predictions.length)} (head's metrics face the absolute thresholds alone)`;
         st.notes.push(why);
         if (r.report.evaluation) r.report.evaluation.noComparison = why;
         logger.info(why);
@@ -382,6 +388,43 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
     }
   }
   if (!(await r.gate(comparison))) r.report.status = "failure";
+}
+
+/**
+ * What the deployed model can predict and which of its intents the PR renamed: production's enabled intents with
+ * sentences per flow × locale, and renames detected between production's sentences and the PR's examples.
+ */
+function deployedVocabulary(flows: readonly FlowPlanDetail[]): { baseLabels: ModelLabels; renames: Rename[] } {
+  const baseLabels: ModelLabels = new Map();
+  const renames: Rename[] = [];
+  for (const f of flows) {
+    const name = f.target.flow.name;
+    for (const key of Object.keys(f.target.flow.locales)) {
+      baseLabels.set(labelKey(name, key), new Set(f.remote.filter((i) => !i.isDisabled && (i.sentences[key]?.length ?? 0) > 0).map((i) => i.name)));
+    }
+    const base = examplesOf(f.remote.filter((i) => !i.isDisabled).map((i) => ({ name: i.name, texts: i.sentences })));
+    const head = examplesOf(f.desired.filter((i) => !i.disabled).map((i) => ({ name: i.name, texts: i.examples })));
+    renames.push(...detectRenames(name, base, head));
+  }
+  return { baseLabels, renames };
+}
+
+/** Why a comparison paired nothing: every test trained on by the base, of an intent it cannot predict, or both. */
+function unpairedWhy(c: Comparison, tests: number): string {
+  const parts: string[] = [];
+  if (c.excluded) parts.push(`${plural(c.excluded, "test")} the base model was trained on`);
+  if (c.newIntents) parts.push(`${plural(c.newIntents.tests, "test")} of new or renamed intents the base model cannot predict`);
+  return `none of the ${plural(tests, "test")} could be paired with the base (${parts.join(", ") || "none scored by the base"})`;
+}
+
+/** Logs the renames mapped and the tests of new intents left out (the report's note says the same). */
+function logRenames(r: Runner, st: CheckState, c: Comparison): void {
+  for (const x of c.renamed ?? []) r.deps.logger.info(`renamed intent: ${x.from} → ${x.to} in ${x.flow} (${Math.round(x.overlap * 100)}% of its examples): the base's predictions of ${x.from} count as ${x.to}`);
+  if (c.renamed?.length) st.notes.push(`${plural(c.renamed.length, "renamed intent")} mapped (${c.renamed.map((x) => `${x.from} → ${x.to}`).join(", ")})`);
+  if (c.newIntents) {
+    r.deps.logger.info(`${plural(c.newIntents.tests, "test")} of new or renamed intents not compared (the base model cannot predict ${c.newIntents.intents.join(", ")})`);
+    st.notes.push(`${plural(c.newIntents.tests, "test")} of new/renamed intents not compared`);
+  }
 }
 
 /** A target for the local path: names and locale keys only (no Cognigy ids). */
@@ -444,9 +487,10 @@ async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: Che
   let comparison: Comparison | undefined;
   if (est.base) {
     const ref = est.baseSha ? `${est.baseRef} (${est.baseSha.slice(0, 12)})` : est.baseRef;
-    const paired = comparePaired(est.base, est.head, { baseRef: ref, engine: "local" });
-    if (paired.excluded >= est.head.length) {
-      const why = `no comparison: none of the ${plural(est.head.length, "test")} could be paired with the base (${plural(paired.excluded, "test")} left out)`;
+    const paired = comparePaired(est.base, est.head, { baseRef: ref, engine: "local", renames: est.renames, baseLabels: est.baseLabels });
+    logRenames(r, st, paired);
+    if (paired.head.metrics.total === 0) {
+      const why = `no comparison: ${unpairedWhy(paired, est.head.length)}`;
       st.notes.push(why);
       if (r.report.evaluation) r.report.evaluation.noComparison = why;
     } else {

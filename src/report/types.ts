@@ -213,6 +213,10 @@ export interface Comparison {
   };
   /** Head tests left out of the comparison (the base model was trained on them, or base did not score them); head's own metrics keep them. */
   excluded: number;
+  /** Base intents this change renamed (detected from their examples): the base's predictions of `from` count as `to`. */
+  renamed?: { flow: string; from: string; to: string; overlap: number }[];
+  /** Head tests of intents the base model cannot predict (new intents, renames not detected): left out of the comparison only. */
+  newIntents?: { tests: number; intents: string[] };
 }
 
 export interface StepTiming {
