@@ -219,6 +219,32 @@ export interface Comparison {
   newIntents?: { tests: number; intents: string[] };
 }
 
+/** A trusted setting (gate threshold, check.allowUnevaluated) this change sets differently from its base. */
+export interface ThresholdChange {
+  /** "gate.macroF1", …, "check.allowUnevaluated". */
+  key: string;
+  /** The base's value (what the check used); null = off. */
+  base: number | boolean | null;
+  /** This change's value (applies after merge); null = off. */
+  head: number | boolean | null;
+  /** True when the change lets more through (a lower bar, a wider allowance). */
+  loosens: boolean;
+}
+
+/** Where the check's gate thresholds came from, and those this change proposes (pull requests). */
+export interface ThresholdsReport {
+  /** base: the base's config; defaults: the base has no (valid) config; head: the base could not be read. */
+  from: "base" | "defaults" | "head";
+  /** The base as read (ref, commit). */
+  ref: string;
+  /** Why the thresholds are not the base's. */
+  note?: string;
+  /** Settings this change sets differently: shown as proposed, apply after merge. */
+  proposed: ThresholdChange[];
+  /** Whether the gate would have passed with this change's own thresholds (set when they differ and a gate ran). */
+  proposedGatePassed?: boolean;
+}
+
 export interface StepTiming {
   step: string;
   ms: number;
@@ -255,6 +281,8 @@ export interface Report {
   evaluation?: EvaluationInfo;
   /** Base vs head on the same utterances (check: the deployed model or the local model on base data). */
   comparison?: Comparison;
+  /** Pull requests: the gate thresholds came from the base; those this change proposes. */
+  thresholds?: ThresholdsReport;
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];
   timings: StepTiming[];
