@@ -112,7 +112,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       ...COMMIT,
       ...EVAL,
       ...FAIL_ON_DRIFT,
-      "base-ref": flag("string", "REF", "the git ref the pull request is judged against (its data is read with git)", "the event's pull_request.base.sha, else origin/main"),
+      "base-ref": flag("string", "REF", "the git ref the pull request is judged against (its data and gate thresholds are read with git)", "the event's pull_request.base.sha, else origin/main"),
       estimate: bool("judge with the local model trained on base and head, without Cognigy"),
       "preview-name": flag("string", "NAME", "name of the preview flow created in Cognigy for this check", "one derived from the pull request"),
       prepare: bool("only create or refresh the preview flow, do not judge"),

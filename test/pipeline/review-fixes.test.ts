@@ -149,7 +149,7 @@ describe("(c) the HTML report's icon for 'not evaluated'", () => {
       const selectors = m[1].split(",").map((s) => s.trim());
       const matches = selectors.some((s) => {
         const parts = /^((?:\.[\w-]+)+)\s+\.icon$/.exec(s);
-        return parts !== null && parts[1].split(".").filter(Boolean).every((c) => classes.includes(c));
+        return parts?.[1].split(".").filter(Boolean).every((c) => classes.includes(c));
       });
       const bg = /(?:^|;)\s*background(?:-color)?\s*:\s*([^;]+)/.exec(m[2]);
       if (matches && bg) out.push(bg[1].trim());
