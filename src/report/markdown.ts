@@ -310,7 +310,7 @@ function verdictSection(ctx: Ctx): Section {
     const note = comparisonNote(report);
     if (note) lines.push(`_${md(ctx, note, 600)}_`);
     const thresholds = thresholdsText(report);
-    if (thresholds) lines.push(`**Thresholds:** ${md(ctx, thresholds, 600)}`);
+    if (thresholds) lines.push(`${report.thresholds?.proposed.some((c) => c.loosens) ? "⚠️ " : ""}${md(ctx, thresholds, 600)}`);
     for (const reason of report.gate?.reasons ?? []) lines.push(`- ${md(ctx, reason, 400)}`);
     if (report.summary) lines.push("", md(ctx, report.summary, 2000));
     if (report.error) lines.push("", `> **Failed in step \`${md(ctx, report.error.step, 60)}\`:** ${md(ctx, report.error.message, 2000)}`);

@@ -1,5 +1,5 @@
-// The thresholds a pull request proposes, in words shared by every renderer (summary line, job summary, PR comment,
-// report.md, HTML): "proposed by this PR, apply after merge: gate.macroF1 0.85 → 0.5 (looser)".
+// The thresholds a pull request proposes, in words shared by every renderer (the log, job summary, PR comment,
+// report.md, HTML): "Thresholds proposed by this PR, apply after merge: gate.macroF1 0.85 → 0.5 (looser)".
 import type { Report, ThresholdChange } from "./types.js";
 
 function value(x: number | boolean | null): string {
@@ -21,10 +21,11 @@ export function thresholdsText(report: Pick<Report, "thresholds" | "gate">): str
   const parts: string[] = [];
   if (t.proposed.length) {
     const whose = t.from === "defaults" ? "the tool's defaults" : `the base's (${t.ref})`;
-    let s = `thresholds proposed by this PR, apply after merge: ${t.proposed.map(thresholdChangeText).join(", ")}; this check used ${whose}`;
+    let s = `Thresholds proposed by this PR, apply after merge: ${t.proposed.map(thresholdChangeText).join(", ")}; this check used ${whose}`;
     if (t.proposedGatePassed !== undefined && report.gate && t.proposedGatePassed !== report.gate.passed) s += `; with the proposed thresholds the gate would ${t.proposedGatePassed ? "pass" : "fail"}`;
     parts.push(s);
   }
   if (t.note) parts.push(t.note);
-  return parts.length ? parts.join("; ") : undefined;
+  const text = parts.join("; ");
+  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : undefined;
 }

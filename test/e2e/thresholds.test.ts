@@ -29,7 +29,7 @@ describe("the Action on a pull request that loosens its own gate", () => {
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.outputs.gate).toBe("failed");
     expect(r.outputs["evaluation-engine"]).toBe("local");
-    expect(r.summary).toContain("thresholds proposed by this PR, apply after merge: gate.macroF1 0.99 → 0.3 (looser)");
+    expect(r.summary).toContain("Thresholds proposed by this PR, apply after merge: gate.macroF1 0.99 → 0.3 (looser)");
     expect(r.summary).toContain("with the proposed thresholds the gate would pass");
     const report = JSON.parse(readFileSync(r.outputs["report-path"], "utf8")) as Report;
     expect(report.thresholds).toMatchObject({ from: "base", proposed: [{ key: "gate.macroF1", base: 0.99, head: 0.3, loosens: true }], proposedGatePassed: true });

@@ -13,7 +13,8 @@ import { RecordingLogger } from "../../src/logger.js";
 import { comparePaired } from "../../src/pipeline/compare.js";
 import { detectRenames, examplesOf, labelKey } from "../../src/pipeline/renames.js";
 import { runCheck, runRelease } from "../../src/pipeline/run.js";
-import { renderPrComment } from "../../src/report/markdown.js";
+import { renderHtml } from "../../src/report/html.js";
+import { renderPrComment, renderSummary } from "../../src/report/markdown.js";
 import { Redactor } from "../../src/report/redact.js";
 import type { Prediction } from "../../src/report/types.js";
 import { config, dataset } from "./helpers.js";
@@ -106,6 +107,8 @@ describe("a PR that renames one intent and mislabels a batch in another", () => 
     expect(r.summary).toContain("12 tests of new/renamed intents not compared");
     const comment = renderPrComment(r, { redactor: new Redactor() });
     expect(comment).toContain("12 tests of new/renamed intents not compared (the base model cannot predict IntentF");
+    expect(renderSummary(r, { redactor: new Redactor() })).toContain("12 tests of new/renamed intents not compared");
+    expect(renderHtml(r, { redactor: new Redactor() }).replace(/&#47;/g, "/")).toContain("12 tests of new/renamed intents not compared");
   });
 
   describe("Cognigy (preview flow, emulator)", () => {

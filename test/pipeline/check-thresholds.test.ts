@@ -41,7 +41,7 @@ function expectNamed(report: Report): void {
   expect(renderPrComment(report, { redactor: new Redactor() })).toContain(`proposed by this PR, apply after merge: ${change}`);
   expect(renderReportMd(report, { redactor: new Redactor() })).toContain(change);
   const html = renderHtml(report, { redactor: new Redactor() });
-  expect(html).toMatch(/<p class="thresholds"[^>]*><strong>Thresholds:<\/strong> thresholds proposed by this PR, apply after merge: gate\.macroF1 0\.99 → 0\.3 \(looser\)/);
+  expect(html).toMatch(/<p class="thresholds"[^>]*>Thresholds proposed by this PR, apply after merge: gate\.macroF1 0\.99 → 0\.3 \(looser\)/);
 }
 
 describe("trustThresholds", () => {
@@ -150,7 +150,7 @@ describe("a PR loosening gate.macroF1 below its result", () => {
       const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as Report;
       expect(report.gate?.passed).toBe(false);
       expect(report.thresholds?.proposed[0]).toEqual({ key: "gate.macroF1", base: 0.99, head: 0.3, loosens: true });
-      expect(r.out).toContain("thresholds proposed by this PR, apply after merge: gate.macroF1 0.99 → 0.3 (looser)");
+      expect(r.out).toContain("Thresholds proposed by this PR, apply after merge: gate.macroF1 0.99 → 0.3 (looser)");
       expectNamed(report);
       // a base that does not exist: the working tree's thresholds, and the report says why
       const out2 = mkdtempSync(join(tmpdir(), "cnlu-thr-cli-"));
