@@ -41,6 +41,16 @@ interface CheckState {
   previews: { id: string; name: string }[];
 }
 
+/**
+ * Why no test is left to score: the sample or shard selected none, every test was left out (leaked into the examples,
+ * trained on — the counts), or there are none at all.
+ */
+function noTestsReason(t: { all: readonly unknown[]; excluded?: { count: number; reason: string } }): string {
+  if (t.all.length) return "every test was left out (evaluate.sample or the shard selected none)";
+  if (t.excluded) return `every test was left out of the evaluation: ${t.excluded.reason}`;
+  return "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)";
+}
+
 /** Marks the report `not evaluated` with the reason (no metrics of 0.000 anywhere). */
 function notEvaluated(r: Runner, run: RunConfig, reason: string, engine?: "cognigy" | "local"): void {
   r.report.status = "not evaluated";
@@ -256,7 +266,7 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
   // the head's tests (what the PR's model is scored on): none at all → nothing to judge, before any write
   const headTests = selectTests(run, plan.flows, { leaked: r.leaked, model: "trained-now" });
   if (headTests.selected.length === 0) {
-    notEvaluated(r, run, headTests.all.length ? "every test was left out (evaluate.sample or the shard selected none)" : "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)", "cognigy");
+    notEvaluated(r, run, noTestsReason(headTests), "cognigy");
     return;
   }
   const hasBase = plan.flows.some((f) => f.remote.length > 0);
@@ -449,7 +459,7 @@ async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: Che
   const flows = v.dataset.flows.map((d) => localState(d, run));
   const tests = selectTests(run, flows, { leaked: r.leaked, model: "trained-now" });
   if (tests.selected.length === 0) {
-    const none = tests.all.length ? "every test was left out (evaluate.sample or the shard selected none)" : "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)";
+    const none = noTestsReason(tests);
     notEvaluated(r, run, fallback ? `${why}, and no estimate was possible: ${none}` : none, "local");
     return;
   }

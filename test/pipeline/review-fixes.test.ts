@@ -1,6 +1,7 @@
 // Three fixes of the outside review that landed without tests: (a) when every test was in the deployed model's training
 // data there is no (empty) comparison, the reason is in evaluation.noComparison; (b) stdout shows "!" for a check that
-// was not evaluated; (c) the HTML report's icon for "not evaluated" has a colour.
+// was not evaluated; (c) the HTML report's icon for "not evaluated" has a colour. And a check with every test leaked into the
+// examples says so instead of "no test utterances".
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -179,5 +180,19 @@ describe("(c) the HTML report's icon for 'not evaluated'", () => {
     expect(got.fg).toBe("rgb(255, 255, 255)");
     expect(got.bg).not.toMatch(/^rgba\(0, 0, 0, 0\)$|^transparent$/);
     expect(got.bg).not.toBe("rgb(255, 255, 255)");
+  });
+});
+
+describe("not evaluated because every test leaked into the examples", () => {
+  it("says so (with the count), not 'the training data has no test utterances'", async () => {
+    const cfg = config({ checks: CHECKS, gate: GATE });
+    const ds = dataset(cfg, bot());
+    for (const i of ds.flows[0].intents) i.tests = { "en-US": i.examples["en-US"].slice(0, 4).map((u) => utt(u.text, "en-US", i.file)) };
+    const out = mkdtempSync(join(tmpdir(), "cnlu-review-leak-"));
+    const run: RunConfig = { config: cfg, configPath: join(out, "cognigy-nlu.yml"), root: out, out, format: "text", dryRun: false, force: false, debug: false, check: { baseRef: "main" } };
+    const r = await runCheck(run, { logger: new RecordingLogger(), dataset: ds });
+    expect(r.status).toBe("not evaluated");
+    expect(r.evaluation?.skipped).toBe("every test was left out of the evaluation: 20 that leaked into the training examples (test-leakage)");
+    expect(r.summary).not.toMatch(/has no test utterances/);
   });
 });
