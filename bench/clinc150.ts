@@ -3,6 +3,7 @@
 // (10,000 sentences, 2,500 intents) — 15 intents and 1,800 training sentences per flow instead of 17,936 in one.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_LIMITS } from "../src/checks/limits.js";
 import { DATASETS } from "./datasets.js";
 
 /** CLINC150 in the shared data sets folder (bench/datasets.ts: ../shared/datasets or COGNIGY_NLU_DATASETS). */
@@ -29,6 +30,17 @@ export function readDomains(): Record<string, string[]> {
 
 const q = (s: string) => JSON.stringify(s);
 
+/**
+ * The classifier bench's training set: all 150 intents in one flow, as one model must hold them, with the first
+ * ⌊10,000 / 150⌋ = 66 train+val examples of each so the flow stays within Cognigy's sentence cap (of 120 each).
+ */
+export function classifierTrainingSet(d: Pick<Clinc, "train" | "val">, cap = DEFAULT_LIMITS.flowSentences): Map<string, string[]> {
+  const all = new Map<string, string[]>();
+  for (const [t, l] of [...d.train, ...d.val]) all.set(l, [...(all.get(l) ?? []), t]);
+  const per = Math.floor(cap / all.size);
+  return new Map([...all].map(([l, list]) => [l, list.slice(0, per)]));
+}
+
 export interface DomainLayoutOptions {
   /** Out-of-scope tests (oos_test), dealt round-robin over the flows' tests/out-of-scope.yml. */
   oosTests?: boolean;
@@ -53,7 +65,11 @@ export function writeClincDomains(dir: string, opts: DomainLayoutOptions = {}): 
   let examples = 0;
   let tests = 0;
   let intents = 0;
+  const caps = DEFAULT_LIMITS;
   names.forEach((domain, k) => {
+    const sentences = domains[domain].reduce((n, i) => n + (ex.get(i)?.length ?? 0), 0);
+    if (sentences > caps.flowSentences || domains[domain].length > caps.flowIntents)
+      throw new Error(`CLINC150 domain ${domain}: ${sentences} sentences in ${domains[domain].length} intents is over Cognigy's caps`);
     const flow = join(dir, "training-data", domain);
     mkdirSync(join(flow, "intents"), { recursive: true });
     mkdirSync(join(flow, "tests"), { recursive: true });

@@ -4,9 +4,10 @@
 // the 10 relabelled intents must be among the losers. Also the local classifier on its own: fit time and accuracy,
 // against a nearest-example (word Jaccard) baseline measured in the same run.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { fitClassifier, mulberry32, trainingSeed } from "../src/classifier/index.js";
 import { loadConfig } from "../src/config/load.js";
@@ -83,9 +84,36 @@ export async function bench(): Promise<void> {
     }
     writeBot(dir, head, tests);
     const { config, root } = loadConfig("cognigy-nlu.yml", dir);
-    const t3 = performance.now();
-    const est = await localEstimate({ cwd: root, config, baseRef: "HEAD", logger: silentLogger, event: null });
-    const estMs = performance.now() - t3;
+    // the estimate as the Action and the CLI run it (base and head fitted at once, one on a worker thread of the built
+    // dist/fit-worker.js), then on one thread in the same run: the baseline of the threaded fit
+    const worker = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "fit-worker.js");
+    const timed = async (env: Record<string, string>) => {
+      const saved = { t: process.env.COGNIGY_NLU_FIT_THREADS, w: process.env.COGNIGY_NLU_FIT_WORKER };
+      Object.assign(process.env, env);
+      try {
+        const t = performance.now();
+        const r = await localEstimate({ cwd: root, config, baseRef: "HEAD", logger: silentLogger, event: null });
+        return { r, ms: performance.now() - t };
+      } finally {
+        for (const [k, v] of [["COGNIGY_NLU_FIT_THREADS", saved.t], ["COGNIGY_NLU_FIT_WORKER", saved.w]] as const) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+    };
+    // one-thread run first: it also warms the file cache and the JIT for the threaded run's main thread
+    const single = await timed({ COGNIGY_NLU_FIT_THREADS: "1" });
+    const threaded = existsSync(worker) ? await timed({ COGNIGY_NLU_FIT_WORKER: worker }) : undefined;
+    const est = (threaded ?? single).r;
+    const estMs = (threaded ?? single).ms;
+    if (threaded) {
+      // every prediction (text, expected, predicted, score) but its own scoring time
+      const key = (ps: typeof est.head | undefined) => JSON.stringify((ps ?? []).map(({ ms: _ms, ...p }) => p));
+      const same = key(threaded.r.head) === key(single.r.head) && key(threaded.r.base) === key(single.r.base);
+      console.log(
+        `local estimate, base and head fitted at once (${availableParallelism()} cores): ${(threaded.ms / 1000).toFixed(1)} s vs ${(single.ms / 1000).toFixed(1)} s on one thread in the same run (${(single.ms / threaded.ms).toFixed(2)}× faster); predictions ${same ? "identical" : "DIFFER"}`,
+      );
+    } else console.log("dist/fit-worker.js not built (npm run build): the estimate timed on one thread only");
     if (!est.base) throw new Error(`no base: ${est.noBaseReason}`);
     const cmp = comparePaired(est.base, est.head, { baseRef: "HEAD", engine: "local" });
     const lost = losers(cmp);

@@ -1,6 +1,7 @@
 // One measurement of `npm run bench -- scale`, in its own process (clean RSS): builds a synthetic repo in memory and
 // times runChecks over it. argv: UTTERANCES_PER_UNIT UNITS. Prints one JSON line {ms, rssMb, findings, groups, stopped}.
 import { runChecks } from "../src/checks/index.js";
+import { mulberry32 } from "../src/classifier/index.js";
 import { configSchema } from "../src/config/schema.js";
 import type { Dataset, FlowData, IntentDoc } from "../src/dataset/types.js";
 import { readClinc } from "./clinc150.js";
@@ -11,14 +12,7 @@ const d = readClinc();
 // a pool of a fifth as many texts as one unit needs: each is drawn about five times, so near-duplicates abound
 const everything = [...d.train, ...d.val];
 const intentNames = [...new Set(everything.map(([, i]) => i))];
-let seed = 42;
-/** mulberry32 (32-bit integer arithmetic: a float LCG loses precision and cycles early). */
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = mulberry32(42);
 const vocab = [...new Set(everything.flatMap(([t]) => t.split(" ")))];
 const base: [string, string][] = Array.from({ length: Math.max(100, Math.floor(per / 5)) }, () => everything[Math.floor(rnd() * everything.length)] as [string, string]);
 /**

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { similarPairs, similarity } from "../src/checks/similarity.js";
+import { mulberry32 } from "../src/classifier/index.js";
 import { normalize } from "../src/dataset/normalize.js";
 import { readClinc } from "./clinc150.js";
 
@@ -78,14 +79,7 @@ export async function bench(): Promise<void> {
 
   const d = readClinc();
   const all = [...new Set([...d.train, ...d.val, ...d.test].map(([t]) => normalize(t)))];
-  let seed = 42;
-  /** mulberry32 (32-bit integer arithmetic: a float LCG loses precision and cycles early). */
-  const rnd = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(42);
   const slice = [...all];
   while (slice.length < SLICE) {
     const w = all[Math.floor(rnd() * all.length)].split(" ");

@@ -122,7 +122,7 @@ function deferPlugin(packed) {
 rmSync("dist/chunks", { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { index: "src/index.ts", cli: "src/cli.ts" },
+  entryPoints: { index: "src/index.ts", cli: "src/cli.ts", "fit-worker": "src/classifier/fit-worker.ts" },
   outdir: "dist",
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
@@ -151,7 +151,7 @@ function renameChunksByContent() {
     renamed.set(f, name);
   }
   const rewrite = (text) => text.replace(/([A-Za-z0-9_]+-[A-Z0-9]{8}\.js)/g, (m) => renamed.get(m) ?? m);
-  for (const f of ["dist/index.js", "dist/cli.js", ...chunks.map((c) => `dist/chunks/${c}`)]) {
+  for (const f of ["dist/index.js", "dist/cli.js", "dist/fit-worker.js", ...chunks.map((c) => `dist/chunks/${c}`)]) {
     writeFileSync(f, rewrite(readFileSync(f, "utf8")));
   }
   for (const [from, to] of renamed) if (from !== to) renameSync(`dist/chunks/${from}`, `dist/chunks/${to}`);

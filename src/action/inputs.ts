@@ -24,6 +24,7 @@ export const INPUT_DEFAULTS = {
   "artifact-name": "cognigy-nlu-report",
   "retention-days": "",
   shard: "",
+  prepare: "false",
   "rate-limit": "",
   out: "cognigy-nlu-report",
   "dry-run": "false",
@@ -64,6 +65,8 @@ export interface ActionConfig {
   artifactName: string;
   retentionDays?: number;
   shard?: string;
+  /** Check mode: make, sync and train the preview once for the shards (`check --prepare`). */
+  prepare: boolean;
   dryRun: boolean;
   allowUntrained: boolean;
   failOnDrift: boolean;
@@ -133,6 +136,7 @@ const inputSchema = z.object({
     error: (i) => `expected a whole number of days from 1 to 400, got '${String(i.input)}'`,
   }),
   "dry-run": bool("dry-run"),
+  prepare: bool("prepare"),
   "allow-untrained": bool("allow-untrained"),
   "fail-on-drift": bool("fail-on-drift"),
   "allow-http": bool("allow-http"),
@@ -173,6 +177,7 @@ export function parseActionConfig(raw: RawInputs, env: NodeJS.ProcessEnv): Actio
     artifactName: p["artifact-name"],
     retentionDays: p["retention-days"] ? Number(p["retention-days"]) : undefined,
     shard: raw.shard || undefined,
+    prepare: p.prepare,
     dryRun: p["dry-run"],
     allowUntrained: p["allow-untrained"],
     failOnDrift: p["fail-on-drift"],

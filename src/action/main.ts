@@ -120,6 +120,7 @@ async function execute(action: ActionConfig, run: RunConfig, ctx: GitHubContext,
       ...(pr?.headRef ? { branch: pr.headRef } : {}),
       ...(ctx.runId ? { runId: `${ctx.runId}${ctx.runAttempt ? `-${ctx.runAttempt}` : ""}` } : {}),
       ...(action.mode === "validate" ? { validateOnly: true } : {}),
+      ...(action.mode === "check" && action.prepare ? { prepare: true } : {}),
     };
   }
 

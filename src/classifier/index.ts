@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 
 export {
   Classifier,
+  type ClassifierParts,
   canonicalOrder,
   type FitOptions,
   fitClassifier,
@@ -15,6 +16,7 @@ export {
   type SerializedClassifier,
   tokenize,
 } from "./model.js";
+export { type FitJob, fitMany, fitThreads } from "./pool.js";
 
 /**
  * A fit seed from the example texts only (sorted, so any insertion order gives the same seed): labels and ids never

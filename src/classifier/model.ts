@@ -186,6 +186,21 @@ export class Classifier {
     return this.predict(text).map((p) => ({ name: p.label, score: p.score }));
   }
 
+  /** The fitted model as typed arrays (for a transfer between threads); `Classifier.fromParts` restores it exactly. */
+  toParts(): ClassifierParts {
+    const buckets = new Int32Array(this.idf.length);
+    for (const [b, j] of this.index) buckets[j] = b;
+    return { labels: [...this.labels], temperature: this.temperature, buckets, idf: this.idf, weights: this.weights, bias: this.bias };
+  }
+
+  static fromParts(p: ClassifierParts): Classifier {
+    const K = p.labels.length;
+    if (p.idf.length !== p.buckets.length || p.bias.length !== K || p.weights.length !== p.idf.length * K) throw new Error("classifier parts: inconsistent sizes");
+    const index = new Map<number, number>();
+    for (let j = 0; j < p.buckets.length; j++) index.set(p.buckets[j], j);
+    return new Classifier([...p.labels], index, p.idf, p.weights, p.bias, p.temperature);
+  }
+
   /** A JSON-safe copy of the fitted model (weights as base64 float32); `Classifier.fromJSON` restores it exactly. */
   toJSON(): SerializedClassifier {
     const buckets = new Int32Array(this.idf.length);
@@ -214,6 +229,16 @@ export class Classifier {
     for (let j = 0; j < buckets.length; j++) index.set(buckets[j], j);
     return new Classifier([...s.labels], index, idf, weights, bias, s.temperature);
   }
+}
+
+/** What `Classifier.toParts` produces. */
+export interface ClassifierParts {
+  labels: string[];
+  temperature: number;
+  buckets: Int32Array;
+  idf: Float32Array;
+  weights: Float32Array;
+  bias: Float32Array;
 }
 
 /** What `Classifier.toJSON` produces. */
@@ -305,6 +330,79 @@ function prepare(unordered: LabeledText[]): Prepared {
   return { labels, y, xs, index, idf };
 }
 
+/**
+ * One SGD pass over examples order[from..to) (softmax regression, lazy L2 as a scale factor); returns the new scale.
+ * A free function over typed arrays and numbers only: no property access in the hot loop, so V8's optimised code
+ * never meets a path without type feedback (a method version deoptimised at its last `this.` store on every call).
+ */
+function sgd(
+  K: number,
+  W: Float32Array,
+  b: Float32Array,
+  p: Float64Array,
+  active: Int32Array,
+  start: Int32Array,
+  idx: Int32Array,
+  val: Float32Array,
+  y: Int32Array,
+  l2: number,
+  order: Int32Array,
+  from: number,
+  to: number,
+  lr: number,
+  scale0: number,
+  loss: Float64Array,
+): number {
+  let scale = scale0;
+  let lossSum = 0;
+  for (let n = from; n < to; n++) {
+    const i = order[n];
+    const lo = start[i];
+    const hi = start[i + 1];
+    const yi = y[i];
+    for (let k = 0; k < K; k++) p[k] = b[k];
+    for (let a = lo; a < hi; a++) {
+      const v = val[a] * scale;
+      const base = idx[a] * K;
+      for (let k = 0; k < K; k++) p[k] += v * W[base + k];
+    }
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) if (p[k] > max) max = p[k];
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      p[k] = Math.exp(p[k] - max);
+      sum += p[k];
+    }
+    lossSum -= Math.log(p[yi] / sum);
+    let na = 0;
+    for (let k = 0; k < K; k++) {
+      const g = p[k] / sum - (k === yi ? 1 : 0);
+      p[k] = g;
+      if (g > 1e-4 || g < -1e-4) active[na++] = k;
+    }
+    // L2 shrinkage as a scale factor, then the gradient step on the unscaled weights.
+    if (l2 > 0) {
+      scale *= 1 - lr * l2;
+      if (scale < 1e-3) {
+        for (let j = 0; j < W.length; j++) W[j] *= scale;
+        scale = 1;
+      }
+    }
+    const f = lr / scale;
+    for (let a = lo; a < hi; a++) {
+      const v = val[a] * f;
+      const base = idx[a] * K;
+      for (let q = 0; q < na; q++) {
+        const k = active[q];
+        W[base + k] -= v * p[k];
+      }
+    }
+    for (let q = 0; q < na; q++) b[active[q]] -= lr * p[active[q]];
+  }
+  loss[0] += lossSum;
+  return scale;
+}
+
 /** The SGD state; `step` processes examples [from, to) of one epoch's order. */
 class Trainer {
   readonly K: number;
@@ -312,10 +410,18 @@ class Trainer {
   readonly b: Float32Array;
   private readonly p: Float64Array;
   private readonly active: Int32Array;
+  // The examples as one CSR matrix (row i: idx/val[start[i] .. start[i+1])): flat typed arrays keep the hot loop
+  // free of per-example object loads; the arithmetic and its order are the same as over SparseVec rows.
+  private readonly start: Int32Array;
+  private readonly idx: Int32Array;
+  private readonly val: Float32Array;
+  private readonly y: Int32Array;
   private scale = 1; // W_true = scale * W (lazy L2 shrinkage)
+  /** Sum of the training examples' cross-entropy seen since the last `takeLoss` (before each one's update). */
+  readonly loss = new Float64Array(1);
 
   constructor(
-    private readonly prep: Prepared,
+    prep: Prepared,
     private readonly lr0: number,
     private readonly l2: number,
   ) {
@@ -324,50 +430,24 @@ class Trainer {
     this.b = new Float32Array(this.K);
     this.p = new Float64Array(this.K);
     this.active = new Int32Array(this.K);
+    this.y = prep.y;
+    let nnz = 0;
+    for (const x of prep.xs) nnz += x.idx.length;
+    this.start = new Int32Array(prep.xs.length + 1);
+    this.idx = new Int32Array(nnz);
+    this.val = new Float32Array(nnz);
+    let o = 0;
+    prep.xs.forEach((x, i) => {
+      this.start[i] = o;
+      this.idx.set(x.idx, o);
+      this.val.set(x.val, o);
+      o += x.idx.length;
+    });
+    this.start[prep.xs.length] = o;
   }
 
   step(order: Int32Array, from: number, to: number, lr: number): void {
-    const { K, W, b, p, active } = this;
-    for (let n = from; n < to; n++) {
-      const i = order[n];
-      const x = this.prep.xs[i];
-      const yi = this.prep.y[i];
-      for (let k = 0; k < K; k++) p[k] = b[k];
-      const s = this.scale;
-      for (let a = 0; a < x.idx.length; a++) {
-        const v = x.val[a] * s;
-        const base = x.idx[a] * K;
-        for (let k = 0; k < K; k++) p[k] += v * W[base + k];
-      }
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) if (p[k] > max) max = p[k];
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        p[k] = Math.exp(p[k] - max);
-        sum += p[k];
-      }
-      let na = 0;
-      for (let k = 0; k < K; k++) {
-        const g = p[k] / sum - (k === yi ? 1 : 0);
-        p[k] = g;
-        if (g > 1e-4 || g < -1e-4) active[na++] = k;
-      }
-      // L2 shrinkage as a scale factor, then the gradient step on the unscaled weights.
-      if (this.l2 > 0) {
-        this.scale *= 1 - lr * this.l2;
-        if (this.scale < 1e-3) this.rescale();
-      }
-      const f = lr / this.scale;
-      for (let a = 0; a < x.idx.length; a++) {
-        const v = x.val[a] * f;
-        const base = x.idx[a] * K;
-        for (let q = 0; q < na; q++) {
-          const k = active[q];
-          W[base + k] -= v * p[k];
-        }
-      }
-      for (let q = 0; q < na; q++) b[active[q]] -= lr * p[active[q]];
-    }
+    this.scale = sgd(this.K, this.W, this.b, this.p, this.active, this.start, this.idx, this.val, this.y, this.l2, order, from, to, lr, this.scale, this.loss);
   }
 
   private rescale(): void {

@@ -2,6 +2,7 @@
 // mode — the PR's data judged against what is deployed (a preview flow in Cognigy with a key, a local estimate without).
 import { execFileSync } from "node:child_process";
 import type { CheckOptions, RunConfig } from "../config/options.js";
+import { ConfigError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { chooseBase, readEventBase } from "../pipeline/estimate.js";
 import { applyThresholds, type BaseConfig, readBaseConfig, trustThresholds } from "../pipeline/thresholds.js";
@@ -26,6 +27,9 @@ function currentBranch(cwd: string, env: NodeJS.ProcessEnv): string | undefined 
 export function checkOptions(ctx: CommandContext): CheckOptions {
   const s = (k: string) => (typeof ctx.values[k] === "string" ? (ctx.values[k] as string) : undefined);
   const m = /^refs\/pull\/(\d+)\//.exec(ctx.env.GITHUB_REF ?? "");
+  const runId = s("run-id");
+  if (runId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(runId)) throw new ConfigError("run-id: expected 1–64 letters, digits, '.', '_' or '-'");
+  if (ctx.values.prepare === true && s("shard")) throw new ConfigError("shard: --prepare makes the preview once for all shards; run the shards (--shard i/n) as separate checks after it");
   return {
     baseRef: s("base-ref"),
     estimate: ctx.values.estimate === true,
@@ -33,7 +37,7 @@ export function checkOptions(ctx: CommandContext): CheckOptions {
     prepare: ctx.values.prepare === true,
     ...(m ? { pr: Number(m[1]) } : {}),
     branch: currentBranch(ctx.cwd, ctx.env),
-    runId: runIdFrom(ctx.env),
+    runId: runId || runIdFrom(ctx.env),
   };
 }
 

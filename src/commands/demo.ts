@@ -80,7 +80,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       print(`── run 3: a pull request check after one edit (intent ${prEdit.intent}, ${prEdit.locale}: + "${prEdit.text}")`);
       print("   production is never written: a tagged preview flow gets the PR's data, is trained, scored next to the deployed model, and deleted");
       const prOut = join(run.out, "pull-request");
-      third = await runCheck({ ...run, out: prOut, check: { previewName: "demo", runId: "demo" } }, { logger: headlinesOnly(logger), dataset: prEdit.dataset });
+      third = await runCheck({ ...run, out: prOut, check: { previewName: "demo", runId: "demo" } }, { logger: headlinesOnly(logger), dataset: prEdit.dataset, baseDataset: edit.dataset });
       await writeReportFiles(third, prOut, { redactor });
       if (third.evaluation?.flow) print(`preview flow: ${third.evaluation.flow} (deleted when the check ended)`);
       if (third.comparison) print(`comparison on the same ${third.comparison.head.metrics.total} utterances: ${comparisonLine(third.comparison)}`);

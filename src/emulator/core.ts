@@ -82,42 +82,80 @@ export class EmulatorCore {
 
   // ---- Cognigy's caps
 
-  /** The flow and its attached flows (by _id or referenceId), each once. */
-  private withAttached(flow: FlowRec): FlowRec[] {
+  /** The flow and its attached flows (by _id or referenceId), each once. One level: an attached flow's own attachments do not count. */
+  private withAttached(flow: FlowRec, attached: readonly string[] = flow.attachedFlows ?? []): FlowRec[] {
     const out = [flow];
-    for (const ref of flow.attachedFlows ?? []) {
+    for (const ref of attached) {
       const f = this.store.flows.get(ref) ?? [...this.store.flows.values()].find((x) => x.referenceId === ref);
       if (f && !out.includes(f)) out.push(f);
     }
     return out;
   }
 
+  /** The flows whose caps a write to `flow` counts against: the flow itself, then every flow of its project that attaches it. */
+  private capRoots(flow: FlowRec): FlowRec[] {
+    const out = [flow];
+    for (const f of this.store.flowsOf(flow.projectId))
+      if (f !== flow && (f.attachedFlows ?? []).some((ref) => ref === flow._id || ref === flow.referenceId)) out.push(f);
+    return out;
+  }
+
+  /** Intents and sentences per locale _id of a flow with its attached flows. */
+  private countsOf(flow: FlowRec, attached?: readonly string[]): { intents: number; sentences: Map<string, number> } {
+    let intents = 0;
+    const sentences = new Map<string, number>();
+    for (const f of this.withAttached(flow, attached))
+      for (const i of this.store.intentsOf(f._id)) {
+        intents++;
+        for (const x of i.sentences) sentences.set(x.localeReference, (sentences.get(x.localeReference) ?? 0) + 1);
+      }
+    return { intents, sentences };
+  }
+
+  /** The refusal (400, code 1005, like Cognigy's limit errors); `via` names the attaching flow when it is not the written one. */
+  private capError(what: string, cap: number, have: number, add: number, via?: FlowRec): HttpError {
+    const who = via ? `Flow '${via.name}', which attaches this Flow, has` : "it has";
+    return new HttpError(400, `A Flow (including its attached Flows) can have at most ${cap} ${what}; ${who} ${have} and ${add} would be added`, 1005);
+  }
+
   /**
-   * Refuses (400, like Cognigy's limit errors) a change that would leave the flow (attached flows included) over a cap:
-   * `addIntents` new intents, `addSentences` locale _id → net new sentences. Checked before anything is applied.
+   * Refuses (400, like Cognigy's limit errors) a change that would leave a flow over a cap: `addIntents` new intents,
+   * `addSentences` locale _id → net new sentences, written to `flow`. Counts per flow × locale, attached flows
+   * included, for the written flow and for every flow that attaches it (its count includes the written flow's).
+   * Checked before anything is applied; only growth is refused (a flow already over a cap may still shrink).
    */
   checkFlowCaps(flow: FlowRec, addIntents: number, addSentences: ReadonlyMap<string, number>): void {
     const { flowIntents, flowSentences } = this.limits;
-    const flows = this.withAttached(flow);
-    if (flowIntents > 0 && addIntents > 0) {
-      let n = 0;
-      for (const f of flows) n += this.store.intentsOf(f._id).length;
-      if (n + addIntents > flowIntents)
-        throw new HttpError(400, `A Flow (including its attached Flows) can have at most ${flowIntents} Intents; it has ${n} and ${addIntents} would be added`, 1005);
+    const growIntents = flowIntents > 0 && addIntents > 0;
+    const growSentences = flowSentences > 0 && [...addSentences.values()].some((v) => v > 0);
+    if (!growIntents && !growSentences) return;
+    for (const root of this.capRoots(flow)) {
+      const have = this.countsOf(root);
+      const via = root === flow ? undefined : root;
+      if (growIntents && have.intents + addIntents > flowIntents) throw this.capError("Intents", flowIntents, have.intents, addIntents, via);
+      if (growSentences)
+        for (const [loc, add] of addSentences) {
+          const n = have.sentences.get(loc) ?? 0;
+          if (add > 0 && n + add > flowSentences) throw this.capError("example sentences per locale", flowSentences, n, add, via);
+        }
     }
-    if (flowSentences > 0 && [...addSentences.values()].some((v) => v > 0)) {
-      const have = new Map<string, number>();
-      for (const f of flows) for (const i of this.store.intentsOf(f._id)) for (const x of i.sentences) have.set(x.localeReference, (have.get(x.localeReference) ?? 0) + 1);
-      for (const [loc, add] of addSentences) {
-        const n = have.get(loc) ?? 0;
-        if (add > 0 && n + add > flowSentences)
-          throw new HttpError(
-            400,
-            `A Flow (including its attached Flows) can have at most ${flowSentences} example sentences per locale; it has ${n} and ${add} would be added`,
-            1005,
-          );
+  }
+
+  /**
+   * Refuses a change of a flow's attached flows that would put it over a cap (the flows that attach it are not
+   * affected: attachment is one level). Only growth is refused.
+   */
+  checkAttachCaps(flow: FlowRec, attachedFlows: readonly string[]): void {
+    const { flowIntents, flowSentences } = this.limits;
+    const before = this.countsOf(flow);
+    const after = this.countsOf(flow, attachedFlows);
+    if (flowIntents > 0 && after.intents > flowIntents && after.intents > before.intents)
+      throw this.capError("Intents", flowIntents, before.intents, after.intents - before.intents);
+    if (flowSentences > 0)
+      for (const [loc, n] of after.sentences) {
+        const was = before.sentences.get(loc) ?? 0;
+        if (n > flowSentences && n > was) throw this.capError("example sentences per locale", flowSentences, was, n - was);
       }
-    }
   }
 
   // ---- lookups (404 when missing)

@@ -103,28 +103,47 @@ export function parseIntentFile(text: string, fileName = ""): ImportedIntent[] {
   return data.map(fromJsonItem);
 }
 
-/** What an import would add to a flow × locale: new intents, net new sentences (for the caps, checked before it applies). */
-export function importGrowth(store: Store, flow: FlowRec, locale: LocaleRec, items: ImportedIntent[], mode: ImportMode): { intents: number; sentences: number } {
+/**
+ * What an import would do to a flow × locale, computed exactly as applyImport applies it (for the caps, checked before it
+ * applies): new intents, net new sentences, and the most sentences any one intent would then hold in the locale.
+ */
+export function importGrowth(
+  store: Store,
+  flow: FlowRec,
+  locale: LocaleRec,
+  items: ImportedIntent[],
+  mode: ImportMode,
+): { intents: number; sentences: number; largest: { name: string; count: number } | null } {
   const byName = new Map(store.intentsOf(flow._id).map((i) => [i.name, i]));
-  const seen = new Set<string>();
+  // intent name → its sentence texts in the locale after the import (only the intents the import touches)
+  const after = new Map<string, string[]>();
+  const fresh = new Set<string>();
   let intents = 0;
   let sentences = 0;
   for (const it of items) {
     const i = byName.get(it.name);
-    if (!i) {
-      if (!seen.has(it.name)) intents++;
-      seen.add(it.name);
-      sentences += it.exampleSentences.length;
-      continue;
-    }
-    const have = i.sentences.filter((x) => x.localeReference === locale._id);
-    if (mode === "overwrite") sentences += it.exampleSentences.length - have.length;
-    else if (mode === "merge") {
-      const texts = new Set(have.map((x) => x.text));
-      sentences += new Set(it.exampleSentences.filter((t) => !texts.has(t))).size;
-    }
+    const cur = after.get(it.name) ?? (i ? i.sentences.filter((x) => x.localeReference === locale._id).map((x) => x.text) : undefined);
+    let next: string[];
+    if (!cur) {
+      intents++;
+      fresh.add(it.name);
+      next = [...it.exampleSentences];
+    } else if (fresh.has(it.name) || mode === "merge") {
+      const have = new Set(cur);
+      next = [...cur];
+      for (const t of it.exampleSentences)
+        if (!have.has(t)) {
+          next.push(t);
+          have.add(t);
+        }
+    } else if (mode === "skip") continue;
+    else next = [...it.exampleSentences];
+    sentences += next.length - (cur?.length ?? 0);
+    after.set(it.name, next);
   }
-  return { intents, sentences };
+  let largest: { name: string; count: number } | null = null;
+  for (const [name, list] of after) if (!largest || list.length > largest.count) largest = { name, count: list.length };
+  return { intents, sentences, largest };
 }
 
 /** Applies an import to one flow × locale. Intents not in the file are kept. */

@@ -6,7 +6,7 @@ import { posix, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { maskPii } from "../checks/pii.js";
 import { createHash } from "node:crypto";
-import { type Classifier, canonicalOrder, fitClassifier, trainingSeed } from "../classifier/index.js";
+import { type Classifier, canonicalOrder, fitMany, trainingSeed } from "../classifier/index.js";
 import { type Config, configSchema, type FlowConfig } from "../config/schema.js";
 import { decodeUtf8, MAX_FILE_BYTES } from "../dataset/files.js";
 import { loadDataset } from "../dataset/load.js";
@@ -148,18 +148,25 @@ function dataKey(data: readonly { text: string; label: string }[]): string {
   return h.digest("hex");
 }
 
-async function fitAll(t: Training, cache: Map<string, Classifier>): Promise<Map<string, Classifier>> {
-  const out = new Map<string, Classifier>();
-  for (const [flow, byLocale] of t) {
-    for (const [locale, data] of byLocale) {
-      if (!data.length) continue;
-      const key = dataKey(data);
-      let c = cache.get(key);
-      if (!c) cache.set(key, (c = await fitClassifier(data, { seed: trainingSeed(data) })));
-      out.set(`${flow}\u0000${locale}`, c);
+/** Fits every flow × locale of the given trainings at once (fitMany: spare cores in worker threads); equal data fits once. */
+async function fitAll(trainings: Training[]): Promise<Map<string, Classifier>[]> {
+  const keys = new Map<string, { text: string; label: string }[]>();
+  const slots = trainings.map((t) => {
+    const m = new Map<string, string>();
+    for (const [flow, byLocale] of t) {
+      for (const [locale, data] of byLocale) {
+        if (!data.length) continue;
+        const key = dataKey(data);
+        if (!keys.has(key)) keys.set(key, data);
+        m.set(`${flow}\u0000${locale}`, key);
+      }
     }
-  }
-  return out;
+    return m;
+  });
+  const jobs = [...keys.entries()];
+  const models = await fitMany(jobs.map(([, data]) => ({ data, seed: trainingSeed(data) })));
+  const byKey = new Map(jobs.map(([key], i) => [key, models[i]]));
+  return slots.map((m) => new Map([...m].map(([slot, key]) => [slot, byKey.get(key)!])));
 }
 
 /** Intent → normalised examples of one flow (all locales). */
@@ -299,9 +306,7 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   if (noBaseReason) logger.warn(`${noBaseReason}; the estimate shows the head's metrics without a comparison`);
 
   const tt = performance.now();
-  const cache = new Map<string, Classifier>();
-  const headModels = await fitAll(head.training, cache);
-  const baseModels = base ? await fitAll(base.training, cache) : undefined;
+  const [headModels, baseModels] = await fitAll(base ? [head.training, base.training] : [head.training]);
   const train = performance.now() - tt;
 
   const ts = performance.now();

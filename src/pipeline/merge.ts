@@ -2,7 +2,10 @@
 import { UserError } from "../errors.js";
 import type { RequestStats } from "../cognigy/types.js";
 import type { Report } from "../report/types.js";
+import { comparePaired } from "./compare.js";
 import { computeMetrics, metricsByLocale, toScored } from "./metrics.js";
+import { deleteRunPreviews } from "./preview.js";
+import type { PipelineDeps } from "./types.js";
 
 /** Default flow threshold when a report carries none (Cognigy's intent threshold default, see evaluate.ts). */
 const FALLBACK_THRESHOLD = 0.4;
@@ -86,6 +89,55 @@ export function mergeReports(reports: readonly { name: string; report: Report }[
     error: failed.length ? { step: "merge", message: `${failed.map((f) => f.name).join(", ")} failed` } : undefined,
   };
   delete merged.evaluation?.shard;
+  delete merged.basePredictions;
+  delete merged.comparison;
+  // a sharded check: every shard's base predictions (the deployed model on the same utterances) paired with the merged
+  // head predictions, as an unsharded check would have compared them
+  const based = ordered.filter((r) => r.report.basePredictions);
+  if (based.length) {
+    const b = based[0].report.basePredictions as NonNullable<Report["basePredictions"]>;
+    if (based.length < ordered.length) notes.push(`${ordered.length - based.length} of ${ordered.length} reports have no base predictions: the comparison covers the others' utterances only`);
+    const base = based.flatMap((r) => r.report.basePredictions?.predictions ?? []);
+    const baseLabels = b.baseLabels ? new Map(Object.entries(b.baseLabels).map(([k, v]) => [k, new Set(v)])) : undefined;
+    const c = comparePaired(base, predictions, { baseRef: b.ref, engine: b.engine, widen: b.widen, renames: b.renames, baseLabels });
+    if (c.excluded >= predictions.length) notes.push(`no comparison: all ${predictions.length} tests are in the deployed model's training data`);
+    else if (c.head.metrics.total === 0) notes.push(`no comparison: none of the ${predictions.length} tests is of an intent the deployed model can predict`);
+    else merged.comparison = c;
+  }
+  const previews = ordered.map((r) => r.report.preview).filter((p): p is NonNullable<Report["preview"]> => Boolean(p));
+  if (previews.length) merged.preview = { ...previews[0], flows: [...new Set(previews.flatMap((p) => p.flows))] };
   merged.summary = `merged ${ordered.length} report${ordered.length === 1 ? "" : "s"}: ${metrics.total} utterances, accuracy ${metrics.accuracy.toFixed(3)}, macro F1 ${metrics.macroF1.toFixed(3)}`;
   return { report: merged, notes };
+}
+
+/** The distinct preview owners and runs the reports name (a sharded check's shards all name the same one). */
+export function mergedPreviewRuns(reports: readonly { report: Report }[]): { owner: string; run: string }[] {
+  const out = new Map<string, { owner: string; run: string }>();
+  for (const { report } of reports) {
+    const p = report?.preview;
+    if (!p || typeof p.owner !== "string" || typeof p.run !== "string" || !p.owner || !p.run) continue;
+    out.set(`${p.owner}\u0000${p.run}`, { owner: p.owner, run: p.run });
+  }
+  return [...out.values()];
+}
+
+/**
+ * `report merge` of a sharded check: deletes the preview flows of the merged run(s), found by their tag (owner + run)
+ * in the configured project; only flows carrying that tag are deleted. Returns the names deleted and failed.
+ */
+export async function deleteMergedPreviews(
+  deps: Pick<PipelineDeps, "client" | "logger" | "now">,
+  project: string,
+  runs: readonly { owner: string; run: string }[],
+): Promise<{ deleted: string[]; failed: string[] }> {
+  const out = { deleted: [] as string[], failed: [] as string[] };
+  if (!runs.length) return out;
+  const p = await deps.client.resolveProject(project);
+  const now = (deps.now ?? Date.now)();
+  for (const r of runs) {
+    const d = await deleteRunPreviews(deps.client, deps.logger, { projectId: p._id, now, owner: r.owner, run: r.run });
+    out.deleted.push(...d.deleted);
+    out.failed.push(...d.failed);
+  }
+  return out;
 }

@@ -62,6 +62,7 @@ export function toRemoteIntent(i: Intent): RemoteIntent {
 
 /** The flow's intents and, per configured locale, their sentence texts: one intent listing and one export per locale. */
 export async function readRemoteFlow(client: CognigyApi, target: Target): Promise<RemoteIntent[]> {
+  if (target.missing) return [];
   const intents = await client.listIntents(target.flowId);
   const byName = new Map<string, RemoteIntent>();
   const out: RemoteIntent[] = intents.map((i) => {

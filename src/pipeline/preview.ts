@@ -94,6 +94,7 @@ export function isPreviewFlow(f: Pick<Flow, "description">): boolean {
 /** A tagged flow found in the project. */
 export interface TaggedFlow {
   id: string;
+  referenceId: string;
   name: string;
   tag: PreviewTag;
   ageHours: number;
@@ -106,7 +107,7 @@ export async function listPreviews(client: FlowsApi, projectId: string, now: num
     let description = f.description;
     if (description === undefined && f.name.endsWith(PREVIEW_SUFFIX)) description = (await client.getFlow(f._id)).description;
     const tag = parsePreviewTag(description);
-    if (tag) out.push({ id: f._id, name: f.name, tag, ageHours: (now - Date.parse(tag.createdAt)) / 3_600_000 });
+    if (tag) out.push({ id: f._id, referenceId: f.referenceId, name: f.name, tag, ageHours: (now - Date.parse(tag.createdAt)) / 3_600_000 });
   }
   return out;
 }
@@ -163,8 +164,8 @@ export interface PreviewFlow {
   /** The production target with the preview's ids (same flow config, data and locales). */
   target: Target;
   name: string;
-  /** How it was made. */
-  made: "clone" | "create";
+  /** How it was made ("prepared": found by its tag, made by `check --prepare`). */
+  made: "clone" | "create" | "prepared";
 }
 
 /**
@@ -179,7 +180,7 @@ export async function makePreview(
 ): Promise<PreviewFlow> {
   const description = previewDescription(input.tag);
   let flow: Flow;
-  let made: PreviewFlow["made"];
+  let made: "clone" | "create";
   if (input.prodIsEmpty) {
     flow = await client.createFlow(input.prod.projectId, { name: input.name, description });
     made = "create";
@@ -194,12 +195,16 @@ export async function makePreview(
     flow = await client.getFlow(flow._id);
   }
   if (!isPreviewFlow(flow)) throw new Error(`the preview flow ${input.name} does not keep its tag in its description: refusing to use a flow it could not delete later`);
-  logger.info(`preview flow ${input.name} (${made === "clone" ? `a clone of ${input.prod.flow.name}` : "a new flow: production has no intents yet"})`);
-  return {
-    name: input.name,
-    made,
-    target: { ...input.prod, flowId: flow._id, flowReferenceId: flow.referenceId, isTrainingOutOfDate: true },
-  };
+  const why = input.prod.missing ? `a new flow: ${input.prod.flow.name} does not exist in Cognigy yet` : "a new flow: production has no intents yet";
+  logger.info(`preview flow ${input.name} (${made === "clone" ? `a clone of ${input.prod.flow.name}` : why})`);
+  return { name: input.name, made, target: previewTarget(input.prod, flow._id, flow.referenceId, true) };
+}
+
+/** The production target with a preview flow's ids (a flow new in the PR is no longer `missing`: its preview exists). */
+export function previewTarget(prod: Target, flowId: string, flowReferenceId: string, isTrainingOutOfDate: boolean): Target {
+  const t: Target = { ...prod, flowId, flowReferenceId, isTrainingOutOfDate };
+  delete t.missing;
+  return t;
 }
 
 /**
@@ -217,4 +222,44 @@ export async function removeStalePreviews(
     logger.warn(`leftover preview flows not checked: ${errorMessage(e)}`);
     return [];
   }
+}
+
+/** The numeric GitHub run id of a tag's run ("123456-2" → "123456"); undefined for a laptop's random id. */
+function runNumber(run: string): string | undefined {
+  const m = /^(\d+)(?:-\d+)?$/.exec(run);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * The preview of `flow` that `check --prepare` made for this owner and run, found by its tag (never by name): the same
+ * run id, else (a re-run attempt of a shard job) the newest of the same GitHub run. Undefined when there is none.
+ */
+export async function findPrepared(client: FlowsApi, opts: { projectId: string; now: number; owner: string; run: string; flow: string }): Promise<TaggedFlow | undefined> {
+  const mine = (await listPreviews(client, opts.projectId, opts.now)).filter((p) => p.tag.owner === opts.owner && p.tag.flow === opts.flow);
+  const exact = mine.filter((p) => p.tag.run === opts.run);
+  const n = runNumber(opts.run);
+  const same = exact.length ? exact : n ? mine.filter((p) => runNumber(p.tag.run) === n) : [];
+  return same.sort((a, b) => a.ageHours - b.ageHours)[0];
+}
+
+/**
+ * `report merge` of a sharded check: deletes the previews tagged with this owner and run (every flow of the run), by
+ * id, after re-reading each tag. Returns the names deleted; a failure only warns (the next check or the age rule
+ * removes it).
+ */
+export async function deleteRunPreviews(client: FlowsApi, logger: Logger, opts: { projectId: string; now: number; owner: string; run: string }): Promise<{ deleted: string[]; failed: string[] }> {
+  const deleted: string[] = [];
+  const failed: string[] = [];
+  for (const p of await listPreviews(client, opts.projectId, opts.now)) {
+    if (p.tag.owner !== opts.owner || p.tag.run !== opts.run) continue;
+    try {
+      await client.deleteFlow(p.id);
+      deleted.push(p.name);
+      logger.info(`deleted the preview flow ${p.name} (run ${p.tag.run})`);
+    } catch (e) {
+      failed.push(p.name);
+      logger.warn(`could not delete the preview flow ${p.name}: ${errorMessage(e)} (the next check of this PR, or release/backup after check.previewMaxAgeHours, deletes it)`);
+    }
+  }
+  return { deleted, failed };
 }

@@ -194,11 +194,12 @@ export class Runner {
     );
   }
 
-  async plan(v: ValidateResult): Promise<PlanResult> {
+  /** The plan step; `allowMissing` (check): a declared flow Cognigy lacks is planned as new (see resolveTargets). */
+  async plan(v: ValidateResult, opts: { allowMissing?: boolean } = {}): Promise<PlanResult> {
     return this.step(
       "plan",
       async () => {
-        const p = await planFlows(this.run, this.stepDeps, { dataset: v.dataset, targets: await resolveTargets(this.run.config, v.dataset, this.client) });
+        const p = await planFlows(this.run, this.stepDeps, { dataset: v.dataset, targets: await resolveTargets(this.run.config, v.dataset, this.client, opts) });
         this.report.plan = p.plan;
         for (const line of planLines(p.plan)) this.deps.logger.info(line);
         checkLimits(this.run.config, p.flows, this.deps.logger);

@@ -57,7 +57,9 @@ async function applyIntentOps(client: CognigyApi, f: FlowPlanDetail, c: Counters
   for (const i of f.diff.intents) if (i.id && i.action !== "delete") ids.set(i.name, i.id);
   const ops: BatchOp<IntentInput>[] = [];
   const touched: IntentDiff[] = [];
-  for (const i of f.diff.intents) {
+  // Deletes first: a batch longer than one call is chunked, and no chunk may take the flow past a cap on its way.
+  const order = [...f.diff.intents.filter((i) => i.action === "delete"), ...f.diff.intents.filter((i) => i.action !== "delete")];
+  for (const i of order) {
     if (i.action === "delete" && i.id) ops.push({ op: "delete", id: i.id });
     else if (i.action === "create" && i.value) ops.push({ op: "create", value: i.value });
     else if (i.action === "update" && i.id && i.value) ops.push({ op: "update", id: i.id, value: i.value });
@@ -107,7 +109,14 @@ async function sentenceIdsToRemove(client: CognigyApi, f: FlowPlanDetail, intent
 
 /** Sentence batches: one call per intent with changes (deletes and creates of every locale together; the client chunks). */
 async function applySentenceOps(client: CognigyApi, f: FlowPlanDetail, ids: Map<string, string>, c: Counters, logger: Logger): Promise<void> {
-  const work = f.diff.intents.filter((i) => i.action !== "delete" && (Object.keys(i.add).length > 0 || Object.keys(i.remove).length > 0));
+  // Intents that lose sentences before those that gain (stable otherwise): a flow near a cap whose examples move
+  // between intents never passes the cap on the way to a final count within it (Cognigy checks each call).
+  const net = (i: IntentDiff) => Object.values(i.add).reduce((n, t) => n + t.length, 0) - Object.values(i.remove).reduce((n, t) => n + t.length, 0);
+  const work = f.diff.intents
+    .filter((i) => i.action !== "delete" && (Object.keys(i.add).length > 0 || Object.keys(i.remove).length > 0))
+    .map((i, k) => ({ i, k, n: net(i) }))
+    .sort((a, b) => Math.sign(a.n) - Math.sign(b.n) || a.k - b.k)
+    .map((x) => x.i);
   let done = 0;
   let nextLog = 0.25;
   for (const i of work) {
@@ -160,6 +169,22 @@ async function importFlow(run: RunConfig, client: CognigyApi, f: FlowPlanDetail,
   }
 }
 
+/**
+ * The flows in sync order: those whose own sentences shrink before those that grow (stable otherwise), so examples
+ * moving between a flow and one it attaches never take the attaching flow past a cap on the way.
+ */
+function shrinkingFirst(flows: readonly FlowPlanDetail[]): FlowPlanDetail[] {
+  const growth = (f: FlowPlanDetail) => {
+    const own = f.counts?.own;
+    if (!own) return 0;
+    return Object.entries(own.after.sentences).reduce((n, [k, v]) => n + v - (own.before.sentences[k] ?? 0), 0);
+  };
+  return flows
+    .map((f, k) => ({ f, k, g: Math.sign(growth(f)) }))
+    .sort((a, b) => a.g - b.g || a.k - b.k)
+    .map((x) => x.f);
+}
+
 export interface SyncInput {
   plan: PlanResult;
   /** A backup already taken (release takes it as its own step); null = do not take one here. Undefined = take one when needed. */
@@ -192,7 +217,7 @@ export async function syncFlows(run: RunConfig, deps: PipelineDeps, input: SyncI
   }
   const before = writeCalls(deps.client.stats());
   const c: Counters = { perIntent: result.perIntent };
-  for (let f of plan.flows) {
+  for (let f of shrinkingFirst(plan.flows)) {
     if (f.report && isEmptyFlow(f)) continue;
     try {
       if (strategy === "import" && f.remoteIntents === 0) {

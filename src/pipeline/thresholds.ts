@@ -121,3 +121,19 @@ export function applyThresholds(config: Config, t: TrustedThresholds): void {
   config.gate = { ...t.gate };
   config.check = { ...config.check, allowUnevaluated: t.allowUnevaluated };
 }
+
+/**
+ * The gate a check used, from the config file's own and the report's `thresholds` (report merge of a sharded check:
+ * the shards judged by the base's thresholds, the merging job reads the PR's file): each proposed gate change reverted
+ * to the base's value.
+ */
+export function gateUsed(own: GateConfig, t: ThresholdsReport | undefined): GateConfig {
+  const gate: GateConfig = { ...own };
+  for (const c of t?.proposed ?? []) {
+    if (!c.key.startsWith("gate.")) continue;
+    const k = c.key.slice("gate.".length) as keyof GateConfig;
+    if (c.base === null) delete gate[k];
+    else if (typeof c.base === "number") (gate as Record<string, number>)[k] = c.base;
+  }
+  return gate;
+}

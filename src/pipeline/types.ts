@@ -32,6 +32,8 @@ export interface RunDeps extends Omit<PipelineDeps, "client"> {
   client?: CognigyApi;
   /** An already loaded dataset (e.g. the demo's edited in-memory copy); default: loadDataset from run.root. */
   dataset?: Dataset;
+  /** check: the base's data (the demo's last released copy); default: read with git at the base ref (drift, PR check). */
+  baseDataset?: Dataset;
 }
 
 export interface TargetLocale {
@@ -52,6 +54,8 @@ export interface Target {
   locales: TargetLocale[];
   /** The flow's attached flows as Cognigy lists them (their sentences and intents count towards its caps). */
   attachedFlows?: string[];
+  /** The flow is declared in the config but Cognigy has none by that name yet (check only: no ids, nothing to read). */
+  missing?: true;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   fmtInt,
   fmtMs,
   gateRows,
+  type IntentRow,
   intentRows,
   isNum,
   location,
@@ -138,13 +139,21 @@ ${reasons ? `<ul class="reasons">${reasons}</ul>` : ""}${err}</div>
 function kpis(ctx: Ctx): string {
   const m = ctx.report.metrics;
   if (!m) return "";
+  // without a release baseline a check still has its base: the comparison below (on the paired utterances, so its
+  // figures are not set against these, which count every head test)
+  const versus = (r: { key: string; value?: number; base?: number }) =>
+    isNum(r.base)
+      ? `${deltaHtml(r.value, r.base)} <span class="muted">vs ${fmt(r.base)}</span>`
+      : !ctx.report.comparison
+        ? '<span class="muted">no baseline</span>'
+        : r.key === "accuracy" || r.key === "macroF1"
+          ? '<a class="muted" href="#base-vs-head">base vs head below</a>'
+          : "";
   const cards = metricRows(m, ctx.base)
     .slice(0, 4)
     .map(
       (r) =>
-        `<div class="kpi" data-kpi="${r.key}" data-value="${r.value ?? ""}"><div class="kpi-label">${esc(r.label)}</div><div class="kpi-value">${fmt(r.value)}</div><div class="kpi-delta">${
-          isNum(r.base) ? `${deltaHtml(r.value, r.base)} <span class="muted">vs ${fmt(r.base)}</span>` : '<span class="muted">no baseline</span>'
-        }</div></div>`,
+        `<div class="kpi" data-kpi="${r.key}" data-value="${r.value ?? ""}"><div class="kpi-label">${esc(r.label)}</div><div class="kpi-value">${fmt(r.value)}</div><div class="kpi-delta">${versus(r)}</div></div>`,
     );
   cards.push(`<div class="kpi" data-kpi="total" data-value="${m.total}"><div class="kpi-label">Test utterances</div><div class="kpi-value">${fmtInt(m.total)}</div><div class="kpi-delta muted">${
     m.latencyMs ? `p50 ${fmtMs(m.latencyMs.p50)} · p95 ${fmtMs(m.latencyMs.p95)}` : ""
@@ -169,10 +178,7 @@ function chartsSection(ctx: Ctx, nBars: number, nHeat: number): string {
       isNum(minF1) ? `minIntentF1 ${minF1}` : "0.5"
     }${ctx.base ? ` <span class="sw" style="background:${COLORS.ghost}"></span>baseline (tick: baseline F1)` : ""}${isNum(minF1) ? " · dashed: gate minimum" : ""}</p>`;
     parts.push(
-      `<section><h2>F1 per intent <small>worst first${ctx.base ? ", against the baseline" : ""}</small></h2>${legend}<div class="scroll f1-wide">${f1Bars(shown, {
-        label: (row) => ctx.r.redact(row.name),
-        threshold: minF1,
-      })}</div><div class="f1-narrow">${f1BarsNarrow(shown, { label: (row) => ctx.r.redact(row.name), threshold: minF1 })}</div>${more}</section>`,
+      `<section><h2>F1 per intent <small>worst first${ctx.base ? ", against the baseline" : ""}</small></h2>${legend}${f1Pair(ctx, shown, minF1)}${more}</section>`,
     );
   }
   const labels = mostConfused(m.confusionMatrix ?? {}, nHeat + 2)
@@ -191,6 +197,12 @@ function chartsSection(ctx: Ctx, nBars: number, nHeat: number): string {
     : "";
   if (heat || hist) parts.push(`<section class="grid2">${heat}${hist}</section>`);
   return parts.join("\n");
+}
+
+/** The F1 bars twice, CSS shows one: wide (name left of its bar) on a wide screen, narrow (name above it) below 1000 px. */
+function f1Pair(ctx: Ctx, rows: IntentRow[], minF1: number | undefined): string {
+  const label = (row: IntentRow) => ctx.r.redact(row.name);
+  return `<div class="scroll f1-wide">${f1Bars(rows, { label, threshold: minF1 })}</div><div class="f1-narrow">${f1BarsNarrow(rows, { label, threshold: minF1 })}</div>`;
 }
 
 function flippedItem(ctx: Ctx, f: FlippedUtterance): string {
@@ -227,9 +239,9 @@ function comparisonSection(ctx: Ctx, nBars: number): string {
           .map((f) => flippedItem(ctx, f))
           .join("")}${items.length > 500 ? `<li class="muted">… ${fmtInt(items.length - 500)} more in report.json</li>` : ""}</ul></details>`
       : "";
-  return `<section class="comparison"><h2>Base vs head <small>${base} vs this change, the same ${fmtInt(c.head.metrics.total)} utterances</small></h2>
+  return `<section class="comparison"><h2 id="base-vs-head">Base vs head <small>${base} vs this change, the same ${fmtInt(c.head.metrics.total)} utterances</small></h2>
 <p class="muted">${t(ctx, significanceText(c), 600)}${c.excluded ? ` · ${fmtInt(c.excluded)} tests excluded from the comparison (the base model was trained on them)` : ""}</p>
-${summary}${legend}<div class="scroll">${f1Bars(shown, { label: (row) => ctx.r.redact(row.name), threshold: gateThreshold(ctx, "minIntentF1") })}</div>${more}
+${summary}${legend}${f1Pair(ctx, shown, gateThreshold(ctx, "minIntentF1"))}${more}
 ${list("Right → wrong", "toWrong", c.flipped.toWrong)}${list("Wrong → right", "toRight", c.flipped.toRight)}</section>`;
 }
 
@@ -480,8 +492,9 @@ td.bars{width:30%}.tbar{display:inline-block;height:10px;background:#0969da;bord
 ul.notes{color:#424a53;margin:8px 0;padding-left:18px}
 footer{color:#656d76;font-size:12px;text-align:center;padding:8px}
 .f1-narrow{display:none}
+@media (max-width:1000px){.f1-wide{display:none}.f1-narrow{display:block}}
 @media (max-width:900px){.grid2{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}}
-@media (max-width:640px){.f1-wide{display:none}.f1-narrow{display:block}main{padding:8px}section,header.verdict{padding:12px;border-radius:6px}
+@media (max-width:640px){main{padding:8px}section,header.verdict{padding:12px;border-radius:6px}
 header.verdict{gap:10px}.icon{width:32px;height:32px;font-size:20px}h1{font-size:20px}.kpi{padding:8px 10px}.kpi-value{font-size:22px}
 th,td{padding:4px 6px}
 table.stack thead{display:none}table.stack tr{display:grid;grid-template-columns:minmax(min-content,1fr) minmax(min-content,1fr) auto;border-bottom:1px solid #eaeef2}

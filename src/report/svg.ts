@@ -20,6 +20,15 @@ export const COLORS = {
   wrong: "#cf222e",
 };
 
+/** The smallest text in the charts (axis ticks, counts: 11 px in the page's CSS) and the least size it may be shown at. */
+const SMALLEST_FONT_PX = 11;
+const LEGIBLE_PX = 9;
+
+/** How narrow a chart drawn `width` wide may be scaled before its smallest text drops below LEGIBLE_PX. */
+function minWidth(width: number): number {
+  return Math.ceil((width * LEGIBLE_PX) / SMALLEST_FONT_PX);
+}
+
 export function f1Color(f1: number, minIntentF1 = 0.5): string {
   return f1 < minIntentF1 ? COLORS.bad : f1 < 0.8 ? COLORS.warn : COLORS.good;
 }
@@ -135,8 +144,8 @@ export function heatmap(matrix: Record<string, Record<string, number>>, rows: st
     }
   }
   const out: string[] = [];
-  // not scaled below 80 % of its size (its labels would be unreadable): a narrow screen scrolls it sideways
-  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="min-width:${Math.round(width * 0.8)}px" role="img" aria-label="Confusion heatmap of the most confused intents">`);
+  // not scaled so far that its smallest text drops below 9 px: a narrow screen scrolls it sideways
+  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="min-width:${minWidth(width)}px" role="img" aria-label="Confusion heatmap of the most confused intents">`);
   cols.forEach((p, j) => {
     const cx = left + j * cell + cell / 2;
     const name = opts.label(p);
@@ -183,7 +192,7 @@ export function confidenceHistogram(conf: { correct: number[]; wrong: number[] }
   const y = (v: number) => top + plotH - (v / yMax) * plotH;
   const bw = plotW / bins;
   const out: string[] = [];
-  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="min-width:${Math.round(width * 0.85)}px" role="img" aria-label="Confidence of correct and wrong predictions">`);
+  out.push(`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="min-width:${minWidth(width)}px" role="img" aria-label="Confidence of correct and wrong predictions">`);
   for (let v = 0; v <= yMax; v += step) {
     out.push(`<line x1="${left}" y1="${n1(y(v))}" x2="${width - right}" y2="${n1(y(v))}" stroke="${COLORS.grid}"/>`);
     out.push(`<text x="${left - 6}" y="${n1(y(v) + 4)}" text-anchor="end" class="axis">${v}</text>`);

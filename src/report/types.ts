@@ -285,6 +285,22 @@ export interface Report {
   thresholds?: ThresholdsReport;
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];
+  /**
+   * A sharded check's shard: the base model's predictions on this shard's utterances (those it was not trained on), so
+   * `report merge` builds the paired comparison over all shards. Absent elsewhere (the comparison is made in the run).
+   */
+  basePredictions?: {
+    ref: string;
+    engine: EvaluationEngine;
+    widen?: number;
+    predictions: Prediction[];
+    /** Base intents this change renamed (comparePaired's `renames`). */
+    renames?: { flow: string; from: string; to: string; overlap: number }[];
+    /** The intents the base model can predict, by "flow\u0000locale" (comparePaired's `baseLabels`). */
+    baseLabels?: Record<string, string[]>;
+  };
+  /** A check's preview flows in Cognigy, by their tag (owner + run): `report merge` of a sharded check deletes them. */
+  preview?: { owner: string; run: string; flows: string[] };
   timings: StepTiming[];
   /**
    * Set when the run failed: the step and the message. kind "setup": a wrong key, host or base-url found before any

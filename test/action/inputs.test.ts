@@ -69,6 +69,7 @@ describe("action inputs", () => {
         "webhook-required": "true",
         "retention-days": "14",
         shard: "2/4",
+        prepare: "true",
         "rate-limit": "0",
         out: "reports",
         "dry-run": "TRUE",
@@ -86,6 +87,7 @@ describe("action inputs", () => {
       webhook: { url: "https://hooks.example.com/x", secret: "whsec", required: true },
       retentionDays: 14,
       shard: "2/4",
+      prepare: true,
       dryRun: true,
     });
     expect(run).toMatchObject({ apiKey: "key-from-input", commit: "abc123", dryRun: true, shard: { index: 2, count: 4 }, baseline: undefined, out: join(dir, "reports") });

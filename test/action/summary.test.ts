@@ -3,17 +3,9 @@ import { describe, expect, it } from "vitest";
 import { summaryMarkdown } from "../../src/action/summary.js";
 import { Redactor } from "../../src/report/redact.js";
 import type { Report } from "../../src/report/types.js";
+import { minimalReport } from "../report/helpers.js";
 
-const report = (findings: Report["findings"] = []): Report => ({
-  version: 1,
-  tool: { name: "cognigy-nlu", version: "0" },
-  status: "success",
-  mode: "check",
-  startedAt: "2026-01-01T00:00:00Z",
-  summary: "check passed",
-  findings,
-  timings: [{ step: "validate", ms: 5, outcome: "success" }],
-});
+const report = (findings: Report["findings"] = []): Report => minimalReport({ findings, timings: [{ step: "validate", ms: 5, outcome: "success" }] });
 
 describe("summaryMarkdown", () => {
   it("puts the verdict first, the notes before the first section, the artifact link last", () => {

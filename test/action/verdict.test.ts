@@ -3,19 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/checks/types.js";
 import { applyVerdict, decideVerdict } from "../../src/action/verdict.js";
 import type { Report } from "../../src/report/types.js";
+import { minimalReport } from "../report/helpers.js";
 
 const finding = (severity: Finding["severity"]): Finding => ({ severity, rule: "imbalance", file: "a.yml", line: 1, column: 1, message: "m" });
-const report = (over: Partial<Report> = {}): Report => ({
-  version: 1,
-  tool: { name: "cognigy-nlu", version: "0" },
-  status: "success",
-  mode: "check",
-  startedAt: "2026-01-01T00:00:00Z",
-  summary: "ok",
-  findings: [],
-  timings: [],
-  ...over,
-});
+const report = (over: Partial<Report> = {}): Report => minimalReport({ summary: "ok", ...over });
 
 describe("decideVerdict", () => {
   it("passes a clean report", () => {

@@ -14,7 +14,7 @@ import { planFlows } from "../../src/pipeline/plan.js";
 import { pullFlows } from "../../src/pipeline/pull.js";
 import { runRelease } from "../../src/pipeline/run.js";
 import { checkDeletions } from "../../src/pipeline/sync.js";
-import { setup, syncAndTrain, writeBot } from "../backup/helpers.js";
+import { type Setup, setup, syncAndTrain, writeBot } from "../backup/helpers.js";
 
 describe("init", () => {
   const p = (name: string, id: string): Project => ({ _id: id, name });
@@ -52,15 +52,27 @@ describe("init", () => {
   });
 });
 
+/**
+ * The adoption set-up: a bot synced to the emulator (not trained), an empty repo for it in a temp folder with
+ * sync.maxDeletions 0, and the run context that points at that repo; all removed after `fn`.
+ */
+async function withEmptyRepo(fn: (a: { s: Setup; cfg: Setup["cfg"]; root: string; run: Setup["run"] }) => Promise<void>): Promise<void> {
+  const s = await setup();
+  const root = mkdtempSync(join(tmpdir(), "cnlu-holdout-"));
+  try {
+    await syncAndTrain(s, { train: false });
+    const cfg = { ...s.cfg, sync: { ...s.cfg.sync, maxDeletions: 0 } };
+    writeBot(root, [], cfg);
+    await fn({ s, cfg, root, run: { ...s.run, config: cfg, root, configPath: join(root, "cognigy-nlu.yml") } });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    await s.close();
+  }
+}
+
 describe("pull --holdout → release", () => {
   it("moves a seeded share of each intent into tests:; the release removes them from Cognigy within maxDeletions; then plan is empty", async () => {
-    const s = await setup();
-    const root = mkdtempSync(join(tmpdir(), "cnlu-holdout-"));
-    try {
-      await syncAndTrain(s, { train: false });
-      const cfg = { ...s.cfg, sync: { ...s.cfg.sync, maxDeletions: 0 } };
-      writeBot(root, [], cfg);
-      const run = { ...s.run, config: cfg, root, configPath: join(root, "cognigy-nlu.yml") };
+    await withEmptyRepo(async ({ s, cfg, root, run }) => {
       const r = await pullFlows(run, s.deps, { holdout: 0.25 });
       expect(r.flows[0]?.heldOut).toBe(8); // 4 intents × 8 examples × 0.25
       const dir = join(root, "training-data/main/intents");
@@ -82,29 +94,17 @@ describe("pull --holdout → release", () => {
       expect(rel.status).toBe("success");
       expect(rel.metrics?.total).toBe(8);
       expect((await planFlows(run, s.deps, { dataset: loadDataset({ config: cfg, root }) })).plan.empty).toBe(true);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-      await s.close();
-    }
+    });
   });
 
   it("any other deletion still counts against maxDeletions", async () => {
-    const s = await setup();
-    const root = mkdtempSync(join(tmpdir(), "cnlu-holdout-"));
-    try {
-      await syncAndTrain(s, { train: false });
-      const cfg = { ...s.cfg, sync: { ...s.cfg.sync, maxDeletions: 0 } };
-      writeBot(root, [], cfg);
-      const run = { ...s.run, config: cfg, root, configPath: join(root, "cognigy-nlu.yml") };
+    await withEmptyRepo(async ({ s, cfg, root, run }) => {
       await pullFlows(run, s.deps, { holdout: 0.25 });
       const ds = loadDataset({ config: cfg, root });
       ds.flows[0]?.intents[0]?.examples["en-US"]?.pop();
       const p = await planFlows(run, s.deps, { dataset: ds });
       expect(p.flows[0]?.deletions).toBe(1);
       expect(() => checkDeletions(run, p)).toThrow(/deletes 1 sentence/);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-      await s.close();
-    }
+    });
   });
 });

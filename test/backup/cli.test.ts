@@ -1,8 +1,8 @@
 // The CLI commands (backup, restore, drift, pull, harvest) through main(): exit codes and what they print.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, runMain } from "../cli-main.js";
 import { KEY, type Setup, setup, syncAndTrain } from "./helpers.js";
 
 let s: Setup;
@@ -17,24 +17,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c) => {
-    out += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    const code = await main([...args, "--config", join(s.root, "cognigy-nlu.yml"), "--rate-limit", "0"], { COGNIGY_API_KEY: KEY });
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+function cli(...args: string[]): Promise<CliRun> {
+  return runMain([...args, "--config", join(s.root, "cognigy-nlu.yml"), "--rate-limit", "0"], { COGNIGY_API_KEY: KEY });
 }
 
 describe("cli", () => {

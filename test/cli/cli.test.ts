@@ -3,10 +3,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandHelp, parseCommandLine } from "../../src/cli/args.js";
 import { COMMANDS, GLOBAL_FLAGS } from "../../src/cli/commands.js";
-import { main } from "../../src/cli.js";
+import { type CliRun, runMain } from "../cli-main.js";
 import { CognigyApiError } from "../../src/cognigy/errors.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { fakeClock, json, KEY as CLIENT_KEY, makeClient, startServer } from "../cognigy/helpers.js";
@@ -16,24 +16,8 @@ let dir: string;
 let emu: Emulator;
 const cwd = process.cwd();
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = { COGNIGY_API_KEY: KEY }): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
-    out += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    const code = await main(args, { PATH: process.env.PATH, ...env });
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+function cli(args: string[], env: NodeJS.ProcessEnv = { COGNIGY_API_KEY: KEY }): Promise<CliRun> {
+  return runMain(args, { PATH: process.env.PATH, ...env });
 }
 
 const count = (text: string, part: string) => text.split(part).length - 1;

@@ -1,6 +1,8 @@
 // Conformance: Cognigy's official REST client (@cognigy/rest-api-client 0.19.0, devDependency for tests only; Cognigy
 // Proprietary License — never bundled) drives the emulator through every operation the project uses, configured as a
 // user would, and every response is checked against the fields its official return type marks required.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { RestAPIClient, type TRestAPIClient } from "@cognigy/rest-api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
@@ -37,7 +39,18 @@ const INTENTS = [
   { name: "Opening", exampleSentences: ["when are you open", "opening hours", "are you open today", "what time do you close", "hours on sunday"] },
 ];
 
+/**
+ * Node's deprecation warnings raised while the official client runs. Node 22+ warns at run time for `util.isArray`
+ * (DEP0044), which form-data 4.0.0 — the version the client pins — calls in every multipart append; package.json
+ * overrides it with a form-data that does not. The warnings are still printed: this only counts them.
+ */
+const deprecations: string[] = [];
+const onWarning = (w: Error & { code?: string }) => {
+  if (w.name === "DeprecationWarning") deprecations.push(`${w.code ?? "?"}: ${w.message}`);
+};
+
 beforeAll(async () => {
+  process.on("warning", onWarning);
   officialTypes(); // compile the official types once, outside the per-test timeouts
   const seed = configSchema.parse({
     cognigy: { baseUrl: "http://127.0.0.1:9", project: "Contract Bot" },
@@ -50,6 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  process.off("warning", onWarning);
   await emu?.close();
 });
 
@@ -218,3 +232,31 @@ describe("the official client against the emulator", () => {
     conforms("learningSentence", await rac.readLearningSentence({ flowId: flow._id, flowReferenceId: flow.referenceId, learningSentenceId: list.items[0]._id }));
   });
 });
+
+describe("the official client on this Node", () => {
+  it("raised no deprecation warning in the calls above (DEP0044 util.isArray on Node 22+ with form-data 4.0.0)", async () => {
+    await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    expect(deprecations).toEqual([]);
+  });
+
+  it("loading it and building an upload calls no util API that Node 22+ deprecates at run time, also on Node 20", () => {
+    // Node 20 has the util.is* / util._extend deprecations in its docs only, so a fresh process wraps them the way
+    // Node 22+ does (util.deprecate) and dies on the first call (--throw-deprecation): the client and the form-data it
+    // resolves (the one its multipart uploads use) are loaded and an intents upload body is built
+    const client = createRequire(import.meta.url).resolve("@cognigy/rest-api-client");
+    const formData = createRequire(client).resolve("form-data");
+    const script = [
+      'const util = require("node:util");',
+      `for (const k of ${JSON.stringify(RUNTIME_DEPRECATED_UTIL)}) if (typeof util[k] === "function") util[k] = util.deprecate(util[k], "util." + k + " is deprecated", "DEP-util-" + k);`,
+      `require(${JSON.stringify(client)});`,
+      `const FormData = require(${JSON.stringify(formData)});`,
+      'const f = new FormData(); f.append("file", Buffer.from("[]"), { filename: "intents.json" }); f.append("mode", "overwrite"); f.getHeaders(); f.getBuffer();',
+    ].join("\n");
+    const r = spawnSync(process.execPath, ["--throw-deprecation", "-e", script], { encoding: "utf8" });
+    expect(r.stderr).not.toMatch(/DeprecationWarning|DEP[-\d]/);
+    expect(r.status).toBe(0);
+  });
+});
+
+/** util functions Node 22+ deprecates at run time (DEP0044-DEP0058 util.is*, DEP0060 util._extend, DEP0059 util.log). */
+const RUNTIME_DEPRECATED_UTIL = ["isArray", "isBoolean", "isBuffer", "isDate", "isError", "isFunction", "isNull", "isNullOrUndefined", "isNumber", "isObject", "isPrimitive", "isRegExp", "isString", "isSymbol", "isUndefined", "_extend", "log"];

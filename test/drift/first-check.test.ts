@@ -1,6 +1,7 @@
 // A first check against a project this repository never synced: the pull request's own new intents are the plan, not
 // drift; once the flow is synced, an intent deleted in Cognigy is drift again.
 import { afterEach, describe, expect, it } from "vitest";
+import { loadDataset } from "../../src/dataset/load.js";
 import { type DriftResult, runDrift } from "../../src/pipeline/drift.js";
 import { runCheck } from "../../src/pipeline/run.js";
 import { type Setup, setup, syncAndTrain } from "../backup/helpers.js";
@@ -18,7 +19,8 @@ describe("drift of a flow never synced", () => {
     expect(d.totals.removedIntents).toBe(0);
     expect(d.totals.removedSentences).toBe(0);
     expect(d.clean).toBe(true);
-    const check = await runCheck(s.run, s.deps);
+    // the base (main's data) is the same as the head here: drift is production against it
+    const check = await runCheck(s.run, { ...s.deps, baseDataset: loadDataset({ config: s.run.config, root: s.root }) });
     expect(check.plan?.totals.createIntents).toBeGreaterThan(0);
     expect((check.drift as DriftResult).clean).toBe(true);
     expect(check.summary).not.toMatch(/drift/);

@@ -70,6 +70,9 @@ tests:
 `;
 
 /** A valid repository: the base config and two intents. */
+/** The intent files of the intents-10k case in file order. */
+const INTENTS_10K = ["greeting.yml", "goodbye.yml", ...Array.from({ length: 10_000 }, (_, i) => `i${i}.yml`)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
 export function writeBaseRepo(repo: string, config = BASE_CONFIG): void {
   mkdirSync(join(repo, FLOW_DIR, "intents"), { recursive: true });
   mkdirSync(join(repo, FLOW_DIR, "tests"), { recursive: true });
@@ -274,10 +277,11 @@ function generatedCases(): HostileCase[] {
         const dir = join(repo, FLOW_DIR, "intents");
         for (let i = 0; i < 10_000; i++) writeFileSync(join(dir, `i${i}.yml`), intentFile(`Intent${i}`, [`${sentence(r)} ${i}a`, `${sentence(r)} ${i}b`, `${sentence(r)} ${i}c`]));
       },
-      // more than Cognigy's 2,500 intents and 10,000 sentences per flow: the limits check says so (and nothing else fails)
+      // more than Cognigy's 2,500 intents and 10,000 sentences per flow: the limits check says so (and nothing else fails),
+      // at the first intent (file order) and the first example over the cap (3 examples per file)
       expect: [
-        { kind: "finding", rule: "flow-limit", file: `${FLOW_DIR}/intents/goodbye.yml`, match: /10,002 intents, more than Cognigy's cap of 2,500/ },
-        { kind: "finding", rule: "flow-limit", file: `${FLOW_DIR}/intents/goodbye.yml`, match: /30,006 example sentences in en-US, more than Cognigy's cap of 10,000/ },
+        { kind: "finding", rule: "flow-limit", file: `${FLOW_DIR}/intents/${INTENTS_10K[2_500]}`, line: 1, match: /10,002 intents, more than Cognigy's cap of 2,500/ },
+        { kind: "finding", rule: "flow-limit", file: `${FLOW_DIR}/intents/${INTENTS_10K[3_333]}`, line: 4, match: /30,006 example sentences in en-US, more than Cognigy's cap of 10,000/ },
       ],
     }),
     gen({

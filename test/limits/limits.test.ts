@@ -1,60 +1,16 @@
 // Cognigy's caps: validate names them, plan/sync refuse before any write (Cognigy's and attached flows' sentences
 // counted), and the emulator refuses the same with a 400 problem.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runChecks } from "../../src/checks/index.js";
 import { CognigyApiError } from "../../src/cognigy/errors.js";
-import { CognigyClient } from "../../src/cognigy/client.js";
-import type { RunConfig } from "../../src/config/options.js";
-import { configSchema, type Config } from "../../src/config/schema.js";
-import { type Emulator, parseLimitsSpec, startEmulator } from "../../src/emulator/index.js";
-import { RecordingLogger } from "../../src/logger.js";
+import { configSchema } from "../../src/config/schema.js";
+import { parseLimitsSpec } from "../../src/emulator/index.js";
 import { planFlows } from "../../src/pipeline/plan.js";
 import { resolveTargets } from "../../src/pipeline/resolve.js";
 import { runPlan } from "../../src/pipeline/run.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
-import { config, dataset, intent } from "../pipeline/helpers.js";
-
-const KEY = "limits-test-key-51b7c0";
-const open: Emulator[] = [];
-afterEach(async () => {
-  while (open.length) await open.pop()?.close();
-});
-
-/** `n` intents of `k` distinct examples each. */
-function intents(n: number, k: number, prefix = "I") {
-  return Array.from({ length: n }, (_, i) => intent(`${prefix}${i}`, { "en-US": Array.from({ length: k }, (_, j) => `${prefix.toLowerCase()} topic ${i} phrasing number ${j}`) }));
-}
-
-async function setup(cfgOver: Record<string, unknown> = {}, emuLimits?: Record<string, number>) {
-  const cfg: Config = config({
-    flows: [
-      { name: "Main", dir: "training-data/main", locales: { "en-US": "en-US" }, defaultLocale: "en-US" },
-      { name: "Shared", dir: "training-data/shared", locales: { "en-US": "en-US" }, defaultLocale: "en-US" },
-    ],
-    checks: { minExamples: "off", nearDuplicate: "off" },
-    evaluate: { split: 0 },
-    ...cfgOver,
-  });
-  const emu = await startEmulator({ port: 0, apiKey: KEY, seed: cfg, rateLimit: 0, taskDelayMs: 5, limits: emuLimits });
-  open.push(emu);
-  cfg.cognigy.baseUrl = emu.url;
-  const client = new CognigyClient({ baseUrl: emu.url, apiKey: KEY, rateLimit: 0, maxRetries: 0, baseBackoffMs: 1, maxBackoffMs: 2 });
-  const out = mkdtempSync(join(tmpdir(), "cnlu-limits-"));
-  const run: RunConfig = { config: cfg, configPath: join(out, "cognigy-nlu.yml"), root: out, apiKey: KEY, out, format: "text", commit: "abcdef1234567890", dryRun: false, force: false, debug: false };
-  const logger = new RecordingLogger();
-  return { emu, client, run, cfg, logger, deps: { client, logger } };
-}
-
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
-function writesSince(emu: Emulator, from: number): string[] {
-  return emu.requestLog
-    .slice(from)
-    .filter((e) => WRITE.test(e.method) && !/\/(export|scores)(\?|$)/.test(e.path))
-    .map((e) => `${e.method} ${e.path}`);
-}
+import { config, dataset, flowData, intent } from "../pipeline/helpers.js";
+import { intents, KEY, setup, writesSince } from "./helpers.js";
 
 describe("limits in validate", () => {
   it("the documented defaults: 10,000 sentences and 2,500 intents per flow, 2,000 sentences per intent", () => {
@@ -71,8 +27,13 @@ describe("limits in validate", () => {
     const findings = runChecks(ds, cfg.checks, cfg.limits);
     const flow = findings.filter((f) => f.rule === "flow-limit");
     expect(flow.map((f) => [f.severity, f.message])).toEqual([
-      ["error", "flow 'Main' has 6 intents, more than Cognigy's cap of 5 per flow (limits.flowIntents)"],
-      ["error", "flow 'Main' has 54 example sentences in en-US, more than Cognigy's cap of 50 per flow (limits.flowSentences; attached flows count too)"],
+      ["error", "flow 'Main' has 6 intents, more than Cognigy's cap of 5 per flow (limits.flowIntents; attached flows count too); intent 6 is here"],
+      ["error", "flow 'Main' has 54 example sentences in en-US, more than Cognigy's cap of 50 per flow and locale (limits.flowSentences; attached flows count too); example 51 is here"],
+    ]);
+    // file:line: the sixth intent, and the 51st example (the 6th of I5)
+    expect(flow.map((f) => [f.file, f.line])).toEqual([
+      [ds.flows[0].intents[5].file, ds.flows[0].intents[5].line],
+      [ds.flows[0].intents[5].file, ds.flows[0].intents[5].examples["en-US"][5].line],
     ]);
     const perIntent = findings.filter((f) => f.rule === "intent-limit");
     expect(perIntent).toHaveLength(6);
@@ -134,6 +95,57 @@ describe("limits in plan and sync", () => {
     const warned = await runPlan(warnRun, { ...c.deps, dataset: ds });
     expect(warned.report.status).not.toBe("failure");
     expect(c.logger.lines.some((l) => l.level === "warn" && /would hold 3 intents, more than Cognigy's cap of 2 \(limits\.flowIntents\)/.test(l.message))).toBe(true);
+  });
+});
+
+describe("limits during the sync", () => {
+  it("examples moving between intents of a flow at its cap sync without passing the cap on the way (losers first)", async () => {
+    const c = await setup({ limits: { flowSentences: 10, flowIntents: 100, intentSentences: 100 }, sync: { maxDeletions: 5 } });
+    expect(c.emu.core.limits.flowSentences).toBe(10); // the emulator takes the seed config's caps
+    const cfg = c.run.config;
+    const a = ["alpha one", "alpha two", "alpha three", "alpha four", "alpha five"];
+    const b = ["beta one", "beta two", "beta three", "beta four", "beta five"];
+    const first = dataset(cfg, [intent("A", { "en-US": a }), intent("B", { "en-US": b })]);
+    await syncFlows(c.run, c.deps, { plan: await planFlows(c.run, c.deps, { dataset: first, targets: await resolveTargets(cfg, first, c.client) }) });
+    // two of B's examples move to A: 10 before and after, but A (first by name) would reach 12 if it went first
+    const moved = dataset(cfg, [intent("A", { "en-US": [...a, "beta four", "beta five"] }), intent("B", { "en-US": b.slice(0, 3) })]);
+    const p = await planFlows(c.run, c.deps, { dataset: moved, targets: await resolveTargets(cfg, moved, c.client) });
+    expect(p.flows[0].counts?.sentences["en-US"]).toBe(10);
+    const mark = c.emu.requestLog.length;
+    await syncFlows(c.run, c.deps, { plan: p });
+    const batches = writesSince(c.emu, mark).filter((w) => /\/sentences$/.test(w));
+    const ids = Object.fromEntries((await c.client.listIntents(c.main._id)).map((i) => [i.name, i._id]));
+    expect(batches).toEqual([`PATCH /new/v2.0/flows/${c.main._id}/intents/${ids.B}/sentences`, `PATCH /new/v2.0/flows/${c.main._id}/intents/${ids.A}/sentences`]);
+    const exported = await c.client.exportIntents(c.main._id, (await c.client.listLocales(c.project._id))[0]._id);
+    expect(Object.fromEntries(exported.map((e) => [e.name, e.exampleSentences.length]))).toEqual({ A: 7, B: 3 });
+  });
+});
+
+describe("limits during the sync, across flows", () => {
+  it("examples moving from an attached flow to the flow that attaches it (at its cap) sync the shrinking flow first", async () => {
+    const c = await setup({ limits: { flowSentences: 10, flowIntents: 100, intentSentences: 100 }, sync: { maxDeletions: 5 } });
+    const cfg = c.run.config;
+    const two = (main: string[], shared: string[]) => ({ root: "/tmp", findings: [], flows: [flowData(cfg, [intent("A", { "en-US": main })], [], 0), flowData(cfg, [intent("B", { "en-US": shared })], [], 1)] });
+    const a = ["alpha one", "alpha two", "alpha three", "alpha four", "alpha five"];
+    const b = ["beta one", "beta two", "beta three", "beta four", "beta five"];
+    const first = two(a, b);
+    await syncFlows(c.run, c.deps, { plan: await planFlows(c.run, c.deps, { dataset: first, targets: await resolveTargets(cfg, first, c.client) }) });
+    const attach = await fetch(`${c.emu.url}/new/v2.0/flows/${c.main._id}`, {
+      method: "PATCH",
+      headers: { "x-api-key": KEY, "content-type": "application/json" },
+      body: JSON.stringify({ attachedFlows: [c.shared._id] }),
+    });
+    expect(attach.status).toBe(200); // Main = 5 + Shared's 5 = 10, its cap
+    const moved = two([...a, "beta four", "beta five"], b.slice(0, 3));
+    const p = await planFlows(c.run, c.deps, { dataset: moved, targets: await resolveTargets(cfg, moved, c.client) });
+    expect(p.flows.map((f) => [f.target.flow.name, f.counts?.sentences["en-US"]])).toEqual([
+      ["Main", 10],
+      ["Shared", 3],
+    ]);
+    await syncFlows(c.run, c.deps, { plan: p });
+    const en = (await c.client.listLocales(c.project._id))[0]._id;
+    expect((await c.client.exportIntents(c.main._id, en))[0].exampleSentences).toHaveLength(7);
+    expect((await c.client.exportIntents(c.shared._id, en))[0].exampleSentences).toHaveLength(3);
   });
 });
 

@@ -11,12 +11,13 @@ import type { Config } from "../../src/config/schema.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { comparePaired } from "../../src/pipeline/compare.js";
+import { mergeReports } from "../../src/pipeline/merge.js";
 import { detectRenames, examplesOf, labelKey } from "../../src/pipeline/renames.js";
 import { runCheck, runRelease } from "../../src/pipeline/run.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderPrComment, renderSummary } from "../../src/report/markdown.js";
 import { Redactor } from "../../src/report/redact.js";
-import type { Prediction } from "../../src/report/types.js";
+import type { Prediction, Report } from "../../src/report/types.js";
 import { config, dataset } from "./helpers.js";
 import { addIntent, bot, gitRepo, mislabel, rename } from "./pr-bot.js";
 
@@ -138,5 +139,31 @@ describe("a PR that renames one intent and mislabels a batch in another", () => 
       expect(r.comparison?.renamed?.map((x) => `${x.from}→${x.to}`)).toEqual(["IntentC→IntentZ"]);
       expect(r.comparison?.flipped.toRight.filter((f) => f.expected === "IntentZ")).toEqual([]);
     });
+  });
+});
+
+describe("report merge of a sharded check", () => {
+  it("pairs the shards' base predictions with the renames and the base's intents the shards recorded", () => {
+    const p = (text: string, expected: string, predicted: string) => ({ flow: "Main", locale: "en-US", text, expected, predicted, score: 0.9, ms: 1 });
+    const shard = (i: number, head: ReturnType<typeof p>[], base: ReturnType<typeof p>[]): Report => ({
+      version: 1,
+      tool: { name: "cognigy-nlu", version: "0" },
+      status: "success",
+      mode: "check",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      summary: "",
+      findings: [],
+      timings: [],
+      predictions: head,
+      evaluation: { threshold: 0, testsPerIntent: {}, heldOutBySplit: 0, totalTests: 4, scored: head.length, shard: `${i}/2` },
+      basePredictions: { ref: "deployed", engine: "cognigy", predictions: base, renames: [{ flow: "Main", from: "Old", to: "New", overlap: 1 }], baseLabels: { [labelKey("Main", "en-US")]: ["Keep", "Old"] } },
+    });
+    const { report } = mergeReports([
+      { name: "a", report: shard(1, [p("a", "New", "New"), p("b", "Keep", "Keep")], [p("a", "New", "Old"), p("b", "Keep", "Keep")]) },
+      { name: "b", report: shard(2, [p("c", "Fresh", "Fresh"), p("d", "Keep", "Keep")], [p("c", "Fresh", "Keep"), p("d", "Keep", "Keep")]) },
+    ]);
+    expect(report.comparison?.flipped.toRight).toEqual([]);
+    expect(report.comparison?.renamed?.map((r) => r.to)).toEqual(["New"]);
+    expect(report.comparison?.newIntents).toEqual({ tests: 1, intents: ["Fresh"] });
   });
 });

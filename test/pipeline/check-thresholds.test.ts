@@ -12,7 +12,7 @@ import { main } from "../../src/cli.js";
 import { resolveRunConfig } from "../../src/config/options.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { runCheck } from "../../src/pipeline/run.js";
-import { loosens, readBaseConfig, trustThresholds } from "../../src/pipeline/thresholds.js";
+import { gateUsed, loosens, readBaseConfig, trustThresholds } from "../../src/pipeline/thresholds.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderPrComment, renderReportMd, renderSummary } from "../../src/report/markdown.js";
 import { Redactor } from "../../src/report/redact.js";
@@ -74,6 +74,21 @@ describe("trustThresholds", () => {
     expect(unreadable.gate.macroF1).toBe(0.4);
     expect(unreadable.report).toMatchObject({ from: "head", proposed: [] });
     expect(unreadable.report.note).toMatch(/could not be read \(git is not installed\): this change's own thresholds apply/);
+  });
+
+  it("gateUsed (report merge): the file's own gate with each proposed change reverted to the base's value", () => {
+    const own = config({ gate: { macroF1: 0.3, accuracy: 0.5 } }).gate;
+    const used = gateUsed(own, {
+      from: "base",
+      ref: "main",
+      proposed: [
+        { key: "gate.macroF1", base: 0.99, head: 0.3, loosens: true },
+        { key: "gate.accuracy", base: null, head: 0.5, loosens: false },
+        { key: "check.allowUnevaluated", base: false, head: true, loosens: true },
+      ],
+    });
+    expect(used).toEqual({ ...own, macroF1: 0.99, accuracy: undefined });
+    expect(gateUsed(own, undefined)).toEqual(own);
   });
 
   it("knows which direction loosens", () => {

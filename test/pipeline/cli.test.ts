@@ -1,9 +1,10 @@
 // The pipeline commands through the CLI entry (in-process), on a small bot written as YAML files, against the emulator.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, runMain } from "../cli-main.js";
 import { CognigyClient } from "../../src/cognigy/client.js";
 import { loadConfig } from "../../src/config/load.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
@@ -47,31 +48,20 @@ gate:
   );
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
-    out += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    // `report merge` reads files only: it takes no connection flags
-    const connect = args[0] === "report" ? [] : ["--base-url", emu.url, "--rate-limit", "0"];
-    const code = await main([...args, ...connect], { ...process.env, COGNIGY_API_KEY: KEY });
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+function cli(args: string[]): Promise<CliRun> {
+  // `report merge` reads files only: it takes no connection flags
+  const connect = args[0] === "report" ? [] : ["--base-url", emu.url, "--rate-limit", "0"];
+  return runMain([...args, ...connect], { ...process.env, COGNIGY_API_KEY: KEY });
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "cnlu-cli-"));
   writeBot(dir);
+  // a git checkout: check reads its base's data (drift is production against it) with git
+  const g = (...a: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...a], { cwd: dir, stdio: "ignore" });
+  g("init", "-q");
+  g("add", "-A");
+  g("commit", "-qm", "base");
   emu = await startEmulator({ port: 0, apiKey: KEY, seed: loadConfig(join(dir, "cognigy-nlu.yml")).config, rateLimit: 0, taskDelayMs: 10 });
   process.chdir(dir);
 });
@@ -119,18 +109,18 @@ describe("pipeline commands", () => {
   });
 
   it("check shows drift and exits 1 on it with --fail-on-drift", async () => {
-    expect((await cli(["check", "--fail-on-drift", "--out", join(dir, "c0")])).code).toBe(0);
+    expect((await cli(["check", "--base-ref", "HEAD", "--fail-on-drift", "--out", join(dir, "c0")])).code).toBe(0);
     const client = new CognigyClient({ baseUrl: emu.url, apiKey: KEY, rateLimit: 0 });
     const project = await client.resolveProject("CLI Bot");
     const flow = (await client.listFlows(project._id))[0];
     const locale = (await client.listLocales(project._id))[0];
     const intent = (await client.listIntents(flow._id)).find((i) => i.name === "IntentC");
     await client.batchSentences(flow._id, intent?._id as string, [{ op: "create", value: { text: "which gate for the night flight", localeId: locale._id } }]);
-    const check = await cli(["check", "--out", join(dir, "c1")]);
+    const check = await cli(["check", "--base-ref", "HEAD", "--out", join(dir, "c1")]);
     expect(check.code).toBe(0);
     expect(check.out).toMatch(/drift: 1 sentence\(s\) added in Cognigy and not in git/);
     expect(readFileSync(join(dir, "c1", "report.md"), "utf8")).toContain("| Main | IntentC | en-US | added | which gate for the night flight |");
-    const strict = await cli(["check", "--fail-on-drift", "--out", join(dir, "c2")]);
+    const strict = await cli(["check", "--base-ref", "HEAD", "--fail-on-drift", "--out", join(dir, "c2")]);
     expect(strict.code).toBe(1);
     expect(strict.out).toMatch(/fail-on-drift/);
   });

@@ -20,7 +20,7 @@ import { runCheck, runEvaluate, runRelease } from "../../src/pipeline/run.js";
 import { syncFlows } from "../../src/pipeline/sync.js";
 import { trainFlows } from "../../src/pipeline/train.js";
 import type { PipelineDeps } from "../../src/pipeline/types.js";
-import { config, dataset, intent, smallBot, utt } from "./helpers.js";
+import { config, dataset, intent, smallBot, utt, writesSince } from "./helpers.js";
 
 const KEY = "pipeline-test-key-7f3a91";
 const open: Emulator[] = [];
@@ -58,14 +58,6 @@ async function sync(c: Ctx, ds: Dataset = c.ds) {
 
 function flowState(emu: Emulator) {
   return emu.dumpState().projects[0].flows[0];
-}
-
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
-function writesSince(emu: Emulator, from: number): string[] {
-  return emu.requestLog
-    .slice(from)
-    .filter((e) => WRITE.test(e.method) && !/\/(export|scores)(\?|$)/.test(e.path))
-    .map((e) => `${e.method} ${e.path}`);
 }
 
 function withIntents(ds: Dataset, intents: IntentDoc[]): Dataset {
@@ -401,8 +393,8 @@ describe("the held-out split against Cognigy's state", () => {
 describe("drift in check mode", () => {
   it("reports what was changed in Cognigy and not in git from the plan's read (no extra requests), in the summary; fail-on-drift fails", async () => {
     const c = await setup();
-    expect((await runRelease(c.run, { ...c.deps, dataset: c.ds })).status).toBe("success");
-    const clean = await runCheck(c.run, { ...c.deps, dataset: c.ds });
+    expect((await runRelease(c.run, { ...c.deps, dataset: c.ds, baseDataset: c.ds })).status).toBe("success");
+    const clean = await runCheck(c.run, { ...c.deps, dataset: c.ds, baseDataset: c.ds });
     expect((clean.drift as DriftResult).clean).toBe(true);
     expect(clean.status).toBe("success");
     // someone adds a sentence in the Cognigy UI
@@ -410,7 +402,7 @@ describe("drift in check mode", () => {
     const id = (await c.client.listIntents(target.flowId)).find((i) => i.name === "IntentB")?._id as string;
     await c.client.batchSentences(target.flowId, id, [{ op: "create", value: { text: "will it snow in the mountains", localeId: target.locales[0].locale._id } }]);
     const mark = c.emu.requestLog.length;
-    const report = await runCheck(c.run, { ...c.deps, dataset: c.ds });
+    const report = await runCheck(c.run, { ...c.deps, dataset: c.ds, baseDataset: c.ds });
     // one intent listing and one export per locale: drift reuses the plan's read
     expect(c.emu.requestLog.slice(mark).filter((e) => e.path.includes(target.flowId) && /\/intents\/export/.test(e.path))).toHaveLength(1);
     const d = report.drift as DriftResult;
@@ -423,7 +415,7 @@ describe("drift in check mode", () => {
     const md = renderSummary(report);
     expect(md).toContain("#### Drift (changed in Cognigy, not in git)");
     expect(md).toContain("| Main | IntentB | en-US | added | will it snow in the mountains |");
-    const strict = await runCheck({ ...c.run, failOnDrift: true }, { ...c.deps, dataset: c.ds });
+    const strict = await runCheck({ ...c.run, failOnDrift: true }, { ...c.deps, dataset: c.ds, baseDataset: c.ds });
     expect(strict.status).toBe("failure");
     expect(strict.gate?.passed).toBe(true);
     expect(strict.summary).toMatch(/^check failed: .*drift: 1 sentence\(s\) added in Cognigy and not in git \(fail-on-drift\)/);

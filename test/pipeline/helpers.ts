@@ -2,6 +2,7 @@
 import type { Config } from "../../src/config/schema.js";
 import { configSchema } from "../../src/config/schema.js";
 import type { Dataset, FlowData, IntentDoc, TestCase, Utterance } from "../../src/dataset/types.js";
+import type { Emulator } from "../../src/emulator/index.js";
 
 const at = { file: "x.yml", line: 1, column: 1 };
 let nextLine = 1;
@@ -55,4 +56,14 @@ export function smallBot(n = 4, k = 8, t = 3): { intents: IntentDoc[]; tests: Te
     intents.push(intent(`Intent${String.fromCharCode(65 + i)}`, { "en-US": Array.from({ length: k }, (_, j) => gen(j)) }, { "en-US": Array.from({ length: t }, (_, j) => `${w[(j + 2) % w.length]} ${w[(j + 5) % w.length]} question`) }));
   }
   return { intents, tests: [testCase("zebra xylophone quantum", null), testCase("purple elephant dancing", null)] };
+}
+
+const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
+
+/** The writes the emulator received since request number `from`, as "METHOD path" (exports and NLU scores left out: they write nothing). */
+export function writesSince(emu: Emulator, from: number): string[] {
+  return emu.requestLog
+    .slice(from)
+    .filter((e) => WRITE.test(e.method) && !/\/(export|scores)(\?|$)/.test(e.path))
+    .map((e) => `${e.method} ${e.path}`);
 }

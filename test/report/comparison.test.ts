@@ -6,45 +6,21 @@ import { comparePaired } from "../../src/pipeline/compare.js";
 import { comparisonLead } from "../../src/report/comparison.js";
 import { renderHtml } from "../../src/report/html.js";
 import { COMMENT_MAX_CHARS, renderPrComment, renderReportMd, renderSummary } from "../../src/report/markdown.js";
-import type { Prediction, Report } from "../../src/report/types.js";
-import { sampleReport } from "./helpers.js";
-
-const EMAIL = "jane.doe@example.com";
-const EVIL = "Evil<script>|@team";
-
-function p(text: string, expected: string, predicted: string): Prediction {
-  return { flow: "Main", locale: "en-US", text, expected, predicted, score: 0.9, ms: 1 };
-}
-
-function rows(intent: string, n: number, wrong: number, other: string): Prediction[] {
-  return Array.from({ length: n }, (_, i) => p(i === 0 ? `order for ${EMAIL} number ${intent} ${i}` : `${intent} utterance ${i}`, intent, i < wrong ? other : intent));
-}
-
-function withComparison(nFlipped = 12): Report {
-  const r = sampleReport();
-  r.mode = "check";
-  const base = [...rows("OrderPizza", 40, 0, "CancelOrder"), ...rows("CancelOrder", 40, 0, "OrderPizza"), ...rows(EVIL, 40, 0, "OrderPizza")];
-  const head = [...rows("OrderPizza", 40, nFlipped, "CancelOrder"), ...rows("CancelOrder", 40, 3, "OrderPizza"), ...rows(EVIL, 40, 0, "OrderPizza")];
-  r.comparison = comparePaired(base, head, { baseRef: "origin/main", engine: "local" });
-  r.evaluation = { ...(r.evaluation ?? { threshold: 0.4, testsPerIntent: {}, heldOutBySplit: 0, totalTests: 120, scored: 120 }), subject: "head", engine: "local" };
-  r.gate = { passed: false, reasons: ["macro F1 dropped"], checks: [{ name: "significance", threshold: 0.05, value: 0.001, passed: false }] };
-  r.status = "failure";
-  return r;
-}
+import { comparisonReport, EMAIL, predictionRows, sampleReport } from "./helpers.js";
 
 describe("comparison rendering", () => {
   it("the lead line: macro F1 base → head, the delta and its significance, the intents that lost most", () => {
-    const r = withComparison();
+    const r = comparisonReport();
     const lead = comparisonLead(r.comparison!, 0.05);
     expect(lead.headline).toMatch(/^macro F1 1\.000 → 0\.\d{3} \(−0\.\d{3}, significant\)$/);
     expect(lead.intents.map((i) => i.name)).toEqual(["OrderPizza", "CancelOrder"]);
     expect(lead.intents[0].delta).toMatch(/^−0\.\d\d$/);
-    const small = withComparison(2);
+    const small = comparisonReport(2);
     expect(comparisonLead(small.comparison!, 0.05).headline).toMatch(/not significant, p = 0\.\d+\)$/);
   });
 
   it("the summary and the comment lead with the comparison, then say it is a local estimate", () => {
-    const r = withComparison();
+    const r = comparisonReport();
     for (const text of [renderSummary(r), renderPrComment(r), renderReportMd(r)]) {
       const lines = text.split("\n").filter((l) => l && !l.startsWith("<!--"));
       expect(lines[0]).toMatch(/^### ❌ \*\*Failed\*\*/);
@@ -60,7 +36,7 @@ describe("comparison rendering", () => {
   });
 
   it("the HTML report shows base vs head F1 bars and the flipped utterances, masked and escaped", () => {
-    const r = withComparison();
+    const r = comparisonReport();
     const html = renderHtml(r);
     expect(html).toMatch(/<p class="lead" data-macro-f1-delta="-0\.\d+"/);
     expect(html).toContain("Estimate from a local model, not Cognigy&#39;s");
@@ -73,10 +49,21 @@ describe("comparison rendering", () => {
     expect(html).not.toContain("<script>");
   });
 
+  it("the HTML of a check without a release baseline: the KPI cards point to base vs head, none says 'no baseline'", () => {
+    const r = comparisonReport();
+    delete r.baselineMetrics;
+    const html = renderHtml(r);
+    expect(html).not.toContain("no baseline");
+    expect(html).toContain('<section class="comparison"><h2 id="base-vs-head">');
+    expect(html.match(/<a class="muted" href="#base-vs-head">base vs head below<\/a>/g)).toHaveLength(2); // accuracy, macro F1
+    delete r.comparison;
+    expect(renderHtml(r)).toContain("no baseline"); // a release with nothing to compare with still says so
+  });
+
   it("a comment with thousands of flipped utterances stays under GitHub's limit", () => {
     const r = sampleReport();
-    const base = rows("A", 6000, 0, "B");
-    const head = rows("A", 6000, 5000, "B").map((x, i) => ({ ...x, text: `${x.text} ${"long text ".repeat(20)}${i}` }));
+    const base = predictionRows("A", 6000, 0, "B");
+    const head = predictionRows("A", 6000, 5000, "B").map((x, i) => ({ ...x, text: `${x.text} ${"long text ".repeat(20)}${i}` }));
     r.comparison = comparePaired(base.map((x, i) => ({ ...x, text: head[i].text })), head, { baseRef: "abc", engine: "cognigy" });
     const body = renderPrComment(r);
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
@@ -85,7 +72,7 @@ describe("comparison rendering", () => {
   });
 
   it("Action outputs: macro-f1-delta and evaluation-engine", () => {
-    const r = withComparison();
+    const r = comparisonReport();
     const o = computeOutputs(r, { status: "failure", reportPath: "report.json" });
     expect(o["macro-f1-delta"]).toMatch(/^-0\.\d{4}$/);
     expect(Number(o["macro-f1-delta"])).toBeCloseTo(r.comparison!.delta.macroF1, 4);

@@ -8,7 +8,7 @@ import { renderHtml } from "../../src/report/html.js";
 import { Redactor } from "../../src/report/redact.js";
 import type { Report } from "../../src/report/types.js";
 import { findChromium, measure } from "./browser.js";
-import { bigReport, sampleReport } from "./helpers.js";
+import { bigReport, comparisonReport, sampleReport } from "./helpers.js";
 
 const chromium = findChromium();
 if (!chromium) {
@@ -25,11 +25,14 @@ interface Measured {
   brokenWords: string[];
   overflowingCells: string[];
   charts: { label: string; px: number }[];
+  comparison: boolean;
+  noBaseline: number;
 }
 
 /** Runs in the page: what a reader at this width would hit. */
 const SCRIPT = `
-const out = { innerWidth, scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, cells: 0, brokenWords: [], overflowingCells: [], charts: [] };
+const out = { innerWidth, scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, cells: 0, brokenWords: [], overflowingCells: [], charts: [],
+  comparison: !!document.querySelector("section.comparison"), noBaseline: [...document.querySelectorAll("main *")].filter((e) => e.getClientRects().length > 0 && [...e.childNodes].some((n) => n.nodeType === 3 && /no baseline/.test(n.textContent))).length };
 for (const cell of document.querySelectorAll("td, th")) {
   if (cell.getClientRects().length === 0) continue;
   out.cells++;
@@ -49,10 +52,12 @@ for (const cell of document.querySelectorAll("td, th")) {
 for (const svg of document.querySelectorAll("svg.chart")) {
   const box = svg.getBoundingClientRect();
   if (box.width === 0) continue;
-  const label = svg.querySelector("text.label, text.axis");
-  if (!label) continue;
-  const px = (parseFloat(getComputedStyle(label).fontSize) * box.width) / svg.viewBox.baseVal.width;
-  out.charts.push({ label: svg.getAttribute("aria-label"), px: Math.round(px * 10) / 10 });
+  // the smallest text drawn: every label, axis tick and value, as large as it is on screen after the SVG is scaled
+  let min = Infinity;
+  for (const text of svg.querySelectorAll("text")) min = Math.min(min, parseFloat(getComputedStyle(text).fontSize));
+  if (min === Infinity) continue;
+  const px = (min * box.width) / svg.viewBox.baseVal.width;
+  out.charts.push({ label: (svg.closest("section")?.querySelector("h2")?.firstChild?.textContent ?? "") + ": " + svg.getAttribute("aria-label"), px: Math.round(px * 10) / 10 });
 }
 `;
 
@@ -64,16 +69,27 @@ function stressReport(): Report {
   return r;
 }
 
+/** A pull-request check as it comes: base vs head from the paired comparison, no release baseline. */
+function checkReport(): Report {
+  const r = comparisonReport();
+  delete r.baselineMetrics;
+  return r;
+}
+
 const REPORTS: [string, () => Report][] = [
   ["the sample report", sampleReport],
   ["a stress report (60 long intent names, deep paths)", stressReport],
+  ["a check report (base vs head, no baseline)", checkReport],
 ];
 
 const shots = process.env.REPORT_SCREENSHOTS; // a folder to keep the screenshots in, to look at them
 
+/** The widths each report is measured at: a phone, a full HD screen, and for the check report a tablet in between. */
+const widths = (what: string) => (what.startsWith("a check") ? [360, 768, 1920] : [360, 1920]);
+
 describe.skipIf(!chromium)("report.html in headless Chromium", () => {
   for (const [what, make] of REPORTS) {
-    for (const width of [360, 1920]) {
+    for (const width of widths(what)) {
       it(`${what} at ${width} px: no page overflow, no cell narrower than a word, legible charts`, () => {
         const html = renderHtml(make(), { redactor: new Redactor() });
         let screenshot: string | undefined;
@@ -89,6 +105,8 @@ describe.skipIf(!chromium)("report.html in headless Chromium", () => {
         expect(m.overflowingCells, "cells whose content overflows them").toEqual([]);
         expect(m.charts.length).toBeGreaterThan(0);
         for (const c of m.charts) expect(c.px, `${c.label}: chart text at ${c.px} px`).toBeGreaterThanOrEqual(9);
+        // a check has its base in the base-vs-head panel: no card beside it may say there is none
+        if (m.comparison) expect(m.noBaseline, '"no baseline" shown beside the base-vs-head panel').toBe(0);
       });
     }
   }

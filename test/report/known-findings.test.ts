@@ -3,21 +3,16 @@ import { describe, expect, it } from "vitest";
 import { knownNote, severityTotals } from "../../src/report/format.js";
 import { renderPrComment } from "../../src/report/markdown.js";
 import type { Report } from "../../src/report/types.js";
+import { minimalReport } from "./helpers.js";
 
-const report = (over: Partial<Report> = {}): Report => ({
-  version: 1,
-  tool: { name: "cognigy-nlu", version: "0" },
-  status: "success",
-  mode: "check",
-  startedAt: "2026-01-01T00:00:00Z",
-  summary: "check passed",
-  findings: [
-    { rule: "duplicate-across", severity: "error", file: "a.yml", line: 3, column: 5, message: "m", known: true },
-    { rule: "length", severity: "warning", file: "a.yml", line: 4, column: 5, message: "m" },
-  ],
-  timings: [],
-  ...over,
-});
+const report = (over: Partial<Report> = {}): Report =>
+  minimalReport({
+    findings: [
+      { rule: "duplicate-across", severity: "error", file: "a.yml", line: 3, column: 5, message: "m", known: true },
+      { rule: "length", severity: "warning", file: "a.yml", line: 4, column: 5, message: "m" },
+    ],
+    ...over,
+  });
 
 describe("known findings in reports", () => {
   it("counts only new findings and says how many are known", () => {

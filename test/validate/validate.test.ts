@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli.js";
+import { type CliRun, runMain } from "../cli-main.js";
 import { CONFIG, intentYaml, makeRepo, type Repo } from "../dataset/repo.js";
 
 let repo: Repo | undefined;
@@ -10,20 +10,8 @@ afterEach(() => {
 });
 
 /** Runs `cognigy-nlu validate …` in-process; returns the exit code and what it printed. */
-async function validate(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
-  const code = await main(["validate", "--config", `${repo!.root}/cognigy-nlu.yml`, ...args], {});
-  vi.restoreAllMocks();
-  return { code, out, err };
+function validate(args: string[]): Promise<CliRun> {
+  return runMain(["validate", "--config", `${repo!.root}/cognigy-nlu.yml`, ...args], {});
 }
 
 const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa"];

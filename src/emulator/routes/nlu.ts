@@ -34,6 +34,9 @@ export function registerNluRoutes(r: Router, emu: EmulatorCore): void {
           const items = parseIntentFile(text, name);
           if (signal.aborted) return;
           const grow = importGrowth(s, flow, locale, items, mode as ImportMode);
+          const cap = emu.limits.intentSentences;
+          if (cap > 0 && grow.largest && grow.largest.count > cap)
+            throw new HttpError(400, `An intent can have at most ${cap} example sentences per locale; '${grow.largest.name}' would have ${grow.largest.count}`, 1005);
           emu.checkFlowCaps(flow, grow.intents, new Map([[locale._id, grow.sentences]]));
           applyImport(s, flow, locale, items, mode as ImportMode);
           emu.changed();

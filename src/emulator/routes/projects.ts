@@ -65,6 +65,10 @@ export function registerProjectRoutes(r: Router, emu: EmulatorCore): void {
     const f = s.createFlow(project._id, "?");
     try {
       applyFlowData(emu, f, body);
+      const attached = f.attachedFlows;
+      f.attachedFlows = [];
+      emu.checkAttachCaps(f, attached);
+      f.attachedFlows = attached;
     } catch (e) {
       s.flows.delete(f._id);
       throw e;
@@ -77,6 +81,7 @@ export function registerProjectRoutes(r: Router, emu: EmulatorCore): void {
     strictKeys(body, UPDATE_FLOW);
     const next = structuredClone(f);
     applyFlowData(emu, next, body);
+    if (body.attachedFlows !== undefined) emu.checkAttachCaps(f, next.attachedFlows);
     Object.assign(f, next);
     s.touch(f);
     return ok({});

@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cnluCreateRequire } from 'node:module';
-const require = __cnluCreateRequire(import.meta.url);
-import{a as c}from"./chunk-C8093C30A2.js";import"./chunk-C753CCCE84.js";import"./chunk-128A6E1FB1.js";import{a as b}from"./chunk-E603B8C2AD.js";import"./chunk-41DB054CD5.js";import"./chunk-8CE8CAFD93.js";import"./chunk-CEF1F74DA2.js";import"./chunk-570E76BE37.js";import"./chunk-DD08BCC0EE.js";import"./chunk-C53F8A78FA.js";import"./chunk-A66DC284FD.js";import"./chunk-F62EFA0A7B.js";import"./chunk-E7857749ED.js";import{a}from"./chunk-A43B96E0E3.js";import"./chunk-159B3BFB1A.js";import"./chunk-92F1DE4F24.js";import"./chunk-5AC19B4CF9.js";import"./chunk-BB32B5D1F0.js";import"./chunk-9838B1CCB0.js";import"./chunk-643DD40875.js";import"./chunk-A4D1989FF5.js";export{a as driftMarkdown,c as runBackup,b as runDrift};
