@@ -19,7 +19,8 @@ import { artifactNameFor, artifactUrl, uploadReportArtifact } from "./artifacts.
 import { downloadBaseline } from "./baseline.js";
 import { type GitHubContext, readGitHubContext, validateOnlyReason } from "./context.js";
 import { runMode } from "./dispatch.js";
-import { applyTrustedConfig, gitShow } from "./trust.js";
+import { readBaseConfig } from "../pipeline/thresholds.js";
+import { applyTrustedConfig, applyTrustedThresholds, gitShow } from "./trust.js";
 import { type ActionConfig, parseInputs, readRawInputs, SECRET_INPUTS } from "./inputs.js";
 import { actionLogger } from "./logger.js";
 import { computeOutputs, setOutputs } from "./outputs.js";
@@ -71,6 +72,9 @@ export async function run(): Promise<void> {
     const trust = await applyTrustedConfig(runConfig, action, raw, ctx, { show: gitShow(runConfig.root) });
     if (trust.note) logger.info(trust.note);
     if (trust.droppedFlows?.length) ann.notice(`Not planned in Cognigy: flow(s) ${trust.droppedFlows.join(", ")} are not in the trusted configuration (the base branch's config or the flows input); they were validated only.`);
+    // 3b. On a PR event, the gate thresholds come from the base branch's config; the PR's own are reported as proposed.
+    const thresholds = await applyTrustedThresholds(runConfig, ctx, { read: (rev) => readBaseConfig(runConfig.root, runConfig.configPath, rev, logger) });
+    if (thresholds?.report.note) ann.notice(`Gate thresholds: ${thresholds.report.note}.`);
     redactor.allow(runConfig.config.cognigy.baseUrl);
     await execute(action, runConfig, ctx, { env, redactor, logger, ann, trustValidateOnly: trust.validateOnly });
   } catch (e) {

@@ -11,6 +11,7 @@ import type { Config } from "../config/schema.js";
 import { errorMessage } from "../errors.js";
 import type { GitHubContext } from "./context.js";
 import type { ActionConfig, RawInputs } from "./inputs.js";
+import { applyThresholds, type BaseConfig, type TrustedThresholds, trustThresholds } from "../pipeline/thresholds.js";
 
 const run = promisify(execFile);
 
@@ -116,4 +117,26 @@ export async function applyTrustedConfig(
   }
   const from = inputUrl && inputProject ? "the Action's inputs" : "the base branch's config";
   return { note: `Cognigy host, project and flows from ${from} (trusted), not from the pull request's files`, droppedFlows };
+}
+
+/**
+ * On a pull-request event (with a key or without: fork PRs get the local estimate's gate too), the gate thresholds and
+ * check.allowUnevaluated come from the base branch's config — the base commit first, else origin/<base branch>; the
+ * tool's defaults when the base has no valid config; the PR's own only when no base can be read, said in the report.
+ * The PR's own values are reported as proposed ("apply after merge").
+ */
+export async function applyTrustedThresholds(runConfig: RunConfig, ctx: GitHubContext, opts: { read: (rev: string) => Promise<BaseConfig> }): Promise<TrustedThresholds | undefined> {
+  if (!isPullRequestEvent(ctx)) return undefined;
+  const revs = [ctx.pullRequest?.baseSha, ctx.pullRequest?.baseRef ? `origin/${ctx.pullRequest.baseRef}` : undefined].filter(
+    (r): r is string => typeof r === "string" && r !== "" && !r.startsWith("-"),
+  );
+  let base: BaseConfig = { kind: "unreadable", ref: "the pull request's base", problem: "the event names no base commit or branch" };
+  for (const rev of revs) {
+    base = await opts.read(rev);
+    if (base.kind !== "unreadable") break;
+  }
+  const t = trustThresholds(runConfig.config, base);
+  applyThresholds(runConfig.config, t);
+  runConfig.thresholds = t;
+  return t;
 }

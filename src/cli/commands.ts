@@ -126,7 +126,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       "base-ref": flag(
         "string",
         "REF",
-        "the git ref the pull request is judged against: its data (the local estimate) and its findings baseline are read with git, and a change that grows the baseline is called out",
+        "the git ref the pull request is judged against: its data (the local estimate), its gate thresholds and its findings baseline are read with git, and a change that grows the baseline is called out",
         "the event's pull_request.base.sha, else origin/main",
       ),
       estimate: bool("judge with the local model trained on base and head, without Cognigy"),

@@ -1,8 +1,10 @@
 // `cognigy-nlu check [--base-ref REF] [--estimate] [--preview-name NAME] [--prepare] [--fail-on-drift]`: pull-request
 // mode — the PR's data judged against what is deployed (a preview flow in Cognigy with a key, a local estimate without).
 import { execFileSync } from "node:child_process";
-import type { CheckOptions } from "../config/options.js";
+import type { CheckOptions, RunConfig } from "../config/options.js";
 import { ConfigError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { applyThresholds, type BaseConfig, readBaseConfig, trustThresholds } from "../pipeline/thresholds.js";
 import { findingLines } from "../pipeline/console.js";
 import { finishCommand, setupCommand } from "../pipeline/command.js";
 import { chooseBase, readEventBase } from "../pipeline/estimate.js";
@@ -39,9 +41,30 @@ export function checkOptions(ctx: CommandContext): CheckOptions {
   };
 }
 
+/**
+ * The gate thresholds come from the base the check compares with (--base-ref, else the pull request's base from the
+ * event, else origin/main), as in the Action; the working tree's own are reported as proposed. A base that cannot be
+ * read leaves the working tree's thresholds (said in the report when a base was asked for: --base-ref or an event).
+ */
+export async function baseThresholds(run: RunConfig, baseRef: string | undefined, env: NodeJS.ProcessEnv, logger: Logger): Promise<void> {
+  const event = readEventBase(env);
+  const chosen = chooseBase(baseRef, event);
+  const asked = Boolean(baseRef || event);
+  const base: BaseConfig = chosen.missing ? { kind: "unreadable", ref: chosen.ref, problem: chosen.missing } : await readBaseConfig(run.root, run.configPath, chosen.rev ?? chosen.ref, logger);
+  if (base.kind === "unreadable" && !asked) {
+    logger.debug(`gate thresholds from the working tree: the default base ${chosen.ref} could not be read (${base.problem})`);
+    return;
+  }
+  const t = trustThresholds(run.config, base);
+  applyThresholds(run.config, t);
+  run.thresholds = t;
+  if (t.report.note) logger.warn(t.report.note);
+}
+
 export async function run(ctx: CommandContext): Promise<number> {
   const s = setupCommand(ctx);
   const check = checkOptions(ctx);
+  if (!check.validateOnly) await baseThresholds(s.run, check.baseRef, ctx.env, s.logger);
   // the findings baseline is compared with the same base the pull request is judged against
   const base = chooseBase(check.baseRef, readEventBase(ctx.env));
   const baselineBaseRef = base.rev ?? (base.missing ? undefined : base.ref);

@@ -8,6 +8,7 @@ import { consoleLogger } from "../logger.js";
 import { resultLines } from "../pipeline/console.js";
 import { exitCode } from "../pipeline/command.js";
 import { applyGate } from "../pipeline/gate.js";
+import { gateUsed } from "../pipeline/thresholds.js";
 import { comparisonLine } from "../pipeline/check.js";
 import { createClient } from "../pipeline/client.js";
 import { deleteMergedPreviews, mergedPreviewRuns, mergeReports } from "../pipeline/merge.js";
@@ -67,7 +68,12 @@ export async function run(ctx: CommandContext): Promise<number> {
     const baseline = await loadBaseline(runCfg.baseline, { logger });
     const comparison = report.comparison ?? pairedWithBaseline(baseline, report.predictions);
     if (comparison) report.comparison = comparison;
-    report.gate = applyGate({ metrics: report.metrics, gate: runCfg.config.gate, baseline, testsPerIntent: report.evaluation?.testsPerIntent, comparison });
+    // a sharded PR check: the shards were judged by the base's thresholds (report.thresholds), not this file's
+    const gate = gateUsed(runCfg.config.gate, report.thresholds);
+    report.gate = applyGate({ metrics: report.metrics, gate, baseline, testsPerIntent: report.evaluation?.testsPerIntent, comparison });
+    if (report.thresholds?.proposed.some((c) => c.key.startsWith("gate."))) {
+      report.thresholds.proposedGatePassed = applyGate({ metrics: report.metrics, gate: runCfg.config.gate, baseline, testsPerIntent: report.evaluation?.testsPerIntent, comparison }).passed;
+    }
     if (baseline) report.baselineMetrics = { accuracy: baseline.metrics.accuracy ?? 0, macroF1: baseline.metrics.macroF1, macroPrecision: baseline.metrics.macroPrecision ?? 0, macroRecall: baseline.metrics.macroRecall ?? 0, perIntent: baseline.metrics.perIntent };
     if (!report.gate.passed) report.status = "failure";
     report.summary += report.gate.passed ? ", gate passed" : `, gate failed: ${report.gate.reasons[0]}${report.gate.reasons.length > 1 ? ` (+${report.gate.reasons.length - 1} more)` : ""}`;

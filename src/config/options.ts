@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { checkBaseUrl, parseAllowedHosts } from "./base-url.js";
 import { loadConfig } from "./load.js";
+import type { TrustedThresholds } from "../pipeline/thresholds.js";
 import type { Config } from "./schema.js";
 
 export type OutputFormat = "text" | "json" | "github";
@@ -30,6 +31,11 @@ export interface RunConfig {
   debug: boolean;
   /** Check mode: how the pull request is judged (flags, or the Action's event). */
   check?: CheckOptions;
+  /**
+   * Pull requests: the gate thresholds in `config` are the base's (set by the shell); this says so and holds the
+   * change's own, reported as proposed.
+   */
+  thresholds?: TrustedThresholds;
 }
 
 /** How `check` judges the pull request: which base, which engine, who owns the preview flow. */

@@ -17,6 +17,7 @@ import { DEFAULT_THRESHOLD, evaluateFlows, scoreTests, selectTests, trainingText
 import { computeMetrics, metricsByLocale, toScored } from "./metrics.js";
 import { type FlowPlanDetail, flowPlanReport, type PlanResult, planTotals, readRemoteFlow } from "./plan.js";
 import { findPrepared, makePreview, removeStalePreviews, type PreviewFlow, type PreviewTag, previewName, previewOwner, previewTarget, runIdFrom, sameState } from "./preview.js";
+import { detectRenames, examplesOf, labelKey, type ModelLabels, type Rename } from "./renames.js";
 import { isPromotion } from "./snapshots.js";
 import { confusedWith, selectWithinBudget, touchedIntents } from "./selection.js";
 import { syncFlows } from "./sync.js";
@@ -39,6 +40,16 @@ interface CheckState {
   drift: string;
   /** Preview flows this run created (deleted in the end, whatever happened). */
   previews: { id: string; name: string }[];
+}
+
+/**
+ * Why no test is left to score: the sample or shard selected none, every test was left out (leaked into the examples,
+ * trained on — the counts), or there are none at all.
+ */
+function noTestsReason(t: { all: readonly unknown[]; excluded?: { count: number; reason: string } }): string {
+  if (t.all.length) return "every test was left out (evaluate.sample or the shard selected none)";
+  if (t.excluded) return `every test was left out of the evaluation: ${t.excluded.reason}`;
+  return "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)";
 }
 
 /** Marks the report `not evaluated` with the reason (no metrics of 0.000 anywhere). */
@@ -325,7 +336,7 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
   // the head's tests (what the PR's model is scored on): none at all → nothing to judge, before any write
   const headTests = selectTests(run, plan.flows, { leaked: r.leaked, model: "trained-now" });
   if (headTests.selected.length === 0) {
-    notEvaluated(r, run, headTests.all.length ? "every test was left out (evaluate.sample or the shard selected none)" : "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)", "cognigy");
+    notEvaluated(r, run, noTestsReason(headTests), "cognigy");
     return;
   }
   const hasBase = plan.flows.some((f) => f.remote.length > 0);
@@ -467,13 +478,26 @@ async function withPreview(r: Runner, run: CheckRun, v: ValidateResult, st: Chec
     else if (sharded) {
       // report merge pairs every shard's base and head predictions (a comparison of one shard would be a fraction's)
       const ref = `deployed: ${based.map((f) => f.target.flow.name).join(", ")} as last trained`;
-      r.report.basePredictions = { ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)), predictions: base };
+      const vocab = deployedVocabulary(based);
+      r.report.basePredictions = {
+        ref,
+        engine: "cognigy",
+        widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)),
+        predictions: base,
+        renames: vocab.renames,
+        baseLabels: Object.fromEntries([...vocab.baseLabels].map(([k, v]) => [k, [...v].sort()])),
+      };
     } else {
       const ref = `deployed: ${based.map((f) => f.target.flow.name).join(", ")} as last trained`;
-      const paired = comparePaired(base, e.predictions, { baseRef: ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)) });
-      if (paired.excluded >= e.predictions.length) {
+      const vocab = deployedVocabulary(based);
+      const paired = comparePaired(base, e.predictions, { baseRef: ref, engine: "cognigy", widen: 1 / Math.sqrt(Math.max(fraction, 1e-9)), ...vocab });
+      logRenames(r, st, paired);
+      if (paired.head.metrics.total === 0) {
         // nothing left to pair: an empty comparison (0.000 → 0.000) would read as a result
-        const why = `no comparison: all ${plural(paired.excluded, "test")} are in the deployed model's training data (head's metrics face the absolute thresholds alone)`;
+        const why =
+          paired.excluded >= e.predictions.length
+            ? `no comparison: all ${plural(paired.excluded, "test")} are in the deployed model's training data (head's metrics face the absolute thresholds alone)`
+            : `no comparison: ${unpairedWhy(paired, e.predictions.length)} (head's metrics face the absolute thresholds alone)`;
         st.notes.push(why);
         if (r.report.evaluation) r.report.evaluation.noComparison = why;
         logger.info(why);
@@ -499,6 +523,43 @@ async function gateOrShard(r: Runner, run: CheckRun, comparison?: Comparison): P
   if (!(await r.gate(comparison))) r.report.status = "failure";
 }
 
+/**
+ * What the deployed model can predict and which of its intents the PR renamed: production's enabled intents with
+ * sentences per flow × locale, and renames detected between production's sentences and the PR's examples.
+ */
+function deployedVocabulary(flows: readonly FlowPlanDetail[]): { baseLabels: ModelLabels; renames: Rename[] } {
+  const baseLabels: ModelLabels = new Map();
+  const renames: Rename[] = [];
+  for (const f of flows) {
+    const name = f.target.flow.name;
+    for (const key of Object.keys(f.target.flow.locales)) {
+      baseLabels.set(labelKey(name, key), new Set(f.remote.filter((i) => !i.isDisabled && (i.sentences[key]?.length ?? 0) > 0).map((i) => i.name)));
+    }
+    const base = examplesOf(f.remote.filter((i) => !i.isDisabled).map((i) => ({ name: i.name, texts: i.sentences })));
+    const head = examplesOf(f.desired.filter((i) => !i.disabled).map((i) => ({ name: i.name, texts: i.examples })));
+    renames.push(...detectRenames(name, base, head));
+  }
+  return { baseLabels, renames };
+}
+
+/** Why a comparison paired nothing: every test trained on by the base, of an intent it cannot predict, or both. */
+function unpairedWhy(c: Comparison, tests: number): string {
+  const parts: string[] = [];
+  if (c.excluded) parts.push(`${plural(c.excluded, "test")} the base model was trained on`);
+  if (c.newIntents) parts.push(`${plural(c.newIntents.tests, "test")} of new or renamed intents the base model cannot predict`);
+  return `none of the ${plural(tests, "test")} could be paired with the base (${parts.join(", ") || "none scored by the base"})`;
+}
+
+/** Logs the renames mapped and the tests of new intents left out (the report's note says the same). */
+function logRenames(r: Runner, st: CheckState, c: Comparison): void {
+  for (const x of c.renamed ?? []) r.deps.logger.info(`renamed intent: ${x.from} → ${x.to} in ${x.flow} (${Math.round(x.overlap * 100)}% of its examples): the base's predictions of ${x.from} count as ${x.to}`);
+  if (c.renamed?.length) st.notes.push(`${plural(c.renamed.length, "renamed intent")} mapped (${c.renamed.map((x) => `${x.from} → ${x.to}`).join(", ")})`);
+  if (c.newIntents) {
+    r.deps.logger.info(`${plural(c.newIntents.tests, "test")} of new or renamed intents not compared (the base model cannot predict ${c.newIntents.intents.join(", ")})`);
+    st.notes.push(`${plural(c.newIntents.tests, "test")} of new/renamed intents not compared`);
+  }
+}
+
 /** A target for the local path: names and locale keys only (no Cognigy ids). */
 function localState(data: FlowData, run: RunConfig): FlowState {
   const target: Target = {
@@ -521,7 +582,7 @@ async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: Che
   const flows = v.dataset.flows.map((d) => localState(d, run));
   const tests = selectTests(run, flows, { leaked: r.leaked, model: "trained-now" });
   if (tests.selected.length === 0) {
-    const none = tests.all.length ? "every test was left out (evaluate.sample or the shard selected none)" : "the training data has no test utterances (add `tests:` to intents or tests/*.yml, or set evaluate.split)";
+    const none = noTestsReason(tests);
     notEvaluated(r, run, fallback ? `${why}, and no estimate was possible: ${none}` : none, "local");
     return;
   }
@@ -559,9 +620,10 @@ async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: Che
   let comparison: Comparison | undefined;
   if (est.base) {
     const ref = est.baseSha ? `${est.baseRef} (${est.baseSha.slice(0, 12)})` : est.baseRef;
-    const paired = comparePaired(est.base, est.head, { baseRef: ref, engine: "local" });
-    if (paired.excluded >= est.head.length) {
-      const why = `no comparison: none of the ${plural(est.head.length, "test")} could be paired with the base (${plural(paired.excluded, "test")} left out)`;
+    const paired = comparePaired(est.base, est.head, { baseRef: ref, engine: "local", renames: est.renames, baseLabels: est.baseLabels });
+    logRenames(r, st, paired);
+    if (paired.head.metrics.total === 0) {
+      const why = `no comparison: ${unpairedWhy(paired, est.head.length)}`;
       st.notes.push(why);
       if (r.report.evaluation) r.report.evaluation.noComparison = why;
     } else {

@@ -6,6 +6,7 @@ import type { GateConfig } from "../config/schema.js";
 import type { Comparison, ComparisonMetrics, EvaluationEngine, FlippedUtterance, Metrics, Prediction } from "../report/types.js";
 import { pText, signedDelta as signed } from "../report/comparison.js";
 import { computeMetrics, NONE, OUT_OF_SCOPE, toScored } from "./metrics.js";
+import { labelKey, type ModelLabels, type Rename } from "./renames.js";
 
 export interface CompareOptions {
   /** What the base is: a git ref / commit (local estimate), or the deployed flow / snapshot (Cognigy). */
@@ -23,6 +24,14 @@ export interface CompareOptions {
    * (check.maxRequests), the caller passes e.g. sqrt(total / evaluated).
    */
   widen?: number;
+  /** Base intents the head renamed (detectRenames): the base's predictions of `from` count as `to`. */
+  renames?: readonly Rename[];
+  /**
+   * The intents the base model was trained on, by flow × locale (labelKey). A head test whose intent is not among them
+   * (after the renames) cannot be right for the base: it is left out of the comparison and counted in `newIntents`.
+   * A flow × locale missing from the map is not filtered.
+   */
+  baseLabels?: ModelLabels;
 }
 
 const EPS = 1e-9;
@@ -175,7 +184,26 @@ function round(n: number, digits = 6): number {
  * those the deployed model was trained on — are counted in `excluded` and left out of the comparison only).
  */
 export function comparePaired(base: readonly Prediction[], head: readonly Prediction[], opts: CompareOptions): Comparison {
-  const { pairs, excluded } = pairPredictions(base, head);
+  const renames = opts.renames ?? [];
+  const renamed = new Map(renames.map((r) => [`${r.flow}\u0000${r.from}`, r.to]));
+  const mapped = renamed.size ? base.map((b) => (b.predicted !== null && renamed.has(`${b.flow}\u0000${b.predicted}`) ? { ...b, predicted: renamed.get(`${b.flow}\u0000${b.predicted}`) as string } : b)) : base;
+  const all = pairPredictions(mapped, head);
+  const { excluded } = all;
+  // tests of intents the base model cannot predict (new intents): never right for the base, so out of the comparison
+  const labels = new Map<string, Set<string>>();
+  for (const [k, set] of opts.baseLabels ?? []) {
+    const flow = k.slice(0, k.indexOf("\u0000"));
+    const withRenames = new Set(set);
+    for (const r of renames) if (r.flow === flow && set.has(r.from)) withRenames.add(r.to);
+    labels.set(k, withRenames);
+  }
+  const unknown = new Map<string, number>();
+  const pairs = all.pairs.filter(([, h]) => {
+    const known = labels.get(labelKey(h.flow, h.locale));
+    if (h.expected === null || !known || known.has(h.expected)) return true;
+    unknown.set(h.expected, (unknown.get(h.expected) ?? 0) + 1);
+    return false;
+  });
   const bm = computeMetrics(toScored(pairs.map((p) => p[0])), { threshold: 0 });
   const hm = computeMetrics(toScored(pairs.map((p) => p[1])), { threshold: 0 });
   const perIntent: Record<string, number> = {};
@@ -205,6 +233,8 @@ export function comparePaired(base: readonly Prediction[], head: readonly Predic
     flipped: { toWrong, toRight },
     significance: { method: "mcnemar-exact", pValue: mcnemarExact(toWrong.length, toRight.length), macroF1Interval: [round(lo), round(hi)] },
     excluded,
+    ...(renames.length ? { renamed: renames.map((r) => ({ ...r })) } : {}),
+    ...(unknown.size ? { newIntents: { tests: [...unknown.values()].reduce((a, b) => a + b, 0), intents: [...unknown.keys()].sort(cmp) } } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import type { Logger } from "../logger.js";
 import type { Prediction } from "../report/types.js";
 import { DEFAULT_THRESHOLD } from "./evaluate.js";
 import { GitUnavailable, lsTree, readBlobs, repoPrefix, resolveCommit, showFile } from "./git.js";
+import { detectRenames, type IntentExamples, labelKey, type ModelLabels, type Rename } from "./renames.js";
 import { splitFlow, type TestItem } from "./testset.js";
 
 /** What every place showing the estimate says about it. */
@@ -96,6 +97,10 @@ export interface LocalEstimate {
   baseSha?: string;
   /** Why there is no base (head's metrics only). */
   noBaseReason?: string;
+  /** The intents the base model learnt, by flow × locale (comparePaired leaves out tests of others). */
+  baseLabels?: ModelLabels;
+  /** Base intents the head renamed (detectRenames on the two sides' examples). */
+  renames?: Rename[];
   /** Per YAML locale threshold used for "(none)" (the first flow's). */
   threshold: number;
   /** Timings, ms. */
@@ -162,6 +167,25 @@ async function fitAll(trainings: Training[]): Promise<Map<string, Classifier>[]>
   const models = await fitMany(jobs.map(([, data]) => ({ data, seed: trainingSeed(data) })));
   const byKey = new Map(jobs.map(([key], i) => [key, models[i]]));
   return slots.map((m) => new Map([...m].map(([slot, key]) => [slot, byKey.get(key)!])));
+}
+
+/** Intent → normalised examples of one flow (all locales). */
+function intentExamples(byLocale: Map<string, { text: string; label: string }[]> | undefined): IntentExamples {
+  const out: IntentExamples = new Map();
+  for (const data of byLocale?.values() ?? []) {
+    for (const d of data) {
+      let set = out.get(d.label);
+      if (!set) out.set(d.label, (set = new Set()));
+      set.add(normalize(d.text));
+    }
+  }
+  return out;
+}
+
+function labelsOf(t: Training): ModelLabels {
+  const out: ModelLabels = new Map();
+  for (const [flow, byLocale] of t) for (const [locale, data] of byLocale) if (data.length) out.set(labelKey(flow, locale), new Set(data.map((d) => d.label)));
+  return out;
 }
 
 function learnt(t: Training): Map<string, Set<string>> {
@@ -288,7 +312,10 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   const ts = performance.now();
   const headPredictions = score(headModels, tests, thresholds, head.rejects);
   let basePredictions: Prediction[] | undefined;
+  let renames: Rename[] | undefined;
   if (base && baseModels) {
+    const b = base;
+    renames = [...head.training.keys()].flatMap((flow) => detectRenames(flow, intentExamples(b.training.get(flow)), intentExamples(head.training.get(flow))));
     const baseLearnt = learnt(base.training);
     // the base scores only tests of a flow × locale it has a model for, and never one it learnt (comparePaired counts
     // the rest as excluded: out of the comparison, still in head's metrics)
@@ -306,6 +333,7 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
     baseRef,
     ...(baseSha ? { baseSha } : {}),
     ...(noBaseReason ? { noBaseReason } : {}),
+    ...(base ? { baseLabels: labelsOf(base.training), renames: renames ?? [] } : {}),
     threshold: thresholds.get(config.flows[0]?.name ?? "") ?? DEFAULT_THRESHOLD,
     ms: { readBase: r(readBase), train: r(train), score: r(scoreMs), total: r(performance.now() - t0) },
     examples: { head: count(head.training), ...(base ? { base: count(base.training) } : {}) },

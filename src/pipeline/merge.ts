@@ -98,8 +98,10 @@ export function mergeReports(reports: readonly { name: string; report: Report }[
     const b = based[0].report.basePredictions as NonNullable<Report["basePredictions"]>;
     if (based.length < ordered.length) notes.push(`${ordered.length - based.length} of ${ordered.length} reports have no base predictions: the comparison covers the others' utterances only`);
     const base = based.flatMap((r) => r.report.basePredictions?.predictions ?? []);
-    const c = comparePaired(base, predictions, { baseRef: b.ref, engine: b.engine, widen: b.widen });
+    const baseLabels = b.baseLabels ? new Map(Object.entries(b.baseLabels).map(([k, v]) => [k, new Set(v)])) : undefined;
+    const c = comparePaired(base, predictions, { baseRef: b.ref, engine: b.engine, widen: b.widen, renames: b.renames, baseLabels });
     if (c.excluded >= predictions.length) notes.push(`no comparison: all ${predictions.length} tests are in the deployed model's training data`);
+    else if (c.head.metrics.total === 0) notes.push(`no comparison: none of the ${predictions.length} tests is of an intent the deployed model can predict`);
     else merged.comparison = c;
   }
   const previews = ordered.map((r) => r.report.preview).filter((p): p is NonNullable<Report["preview"]> => Boolean(p));

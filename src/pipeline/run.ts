@@ -10,6 +10,7 @@ import { type Backup, backupProject, isDestructive } from "./sync-backup.js";
 import { createClient } from "./client.js";
 import { gateLines, metricsLines, planLines } from "./console.js";
 import { evaluateFlows } from "./evaluate.js";
+import { thresholdsText } from "../report/thresholds.js";
 import { applyGate, type GateBaseline, pairedWithBaseline } from "./gate.js";
 import { requireUnchanged, verifyPromotion } from "./guard.js";
 import { type PlanResult, planFlows, readFlowStates } from "./plan.js";
@@ -98,6 +99,7 @@ export class Runner {
       summary: "",
       findings: [],
       timings: [],
+      ...(run.thresholds ? { thresholds: structuredClone(run.thresholds.report) } : {}),
     };
   }
 
@@ -230,6 +232,13 @@ export class Runner {
         const g = applyGate({ metrics: this.report.metrics, gate: this.run.config.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent, comparison: paired });
         this.report.gate = g;
         for (const line of gateLines(g)) this.deps.logger.info(line);
+        // a pull request's own thresholds, when they differ: would its gate have passed with them? (they apply after merge)
+        const t = this.run.thresholds;
+        if (t && this.report.thresholds && t.report.proposed.some((c) => c.key.startsWith("gate."))) {
+          this.report.thresholds.proposedGatePassed = applyGate({ metrics: this.report.metrics, gate: t.proposed.gate, baseline, testsPerIntent: this.report.evaluation?.testsPerIntent, comparison: paired }).passed;
+        }
+        const said = thresholdsText(this.report);
+        if (said) this.deps.logger.info(said);
         return g;
       },
       (g) => ({ reasons: g.reasons.length }),

@@ -50,13 +50,35 @@ export function comparisonLead(c: Comparison, alpha = 0.05): ComparisonLead {
   return { headline, intents: pick.map(([name, d]) => ({ name, delta: signedDelta(d, 2) })), significant };
 }
 
+/** How many names a list in a note shows before "and N more". */
+const NAMES = 3;
+
+function names(list: readonly string[]): string {
+  const shown = list.slice(0, NAMES).join(", ");
+  return list.length > NAMES ? `${shown} and ${list.length - NAMES} more` : shown;
+}
+
+/**
+ * "; renamed intents mapped: OrderPizza → PizzaOrder; 12 tests of new/renamed intents not compared (the base model
+ * cannot predict PizzaOrder)" — empty when the comparison has neither.
+ */
+export function renameText(c: Pick<Comparison, "renamed" | "newIntents">): string {
+  let out = "";
+  if (c.renamed?.length) out += `; renamed intent${c.renamed.length === 1 ? "" : "s"} mapped: ${names(c.renamed.map((r) => `${r.from} → ${r.to}`))} (the base's predictions of the old name count as the new)`;
+  if (c.newIntents) {
+    const n = c.newIntents.tests;
+    out += `; ${fmtInt(n)} test${n === 1 ? "" : "s"} of new/renamed intents not compared (the base model cannot predict ${names(c.newIntents.intents)}; kept in the head's metrics)`;
+  }
+  return out;
+}
+
 /** Who compared what, in words (no data text): the local estimate always says it is one. */
 export function comparisonNote(report: Pick<Report, "comparison" | "evaluation">): string | undefined {
   const c = report.comparison;
   const e = report.evaluation;
   if (c) {
     const n = fmtInt(c.head.metrics.total);
-    const excluded = c.excluded ? `; ${fmtInt(c.excluded)} test${c.excluded === 1 ? "" : "s"} the base model was trained on left out of the comparison (kept in the head's metrics)` : "";
+    const excluded = `${c.excluded ? `; ${fmtInt(c.excluded)} test${c.excluded === 1 ? "" : "s"} the base model was trained on left out of the comparison (kept in the head's metrics)` : ""}${renameText(c)}`;
     if (c.base.engine === "local")
       return `Estimate from a local model, not Cognigy's: the local classifier trained on the base (${c.base.ref}) and on this change, scored on the same ${n} test utterances${excluded}.`;
     return `Cognigy: the deployed model (${c.base.ref}) and ${e?.flow ? `the preview model (flow ${e.flow})` : "this change's model"} scored on the same ${n} test utterances${excluded}.`;

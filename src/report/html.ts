@@ -29,6 +29,7 @@ import {
   verdictOf,
   flowSentenceCounts,
 } from "./format.js";
+import { thresholdsText } from "./thresholds.js";
 import { alphaOf, comparisonLead, comparisonNote, comparisonRows, signedDelta, significanceText } from "./comparison.js";
 import { Redactor } from "./redact.js";
 import { COLORS, confidenceHistogram, esc, f1Bars, f1BarsNarrow, heatmap } from "./svg.js";
@@ -123,6 +124,8 @@ function header(ctx: Ctx, v: Verdict): string {
   }
   const note = comparisonNote(report);
   if (note) lead += `<p class="engine" data-engine="${esc(report.comparison?.base.engine ?? report.evaluation?.engine ?? "")}">${t(ctx, note, 800)}</p>`;
+  const thresholds = thresholdsText(report);
+  if (thresholds) lead += `<p class="thresholds" data-proposed="${esc(String(report.thresholds?.proposed.length ?? 0))}">${t(ctx, thresholds, 800)}</p>`;
   const err = report.error ? `<p class="error"><strong>Failed in step ${t(ctx, report.error.step, 60)}:</strong> ${t(ctx, report.error.message, 2000)}</p>` : "";
   return `<header class="verdict ${v}" data-status="${esc(report.status)}" data-verdict="${v}">
 <div class="icon">${icon}</div>

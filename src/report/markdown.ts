@@ -30,6 +30,7 @@ import {
   verdictOf,
   flowSentenceCounts,
 } from "./format.js";
+import { thresholdsText } from "./thresholds.js";
 import { alphaOf, comparisonLead, comparisonNote, comparisonRows, signedDelta, significanceText } from "./comparison.js";
 import { Redactor } from "./redact.js";
 import type { FlippedUtterance, Report } from "./types.js";
@@ -308,6 +309,8 @@ function verdictSection(ctx: Ctx): Section {
     }
     const note = comparisonNote(report);
     if (note) lines.push(`_${md(ctx, note, 600)}_`);
+    const thresholds = thresholdsText(report);
+    if (thresholds) lines.push(`${report.thresholds?.proposed.some((c) => c.loosens) ? "⚠️ " : ""}${md(ctx, thresholds, 600)}`);
     for (const reason of report.gate?.reasons ?? []) lines.push(`- ${md(ctx, reason, 400)}`);
     for (const w of (report.gate?.warnings ?? []).slice(0, 10)) lines.push(`- ⚠️ ${md(ctx, w, 400)}`);
     if (report.summary) lines.push("", md(ctx, report.summary, 2000));

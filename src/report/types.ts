@@ -215,6 +215,36 @@ export interface Comparison {
   };
   /** Head tests left out of the comparison (the base model was trained on them, or base did not score them); head's own metrics keep them. */
   excluded: number;
+  /** Base intents this change renamed (detected from their examples): the base's predictions of `from` count as `to`. */
+  renamed?: { flow: string; from: string; to: string; overlap: number }[];
+  /** Head tests of intents the base model cannot predict (new intents, renames not detected): left out of the comparison only. */
+  newIntents?: { tests: number; intents: string[] };
+}
+
+/** A trusted setting (gate threshold, check.allowUnevaluated) this change sets differently from its base. */
+export interface ThresholdChange {
+  /** "gate.macroF1", …, "check.allowUnevaluated". */
+  key: string;
+  /** The base's value (what the check used); null = off. */
+  base: number | boolean | null;
+  /** This change's value (applies after merge); null = off. */
+  head: number | boolean | null;
+  /** True when the change lets more through (a lower bar, a wider allowance). */
+  loosens: boolean;
+}
+
+/** Where the check's gate thresholds came from, and those this change proposes (pull requests). */
+export interface ThresholdsReport {
+  /** base: the base's config; defaults: the base has no (valid) config; head: the base could not be read. */
+  from: "base" | "defaults" | "head";
+  /** The base as read (ref, commit). */
+  ref: string;
+  /** Why the thresholds are not the base's. */
+  note?: string;
+  /** Settings this change sets differently: shown as proposed, apply after merge. */
+  proposed: ThresholdChange[];
+  /** Whether the gate would have passed with this change's own thresholds (set when they differ and a gate ran). */
+  proposedGatePassed?: boolean;
 }
 
 export interface StepTiming {
@@ -253,13 +283,24 @@ export interface Report {
   evaluation?: EvaluationInfo;
   /** Base vs head on the same utterances (check: the deployed model or the local model on base data). */
   comparison?: Comparison;
+  /** Pull requests: the gate thresholds came from the base; those this change proposes. */
+  thresholds?: ThresholdsReport;
   /** Every scored utterance (PII-masked), for `report merge` and drill-down. */
   predictions?: Prediction[];
   /**
    * A sharded check's shard: the base model's predictions on this shard's utterances (those it was not trained on), so
    * `report merge` builds the paired comparison over all shards. Absent elsewhere (the comparison is made in the run).
    */
-  basePredictions?: { ref: string; engine: EvaluationEngine; widen?: number; predictions: Prediction[] };
+  basePredictions?: {
+    ref: string;
+    engine: EvaluationEngine;
+    widen?: number;
+    predictions: Prediction[];
+    /** Base intents this change renamed (comparePaired's `renames`). */
+    renames?: { flow: string; from: string; to: string; overlap: number }[];
+    /** The intents the base model can predict, by "flow\u0000locale" (comparePaired's `baseLabels`). */
+    baseLabels?: Record<string, string[]>;
+  };
   /** A check's preview flows in Cognigy, by their tag (owner + run): `report merge` of a sharded check deletes them. */
   preview?: { owner: string; run: string; flows: string[] };
   timings: StepTiming[];
