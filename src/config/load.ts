@@ -172,7 +172,9 @@ export function parseConfigText(text: string, shown: string): Config {
 
 function parseConfig(text: string, shown: string) {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  // logLevel "error": `yaml` would print warnings (a collection used as a key, with the key's text) to stderr, i.e. the
+  // Actions log, unescaped; the schema reports such keys instead
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const at = lc.linePos(e.pos[0]);

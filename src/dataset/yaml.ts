@@ -151,7 +151,7 @@ export function parseYaml(text: string, file: string, opts: { fast?: boolean } =
     if (findings.length) return { findings };
   }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, logLevel: "error" });
   if (doc.errors.length) {
     for (const e of doc.errors.slice(0, MAX_ERRORS_PER_FILE)) {
       const p = lc.linePos(e.pos[0]);

@@ -213,7 +213,7 @@ function baseFlowDirs(bytes: Buffer | undefined): Map<string, string> | undefine
   const text = decodeUtf8(bytes);
   if (!("text" in text)) return undefined;
   try {
-    const parsed = configSchema.safeParse(parseYaml(text.text, { maxAliasCount: 100 }) ?? {});
+    const parsed = configSchema.safeParse(parseYaml(text.text, { maxAliasCount: 100, logLevel: "error" }) ?? {});
     if (!parsed.success) return undefined;
     return new Map(parsed.data.flows.map((f) => [f.name, f.dir]));
   } catch {

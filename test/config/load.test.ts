@@ -85,3 +85,19 @@ describe("config encoding", () => {
     expect(decodeUtf8(Buffer.concat([Buffer.from("ok\nab"), Buffer.from([0xc0, 0xaf])]))).toEqual({ invalid: { offset: 5, line: 2, column: 3 } });
   });
 });
+
+describe("a collection used as a key (a PR's config is untrusted)", () => {
+  it("is a config error, and the yaml package prints nothing (its warning would carry the key's text to the log)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      const msg = rejected(`${CONFIG}? ["\u2066\u202e::set-output name=x::y"]\n: 1\n`);
+      expect(msg).toMatch(/cognigy-nlu\.yml/);
+      await new Promise((r) => setImmediate(r)); // process.emitWarning delivers on a later tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+});

@@ -31,7 +31,7 @@ export function buildPatch(
     const flow = flows.get(list[0]?.flow ?? "") as FlowConfig;
     const layout = { defaultLocale: flow.defaultLocale, locales: Object.keys(flow.locales) };
     const old = read(file);
-    const doc = parseDocument(old);
+    const doc = parseDocument(old, { logLevel: "error" });
     for (const p of list) appendExamples(doc, layout, p.locale, p.examples.map((e) => e.text));
     const text = doc.toString(layoutOf(old));
     files.push({ file, text });

@@ -44,7 +44,7 @@ export async function readIntentFiles(flowDir: string, root: string): Promise<In
   for (const n of names) {
     const path = join(dir, n);
     const text = await readFile(path, "utf8");
-    const doc = parseDocument(text, { keepSourceTokens: false });
+    const doc = parseDocument(text, { keepSourceTokens: false, logLevel: "error" });
     const name = doc.errors.length === 0 && isMap(doc.contents) ? doc.get("intent") : undefined;
     out.push({ path, rel: relative(root, path).split(sep).join("/"), text, doc, name: typeof name === "string" ? name : name == null ? undefined : String(name) });
   }
