@@ -28,6 +28,12 @@ export function pText(p: number): string {
   return p >= 0.1 ? p.toFixed(2) : p.toPrecision(2);
 }
 
+/** "p = 0.003", "p < 0.0001" (never "p = < 0.0001"). */
+export function pEquals(p: number): string {
+  const t = pText(p);
+  return t.startsWith("<") ? `p ${t}` : `p = ${t}`;
+}
+
 /** The significance level the gate used (its "significance" check), else 0.05. */
 export function alphaOf(report: Pick<Report, "gate">): number {
   return report.gate?.checks?.find((c) => c.name === "significance")?.threshold ?? 0.05;
@@ -41,7 +47,7 @@ export function comparisonLead(c: Comparison, alpha = 0.05): ComparisonLead {
   const b = c.base.metrics.macroF1;
   const h = c.head.metrics.macroF1;
   const significant = c.significance.pValue < alpha;
-  const word = c.delta.macroF1 === 0 && c.flipped.toWrong.length + c.flipped.toRight.length === 0 ? "no change" : significant ? "significant" : `not significant, p = ${pText(c.significance.pValue)}`;
+  const word = c.delta.macroF1 === 0 && c.flipped.toWrong.length + c.flipped.toRight.length === 0 ? "no change" : significant ? "significant" : `not significant, ${pEquals(c.significance.pValue)}`;
   const headline = `macro F1 ${b.toFixed(3)} → ${h.toFixed(3)} (${signedDelta(c.delta.macroF1, 3)}, ${word})`;
   const moved = Object.entries(c.delta.perIntent).filter(([, d]) => Math.abs(d) >= 0.005);
   const lost = moved.filter(([, d]) => d < 0).sort((x, y) => x[1] - y[1] || cmp(x[0], y[0]));
@@ -93,7 +99,7 @@ export function significanceText(c: Comparison): string {
   const [lo, hi] = c.significance.macroF1Interval;
   const w = c.flipped.toWrong.length;
   const r = c.flipped.toRight.length;
-  return `McNemar exact p = ${pText(c.significance.pValue)} on ${fmtInt(w + r)} flipped utterance${w + r === 1 ? "" : "s"} (${fmtInt(w)} right → wrong, ${fmtInt(r)} wrong → right); 95% paired bootstrap interval of the macro F1 delta [${signedDelta(lo, 3)}, ${signedDelta(hi, 3)}]`;
+  return `McNemar exact ${pEquals(c.significance.pValue)} on ${fmtInt(w + r)} flipped utterance${w + r === 1 ? "" : "s"} (${fmtInt(w)} right → wrong, ${fmtInt(r)} wrong → right); 95% paired bootstrap interval of the macro F1 delta [${signedDelta(lo, 3)}, ${signedDelta(hi, 3)}]`;
 }
 
 /** Per-intent rows of the comparison, biggest loss first. */

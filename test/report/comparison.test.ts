@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { computeOutputs } from "../../src/action/outputs.js";
 import { comparePaired } from "../../src/pipeline/compare.js";
-import { comparisonLead } from "../../src/report/comparison.js";
+import { comparisonLead, pEquals, significanceText } from "../../src/report/comparison.js";
 import { renderHtml } from "../../src/report/html.js";
 import { COMMENT_MAX_CHARS, renderPrComment, renderReportMd, renderSummary } from "../../src/report/markdown.js";
 import { comparisonReport, EMAIL, predictionRows, sampleReport } from "./helpers.js";
@@ -28,7 +28,7 @@ describe("comparison rendering", () => {
       expect(lines[1]).toMatch(/^\*\*macro F1 1\.000 → 0\.\d{3} \(−0\.\d{3}, significant\)\*\* · OrderPizza −0\.\d\d · CancelOrder −0\.\d\d$/);
       expect(lines[2]).toMatch(/^_Estimate from a local model, not Cognigy's: .*origin\/main.*120 test utterances/);
       expect(text).toContain("Right → wrong: 15 utterances");
-      expect(text).toContain("McNemar exact p = ");
+      expect(text).toMatch(/McNemar exact p (= 0\.\d|&lt; 0\.0001) on 15 flipped/); // markdown escapes "<"
       expect(text).not.toContain(EMAIL);
       expect(text).not.toContain("<script>");
       expect(text).not.toMatch(/(^|[^\u200b])@team/);
@@ -82,5 +82,18 @@ describe("comparison rendering", () => {
     expect(computeOutputs(plain, { status: "success", reportPath: "r" })).toMatchObject({ "macro-f1-delta": "", "evaluation-engine": "cognigy" });
     delete plain.metrics;
     expect(computeOutputs(plain, { status: "success", reportPath: "r" })["evaluation-engine"]).toBe("");
+  });
+});
+
+describe("p-values in words", () => {
+  it("reads 'p < 0.0001' for tiny values and 'p = …' otherwise, never 'p = < 0.0001'", () => {
+    expect(pEquals(1e-9)).toBe("p < 0.0001");
+    expect(pEquals(0.0031)).toBe("p = 0.0031");
+    expect(pEquals(0.5)).toBe("p = 0.50");
+    const base = Array.from({ length: 40 }, (_, i) => ({ flow: "Main", locale: "en-US", text: `t${i}`, expected: i % 2 ? "A" : "B", predicted: i % 2 ? "A" : "B", score: 0.9, ms: 1 }));
+    const head = base.map((p) => ({ ...p, predicted: p.expected === "A" ? "B" : p.predicted }));
+    const text = significanceText(comparePaired(base, head, { baseRef: "main", engine: "local" }));
+    expect(text).toMatch(/McNemar exact p < 0\.0001 on 20 flipped/);
+    expect(text).not.toMatch(/= </);
   });
 });
