@@ -8,7 +8,8 @@ import { normalize } from "../dataset/normalize.js";
 import type { Dataset, FlowData } from "../dataset/types.js";
 import { errorMessage, UserError } from "../errors.js";
 import type { Comparison, Report } from "../report/types.js";
-import { comparePaired, formatP, losers, signed } from "./compare.js";
+import { pEquals } from "../report/comparison.js";
+import { comparePaired, losers, signed } from "./compare.js";
 import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
 import { diffFlow, deletionCount, deletionLimit, isEmptyDiff } from "./diff.js";
 import { chooseBase, ESTIMATE_NOTE, localEstimate, readBaseData, readEventBase } from "./estimate.js";
@@ -74,7 +75,7 @@ function notEvaluated(r: Runner, run: RunConfig, reason: string, engine?: "cogni
 
 /** "macro F1 0.912 → 0.871 (−0.041, significant) · OrderPizza −0.30 · CancelOrder −0.12". */
 export function comparisonLine(c: Comparison, alpha = 0.05): string {
-  const sig = c.significance.pValue < alpha ? "significant" : `not significant, p = ${formatP(c.significance.pValue)}`;
+  const sig = c.significance.pValue < alpha ? "significant" : `not significant, ${pEquals(c.significance.pValue)}`;
   const lost = losers(c)
     .slice(0, 3)
     .map(([n, d]) => `${n} ${signed(d, 2)}`);

@@ -4,7 +4,7 @@
 import { mulberry32 } from "../classifier/index.js";
 import type { GateConfig } from "../config/schema.js";
 import type { Comparison, ComparisonMetrics, EvaluationEngine, FlippedUtterance, Metrics, Prediction } from "../report/types.js";
-import { pText, signedDelta as signed } from "../report/comparison.js";
+import { pEquals, pText, signedDelta as signed } from "../report/comparison.js";
 import { computeMetrics, NONE, OUT_OF_SCOPE, toScored } from "./metrics.js";
 import { labelKey, type ModelLabels, type Rename } from "./renames.js";
 
@@ -279,7 +279,7 @@ export function gateComparison(comparison: Comparison, gate: Pick<GateConfig, "m
     const named = lost.slice(0, NAMED).map(([n, d]) => `${n} ${signed(d, 2)}`);
     if (lost.length > NAMED) named.push(`${lost.length - NAMED} more`);
     reasons.push(
-      `macro F1 dropped from ${b.toFixed(3)} to ${h.toFixed(3)} (${signed(-drop, 3)}, allowed −${allowed.toFixed(3)}; McNemar p = ${formatP(p)} < ${alpha})${named.length ? `; intents that lost: ${named.join(", ")}` : ""}`,
+      `macro F1 dropped from ${b.toFixed(3)} to ${h.toFixed(3)} (${signed(-drop, 3)}, allowed −${allowed.toFixed(3)}; McNemar ${pEquals(p)}, below ${alpha})${named.length ? `; intents that lost: ${named.join(", ")}` : ""}`,
     );
   }
   return { passed, reasons, checks };

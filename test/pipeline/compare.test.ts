@@ -121,7 +121,7 @@ describe("gateComparison", () => {
     const g = gateComparison(c, gate);
     expect(g.passed).toBe(false);
     expect(g.reasons).toHaveLength(1);
-    expect(g.reasons[0]).toMatch(/^macro F1 dropped from 1\.000 to 0\.\d{3} \(−0\.\d{3}, allowed −0\.020; McNemar p = /);
+    expect(g.reasons[0]).toMatch(/^macro F1 dropped from 1\.000 to 0\.\d{3} \(−0\.\d{3}, allowed −0\.020; McNemar p (= 0\.\d+|< 0\.0001), below 0\.05\)/);
     expect(g.reasons[0]).toMatch(/intents that lost: OrderPizza −0\.\d\d, CancelOrder −0\.\d\d$/);
     expect(g.checks.find((x) => x.name === "significance")?.passed).toBe(false);
   });
