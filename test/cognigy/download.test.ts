@@ -96,7 +96,9 @@ describe("downloadToFile", () => {
 
   it("memory stays flat while streaming a large body", async () => {
     const chunk = randomBytes(1024 * 1024);
-    const total = 64;
+    // 192 MB: a buffering client grows by at least the whole body before it writes; a streaming one by what the GC has
+    // not reclaimed yet (RSS +78..81 MB seen on Node 24, +50 MB for a 64 MB body, which broke a fixed 48 MB bound once)
+    const total = 192;
     srv.handle((_q, res) => {
       res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(chunk.length * total) });
       let i = 0;
@@ -116,6 +118,6 @@ describe("downloadToFile", () => {
     const r = await client.downloadToFile(`${srv.url}/dl/g`, join(dir, "g.csnap"));
     clearInterval(timer);
     expect(r.bytes).toBe(chunk.length * total);
-    expect(peak - before).toBeLessThan(48 * 1024 * 1024);
+    expect(peak - before).toBeLessThan((chunk.length * total * 3) / 4);
   });
 });
