@@ -16,7 +16,8 @@ import { exitCode } from "../../src/pipeline/command.js";
 import { parsePreviewTag, previewDescription, previewName } from "../../src/pipeline/preview.js";
 import { runCheck, runRelease } from "../../src/pipeline/run.js";
 import type { PipelineDeps } from "../../src/pipeline/types.js";
-import { config, dataset, intent } from "./helpers.js";
+import { config, dataset } from "./helpers.js";
+import { bot, gen, mislabel, TOPICS } from "./pr-bot.js";
 
 const KEY = "check-test-key-5e1d07";
 const open: Emulator[] = [];
@@ -25,42 +26,8 @@ afterEach(async () => {
 });
 const shortSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 15)));
 
-const TOPICS: Record<string, string[]> = {
-  IntentA: ["pizza", "pepperoni", "margherita", "crust", "cheese", "slice", "oven", "topping", "mozzarella", "calzone", "basil", "dough"],
-  IntentB: ["weather", "rain", "sunny", "forecast", "temperature", "cloudy", "storm", "snow", "humidity", "wind", "fog", "thunder"],
-  IntentC: ["flight", "airport", "boarding", "ticket", "plane", "departure", "runway", "luggage", "airline", "pilot", "terminal", "visa"],
-  IntentD: ["song", "playlist", "album", "guitar", "concert", "band", "lyrics", "drummer", "melody", "singer", "chorus", "piano"],
-  IntentE: ["bank", "account", "balance", "transfer", "deposit", "credit", "loan", "savings", "cheque", "interest", "mortgage", "atm"],
-};
-const FRAMES = ["tell me about the {a} and {b}", "i need help with {a} {b}", "what is the {a} for {b}", "{a} {b} please", "can you check {a} with {b}", "show me {a} or {b}"];
-const TEST_FRAMES = ["any news on {a} {b}", "question about {a} plus {b}", "{a} then {b}", "looking for {a} {b} info"];
-
-function gen(words: string[], frames: string[], n: number, offset: number): string[] {
-  const out: string[] = [];
-  for (let j = 0; out.length < n; j++) {
-    const a = words[(j + offset) % words.length];
-    const b = words[(j * 5 + 3 + offset) % words.length];
-    if (a === b) continue;
-    out.push(frames[j % frames.length].replace("{a}", a).replace("{b}", b));
-  }
-  return [...new Set(out)];
-}
-
-/** 5 well separated intents, 24 examples and 12 tests each. */
-function bot(): IntentDoc[] {
-  return Object.entries(TOPICS).map(([name, words]) => intent(name, { "en-US": gen(words, FRAMES, 30, 0).slice(0, 24) }, { "en-US": gen(words, TEST_FRAMES, 16, 1).slice(0, 12) }));
-}
-
 /** The bad PR: 60% of IntentA's examples moved into IntentB. */
-function badPr(ds: Dataset): Dataset {
-  const out = structuredClone(ds);
-  const a = out.flows[0].intents.find((i) => i.name === "IntentA") as IntentDoc;
-  const b = out.flows[0].intents.find((i) => i.name === "IntentB") as IntentDoc;
-  const k = Math.floor((a.examples["en-US"].length * 3) / 5);
-  b.examples["en-US"].push(...a.examples["en-US"].slice(0, k));
-  a.examples["en-US"] = a.examples["en-US"].slice(k);
-  return out;
-}
+const badPr = (ds: Dataset) => mislabel(ds, "IntentA", "IntentB");
 
 /** The good PR: 6 more paraphrases of IntentA. */
 function goodPr(ds: Dataset): Dataset {

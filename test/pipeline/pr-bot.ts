@@ -18,7 +18,8 @@ const EXTRA = ["doctor", "appointment", "clinic", "medicine", "nurse", "hospital
 const FRAMES = ["tell me about the {a} and {b}", "i need help with {a} {b}", "what is the {a} for {b}", "{a} {b} please", "can you check {a} with {b}", "show me {a} or {b}"];
 const TEST_FRAMES = ["any news on {a} {b}", "question about {a} plus {b}", "{a} then {b}", "looking for {a} {b} info"];
 
-function gen(words: string[], frames: string[], n: number, offset: number): string[] {
+/** n distinct texts: `frames` filled with pairs of `words` (a deterministic walk from `offset`). */
+export function gen(words: string[], frames: string[], n: number, offset: number): string[] {
   const out: string[] = [];
   for (let j = 0; out.length < n; j++) {
     const a = words[(j + offset) % words.length];

@@ -4,9 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { vi } from "vitest";
 import { stringify } from "yaml";
-import { main } from "../../src/cli.js";
 import { CognigyClient } from "../../src/cognigy/client.js";
 import type { RunConfig } from "../../src/config/options.js";
 import { loadConfig } from "../../src/config/load.js";
@@ -14,6 +12,7 @@ import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { parsePreviewTag } from "../../src/pipeline/preview.js";
 import type { PipelineDeps } from "../../src/pipeline/types.js";
+import { type CliRun, runMain } from "../cli-main.js";
 
 export const KEY = "preview-test-key-3c9a71d2";
 
@@ -128,22 +127,7 @@ export async function flows(r: Repo): Promise<{ name: string; tag?: ReturnType<t
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** The CLI entry in-process: exit code, stdout and stderr. */
-export async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
-    out += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
-    err += String(c);
-    return true;
-  });
-  try {
-    return { code: await main(args, { ...process.env, ...env }), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+/** The CLI entry in-process (exit code, stdout, stderr), with `env` over this process's environment. */
+export function cli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return runMain(args, { ...process.env, ...env });
 }
