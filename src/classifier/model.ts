@@ -478,7 +478,7 @@ function shuffled(n: number, rnd: () => number): Int32Array {
 }
 
 /** Few passes over big data sets, more over small ones (≈ 70k example updates, 4..40 epochs). */
-function autoEpochs(n: number): number {
+export function autoEpochs(n: number): number {
   return Math.min(40, Math.max(4, Math.ceil(70000 / Math.max(1, n))));
 }
 

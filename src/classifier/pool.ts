@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { Classifier, type ClassifierParts, fitClassifier, type LabeledText } from "./model.js";
+import { autoEpochs, Classifier, type ClassifierParts, fitClassifier, type LabeledText } from "./model.js";
 
 export interface FitJob {
   data: LabeledText[];
@@ -51,9 +51,7 @@ export const MIN_THREADED_COST = 1_500_000;
 
 /** Work of one fit, for balancing: example updates × labels (the SGD's inner loop). */
 function cost(j: FitJob): number {
-  const n = j.data.length;
-  const epochs = Math.min(40, Math.max(4, Math.ceil(70000 / Math.max(1, n))));
-  return n * epochs * new Set(j.data.map((d) => d.label)).size;
+  return j.data.length * autoEpochs(j.data.length) * new Set(j.data.map((d) => d.label)).size;
 }
 
 function runWorker(file: string, jobs: FitJob[]): Promise<Classifier[]> {

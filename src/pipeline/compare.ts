@@ -4,7 +4,7 @@
 import { mulberry32 } from "../classifier/index.js";
 import type { GateConfig } from "../config/schema.js";
 import type { Comparison, ComparisonMetrics, EvaluationEngine, FlippedUtterance, Metrics, Prediction } from "../report/types.js";
-import { pEquals, pText, signedDelta as signed } from "../report/comparison.js";
+import { pEquals, signedDelta as signed } from "../report/comparison.js";
 import { computeMetrics, NONE, OUT_OF_SCOPE, toScored } from "./metrics.js";
 import { labelKey, type ModelLabels, type Rename } from "./renames.js";
 
@@ -284,9 +284,6 @@ export function gateComparison(comparison: Comparison, gate: Pick<GateConfig, "m
   }
   return { passed, reasons, checks };
 }
-
-/** A p-value for people: 2 significant digits, "< 0.0001" below that. */
-export const formatP = pText;
 
 /** "−0.041" / "+0.012" with a real minus sign. */
 export { signed };

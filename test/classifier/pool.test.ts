@@ -35,10 +35,10 @@ describe("fitMany", () => {
   }, 300_000);
 
   it("finds the worker beside the bundle, and none beside the TypeScript sources", () => {
-    expect(workerFile(new URL("file:///x/dist/chunks/chunk-ABC.js").href)).toBeUndefined(); // no such file
-    expect(workerFile(`file://${join(ROOT, "dist", "chunks", "any-chunk.js")}`)).toBe(WORKER);
-    expect(workerFile(`file://${join(ROOT, "dist", "index.js")}`)).toBe(WORKER);
-    expect(workerFile(`file://${join(ROOT, "src", "classifier", "pool.ts")}`)).toBeUndefined();
+    expect(workerFile(new URL("file:///x/dist/chunks/chunk-ABC.js").href, {})).toBeUndefined(); // no such file
+    expect(workerFile(`file://${join(ROOT, "dist", "chunks", "any-chunk.js")}`, {})).toBe(WORKER);
+    expect(workerFile(`file://${join(ROOT, "dist", "index.js")}`, {})).toBe(WORKER);
+    expect(workerFile(`file://${join(ROOT, "src", "classifier", "pool.ts")}`, {})).toBeUndefined();
   });
 
   it("gives, on three threads, byte for byte the models fitted one after another here, in job order", async () => {

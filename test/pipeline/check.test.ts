@@ -1,8 +1,7 @@
 // PR checks against the emulator: the preview flow's lifecycle (tagged, deleted whatever happens, leftovers removed by
 // tag only), production untouched byte for byte, the bad-PR / good-PR outcomes with Cognigy and with the local estimate,
 // and `not evaluated`.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,7 +16,7 @@ import { parsePreviewTag, previewDescription, previewName } from "../../src/pipe
 import { runCheck, runRelease } from "../../src/pipeline/run.js";
 import type { PipelineDeps } from "../../src/pipeline/types.js";
 import { config, dataset } from "./helpers.js";
-import { bot, gen, mislabel, TOPICS } from "./pr-bot.js";
+import { bot, gen, gitRepo, mislabel, TOPICS } from "./pr-bot.js";
 
 const KEY = "check-test-key-5e1d07";
 const open: Emulator[] = [];
@@ -197,36 +196,6 @@ describe("not evaluated", () => {
   });
 });
 
-/** A git repository holding the bot as YAML files; `main` is the base. */
-function gitRepo(ds: Dataset): { root: string; commit: (next: Dataset, branch: string) => void } {
-  const root = mkdtempSync(join(tmpdir(), "cnlu-check-git-"));
-  const g = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: root, stdio: "pipe" });
-  const write = (d: Dataset) => {
-    mkdirSync(join(root, "training-data/main/intents"), { recursive: true });
-    for (const i of d.flows[0].intents) {
-      const ex = i.examples["en-US"].map((u) => `  - ${JSON.stringify(u.text)}\n`).join("");
-      const ts = (i.tests["en-US"] ?? []).map((u) => `  - ${JSON.stringify(u.text)}\n`).join("");
-      writeFileSync(join(root, `training-data/main/intents/${i.name}.yml`), `intent: ${i.name}\nexamples:\n${ex}${ts ? `tests:\n${ts}` : ""}`);
-    }
-  };
-  writeFileSync(
-    join(root, "cognigy-nlu.yml"),
-    "cognigy:\n  baseUrl: http://127.0.0.1:9\n  project: Test Bot\nflows:\n  - name: Main\n    dir: training-data/main\n    locales: { en-US: en-US }\n    defaultLocale: en-US\n",
-  );
-  write(ds);
-  g("init", "-q");
-  g("symbolic-ref", "HEAD", "refs/heads/main");
-  g("add", "-A");
-  g("commit", "-qm", "base");
-  return {
-    root,
-    commit: (next, branch) => {
-      g("checkout", "-qb", branch);
-      write(next);
-      g("commit", "-qam", branch);
-    },
-  };
-}
 
 describe("check without a key: the local estimate", () => {
   it("a bad PR fails naming the hurt intent, a good PR passes; both say it is an estimate", async () => {

@@ -2,7 +2,8 @@
 // flipped utterances, the seeded bootstrap interval, and the regression rule.
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
-import { bootstrapMacroF1Delta, comparePaired, formatP, gateComparison, mcnemarExact, pairPredictions } from "../../src/pipeline/compare.js";
+import { bootstrapMacroF1Delta, comparePaired, gateComparison, mcnemarExact, pairPredictions } from "../../src/pipeline/compare.js";
+import { pText as formatP } from "../../src/report/comparison.js";
 import type { Prediction } from "../../src/report/types.js";
 
 const gate = configSchema.parse({ cognigy: { baseUrl: "https://api-trial.cognigy.ai", project: "P" }, flows: [{ name: "Main", dir: "d", locales: { en: "en-US" }, defaultLocale: "en" }] }).gate;
