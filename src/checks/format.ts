@@ -4,6 +4,7 @@ import type { Dataset } from "../dataset/types.js";
 import { escapeCommandData, escapeCommandProperty } from "../text/untrusted.js";
 import { compareFindings } from "./finding.js";
 import { type Finding, SEVERITY_RANK } from "./types.js";
+import { grouped } from "../text/number.js";
 
 export interface Totals {
   /** New findings (not in the findings baseline) per severity. */
@@ -42,12 +43,12 @@ export function totalsOf(findings: Finding[], dataset: Dataset): Totals {
 }
 
 function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+  return `${grouped(n)} ${n === 1 ? one : many}`;
 }
 
 /** `validate: 2 errors, 5 warnings, 1 info in 14 files (1,234 utterances, 12 intents)` */
 export function summaryLine(t: Totals, label = "validate"): string {
-  const known = t.known ? `, known (${t.known.toLocaleString("en-US")})` : "";
+  const known = t.known ? `, known (${grouped(t.known)})` : "";
   return `${label}: ${count(t.errors, "error")}, ${count(t.warnings, "warning")}, ${count(t.infos, "info", "info")}${known} in ${count(t.files, "file")} (${count(t.utterances, "utterance")}, ${count(t.intents, "intent")})`;
 }
 
@@ -57,7 +58,7 @@ export function knownLine(findings: readonly Finding[]): string {
   for (const f of findings) if (f.known) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
   if (byRule.size === 0) return "";
   const n = [...byRule.values()].reduce((a, b) => a + b, 0);
-  return `known (${n.toLocaleString("en-US")}): ${[...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([r, c]) => `${c} ${r}`).join(", ")}`;
+  return `known (${grouped(n)}): ${[...byRule].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([r, c]) => `${c} ${r}`).join(", ")}`;
 }
 
 function place(f: Finding): string {

@@ -3,12 +3,13 @@ import type { LimitsConfig } from "../config/schema.js";
 import { finding } from "./finding.js";
 import type { Finding } from "./types.js";
 import type { FlowView, Item } from "./view.js";
+import { grouped } from "../text/number.js";
 
 /** The documented defaults (limits: in cognigy-nlu.yml overrides them). */
 export const DEFAULT_LIMITS: LimitsConfig = { flowSentences: 10_000, flowIntents: 2_500, intentSentences: 2_000 };
 
 function n(x: number): string {
-  return x.toLocaleString("en-US");
+  return grouped(x);
 }
 
 /**

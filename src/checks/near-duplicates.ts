@@ -5,6 +5,7 @@ import { quote } from "./show.js";
 import { type JoinLimits, MAX_JOIN_LENGTH, similarJoin } from "./similarity.js";
 import type { Finding, RelatedLocation } from "./types.js";
 import { distinctTexts, type FlowView, type Item } from "./view.js";
+import { grouped } from "../text/number.js";
 
 /** Bounds of the test-leakage join (tests × examples), and the length cap runChecks lowers to twice the `length` max. */
 export const NEAR_DUPLICATE_LIMITS: Required<JoinLimits> = { maxPairs: 20_000, maxCandidates: 50_000_000, maxLength: MAX_JOIN_LENGTH };
@@ -106,7 +107,7 @@ export function groupTexts(count: number, pairs: readonly { a: number; b: number
     nbr[fill[p.b]] = p.a;
     sim[fill[p.b]++] = p.similarity;
   }
-  const grouped = new Uint8Array(count);
+  const taken = new Uint8Array(count);
   const free = Int32Array.from(degree); // ungrouped neighbours
   const heap = new MaxHeap();
   for (let i = 0; i < count; i++) if (degree[i] > 0) heap.push(degree[i], rank(i), i);
@@ -114,18 +115,18 @@ export function groupTexts(count: number, pairs: readonly { a: number; b: number
   const leftovers: number[] = [];
   while (heap.size) {
     const { key, id } = heap.pop();
-    if (grouped[id]) continue;
+    if (taken[id]) continue;
     if (key !== free[id]) {
       if (free[id] > 0) heap.push(free[id], rank(id), id);
       else leftovers.push(id);
       continue;
     }
     const members: TextGroup["members"] = [];
-    grouped[id] = 1;
+    taken[id] = 1;
     for (let e = start[id]; e < start[id + 1]; e++) {
       const m = nbr[e];
-      if (grouped[m]) continue;
-      grouped[m] = 1;
+      if (taken[m]) continue;
+      taken[m] = 1;
       members.push({ text: m, similarity: sim[e] });
     }
     // the centre and its new members leave every neighbour's count of ungrouped neighbours
@@ -133,8 +134,8 @@ export function groupTexts(count: number, pairs: readonly { a: number; b: number
     groups.push({ centre: id, members });
   }
   for (const id of leftovers) {
-    if (grouped[id]) continue;
-    grouped[id] = 1;
+    if (taken[id]) continue;
+    taken[id] = 1;
     const members: TextGroup["members"] = [];
     for (let e = start[id]; e < start[id + 1]; e++) members.push({ text: nbr[e], similarity: sim[e] });
     groups.push({ centre: id, members });
@@ -147,7 +148,7 @@ function percent(s: number): string {
 }
 
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+  return `${grouped(n)} ${word}${n === 1 ? "" : "s"}`;
 }
 
 interface Built {
@@ -256,7 +257,7 @@ export function nearDuplicates(
         finding(
           "near-duplicate-across",
           { file: view.data.files[0] ?? view.data.flow.dir, line: 0, column: 0 },
-          `the near-duplicate search of ${locale} (${utterances.toLocaleString("en-US")} examples, over ${searchAllUpTo.toLocaleString("en-US")}) stopped at its work limit: the ${plural(s.unsearched, "distinct text")} of ${s.fromLength}+ characters (of ${s.joinable.toLocaleString("en-US")}) were not compared with each other`,
+          `the near-duplicate search of ${locale} (${grouped(utterances)} examples, over ${grouped(searchAllUpTo)}) stopped at its work limit: the ${plural(s.unsearched, "distinct text")} of ${s.fromLength}+ characters (of ${grouped(s.joinable)}) were not compared with each other`,
           { hint: "split the flow, or vary the examples: most of these phrasings teach the model the same thing", locale },
         ),
       );

@@ -12,7 +12,7 @@ export {
   type LabeledText,
   mulberry32,
   type Prediction,
-  rawFeatures,
+  featureRow,
   type SerializedClassifier,
   tokenize,
 } from "./model.js";

@@ -199,7 +199,7 @@ async function localConfusions(run: RunConfig, dataset: Dataset, tests: readonly
   // every flow × locale at once (spare cores in worker threads), then each scores its tests
   const models = await fitMany(jobs.map((j) => ({ data: j.data, seed: trainingSeed(j.data) })));
   jobs.forEach((j, m) => {
-    for (const i of j.idx) predicted[i] = models[m].score(tests[i].text)[0]?.name ?? null;
+    for (const i of j.idx) predicted[i] = models[m].top(tests[i].text)?.name ?? null;
   });
   return confusedWith(tests, predicted, touched);
 }

@@ -198,7 +198,7 @@ function score(models: Map<string, Classifier>, tests: readonly TestItem[], thre
   return tests.map((t) => {
     const c = models.get(`${t.flow}\u0000${t.locale}`);
     const t0 = performance.now();
-    const top = c?.score(t.text)[0];
+    const top = c?.top(t.text);
     const ms = performance.now() - t0;
     const threshold = thresholds.get(t.flow) ?? DEFAULT_THRESHOLD;
     // A reject intent on top means "no intent" (as in Cognigy).

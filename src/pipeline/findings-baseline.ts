@@ -10,6 +10,7 @@ import type { Dataset } from "../dataset/types.js";
 import { ConfigError } from "../errors.js";
 import type { KnownFindings } from "../report/types.js";
 import { GitUnavailable, git, repoPrefix, resolveCommit } from "./git.js";
+import { grouped } from "../text/number.js";
 
 export function baselinePath(run: { config: Config; root: string }): string {
   return resolve(run.root, run.config.checks.baseline);
@@ -90,8 +91,8 @@ export async function tryReadBaseBaseline(run: { config: Config; root: string },
 export function baseComparisonLine(known: KnownFindings | undefined): string {
   const b = known?.base;
   if (!known || !b) return "";
-  const n = (x: number) => `${x.toLocaleString("en-US")} finding${x === 1 ? "" : "s"}`;
-  if (b.added > 0) return `this change grows ${known.file} by ${n(b.added)} vs ${b.ref} (${b.size.toLocaleString("en-US")} → ${known.size.toLocaleString("en-US")}): new problems accepted as known`;
-  if (b.removed > 0) return `this change shrinks ${known.file} by ${n(b.removed)} vs ${b.ref} (${b.size.toLocaleString("en-US")} → ${known.size.toLocaleString("en-US")})`;
+  const n = (x: number) => `${grouped(x)} finding${x === 1 ? "" : "s"}`;
+  if (b.added > 0) return `this change grows ${known.file} by ${n(b.added)} vs ${b.ref} (${grouped(b.size)} → ${grouped(known.size)}): new problems accepted as known`;
+  if (b.removed > 0) return `this change shrinks ${known.file} by ${n(b.removed)} vs ${b.ref} (${grouped(b.size)} → ${grouped(known.size)})`;
   return `${known.file}: no finding added vs ${b.ref}`;
 }

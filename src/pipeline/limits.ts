@@ -7,6 +7,7 @@ import { UserError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { FlowPlanDetail } from "./plan.js";
 import type { Target } from "./types.js";
+import { grouped } from "../text/number.js";
 
 /** Intents and sentences per YAML locale key of one flow. */
 export interface Tally {
@@ -199,7 +200,7 @@ export async function addAttached(client: CognigyApi, flows: FlowPlanDetail[], c
 }
 
 function fmt(x: number): string {
-  return x.toLocaleString("en-US");
+  return grouped(x);
 }
 
 function severityOf(config: Config, rule: "flow-limit" | "intent-limit"): Severity | "off" {

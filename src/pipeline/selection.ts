@@ -4,6 +4,7 @@
 import type { FlowDiff } from "./diff.js";
 import { unitHash } from "./holdout.js";
 import type { TestItem } from "./testset.js";
+import { grouped } from "../text/number.js";
 
 /** `flow \0 intent`: intents are named per flow. */
 export function intentKey(flow: string, intent: string | null): string {
@@ -71,7 +72,7 @@ export interface BudgetSelection {
 }
 
 function plural(n: number, w: string): string {
-  return `${n.toLocaleString("en-US")} ${w}${n === 1 ? "" : "s"}`;
+  return `${grouped(n)} ${w}${n === 1 ? "" : "s"}`;
 }
 
 /**

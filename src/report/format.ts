@@ -3,6 +3,7 @@ import type { Finding } from "../checks/types.js";
 import { SEVERITY_RANK } from "../checks/types.js";
 import type { RequestStats } from "../cognigy/types.js";
 import type { FlowPlan, GateResult, IntentMetrics, Metrics, Report } from "./types.js";
+import { grouped } from "../text/number.js";
 
 /** The metrics a report is compared with: a previous report's metrics, or report.baselineMetrics. */
 export type BaselineMetrics = Pick<Metrics, "accuracy" | "macroF1" | "macroPrecision" | "macroRecall" | "perIntent"> &
@@ -54,7 +55,7 @@ export function fmtMs(ms: number | undefined): string {
 }
 
 export function fmtInt(n: number | undefined): string {
-  return isNum(n) ? Math.round(n).toLocaleString("en-US") : "–";
+  return isNum(n) ? grouped(Math.round(n)) : "–";
 }
 
 export type Verdict = "pass" | "fail" | "skipped" | "unevaluated";

@@ -1,4 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __cnluCreateRequire } from 'node:module';
-const require = __cnluCreateRequire(import.meta.url);
-import{a as c}from"./chunk-62F0FC75BC.js";import"./chunk-C753CCCE84.js";import"./chunk-128A6E1FB1.js";import{a as b}from"./chunk-D272591133.js";import"./chunk-8813D48AEE.js";import"./chunk-24A4DEAD7D.js";import"./chunk-BCC205F33E.js";import"./chunk-CEF1F74DA2.js";import"./chunk-76CDB7AB83.js";import"./chunk-8747428B4C.js";import{a}from"./chunk-BB66F6E976.js";import"./chunk-848C760A08.js";import"./chunk-B6A0CC358D.js";import"./chunk-E7857749ED.js";import"./chunk-8C2E5A3469.js";import"./chunk-C212A47AFF.js";import"./chunk-0E38DE562C.js";import"./chunk-CDB8F02A46.js";import"./chunk-BB32B5D1F0.js";import"./chunk-9838B1CCB0.js";import"./chunk-447201F176.js";import"./chunk-643DD40875.js";import"./chunk-A4D1989FF5.js";export{a as driftMarkdown,c as runBackup,b as runDrift};

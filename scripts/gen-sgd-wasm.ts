@@ -1,0 +1,205 @@
+// Generates src/classifier/sgd-wasm.ts: the SGD kernel of the local classifier as WebAssembly (SIMD, f64x2), the same
+// arithmetic as the JS `sgd` in src/classifier/model.ts, operation for operation (design-notes "The SGD kernel in
+// WebAssembly"). The WAT is written here by a small template (blocks of 8 and 4 classes unrolled), assembled with wabt
+// (a devDependency: the runtime only sees the bytes). `npm run wasm` rewrites the file; test/classifier/wasm.test.ts
+// checks that it matches this script.
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import wabtInit from "wabt";
+
+/** The kernel as WAT text: `sgd(K, W, b, p, act, start, idx, val, y, l2, order, from, to, lr, scale0, loss, nW) → scale`, pointers as byte offsets into the imported memory. */
+export function sgdWat(): string {
+  const L = (n: string) => `(local.get $${n})`;
+  const S = (n: string, v: string) => `(local.set $${n} ${v})`;
+  const i32 = (n: number) => `(i32.const ${n})`;
+  const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
+  const at4 = (ptr: string, i: string) => add(L(ptr), `(i32.shl ${i} ${i32(2)})`);
+  const at8 = (ptr: string, i: string) => add(L(ptr), `(i32.shl ${i} ${i32(3)})`);
+  const ldI = (ptr: string, i: string) => `(i32.load ${at4(ptr, i)})`;
+  const ldF = (ptr: string, i: string) => `(f64.promote_f32 (f32.load ${at4(ptr, i)}))`;
+  const stF = (ptr: string, i: string, v: string) => `(f32.store ${at4(ptr, i)} (f32.demote_f64 ${v}))`;
+  const ldD = (ptr: string, i: string) => `(f64.load ${at8(ptr, i)})`;
+  const stD = (ptr: string, i: string, v: string) => `(f64.store ${at8(ptr, i)} ${v})`;
+  const inc = (n: string, by = 1) => S(n, add(L(n), i32(by)));
+  /** for (name = from; name < to; name++) body */
+  let label = 0;
+  const loop = (name: string, from: string, to: string, body: string) => {
+    const l = label++;
+    return `${S(name, from)}
+(block $d${l} (loop $l${l}
+  (br_if $d${l} (i32.ge_s ${L(name)} ${to}))
+  ${body}
+  ${inc(name)}
+  (br $l${l})))`;
+  };
+  /** while (k0 + B <= K) { body; k0 += B } */
+  const blocks = (B: number, body: string) => {
+    const l = label++;
+    return `(block $d${l} (loop $l${l}
+  (br_if $d${l} (i32.gt_s ${add(L("k0"), i32(B))} ${L("K")}))
+  ${body}
+  ${inc("k0", B)}
+  (br $l${l})))`;
+  };
+  const pairs = (B: number) => [...Array(B / 2).keys()];
+  const promote2 = (addr: string, j: number) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${8 * j} ${addr}))`;
+  const rowBase = `(i32.shl (i32.add (i32.mul ${ldI("idx", L("a"))} ${L("K")}) ${L("k0")}) ${i32(2)})`;
+
+  const forwardBlock = (B: number) =>
+    blocks(
+      B,
+      `${pairs(B)
+        .map((j) => S(`acc${j}`, promote2(at4("b", L("k0")), j)))
+        .join("\n")}
+${loop(
+  "a",
+  L("lo"),
+  L("hi"),
+  `${S("vv", `(f64x2.splat (f64.mul ${ldF("val", L("a"))} ${L("scale")}))`)}
+   ${S("addr", add(L("W"), rowBase))}
+   ${pairs(B)
+     .map((j) => S(`acc${j}`, `(f64x2.add ${L(`acc${j}`)} (f64x2.mul ${L("vv")} ${promote2(L("addr"), j)}))`))
+     .join("\n")}`,
+)}
+${pairs(B)
+  .map((j) => `(v128.store offset=${16 * j} ${at8("p", L("k0"))} ${L(`acc${j}`)})`)
+  .join("\n")}`,
+    );
+
+  const denseBlock = (B: number) =>
+    blocks(
+      B,
+      `${pairs(B)
+        .map((j) => S(`g${j}`, `(v128.load offset=${16 * j} ${at8("p", L("k0"))})`))
+        .join("\n")}
+${loop(
+  "a",
+  L("lo"),
+  L("hi"),
+  `${S("vv", `(f64x2.splat (f64.mul ${ldF("val", L("a"))} ${L("f")}))`)}
+   ${S("addr", add(L("W"), rowBase))}
+   ${pairs(B)
+     .map(
+       (j: number) =>
+         `(v128.store64_lane offset=${8 * j} 0 ${L("addr")} (f32x4.demote_f64x2_zero (f64x2.sub ${promote2(L("addr"), j)} (f64x2.mul ${L("vv")} ${L(`g${j}`)}))))`,
+     )
+     .join("\n")}`,
+)}`,
+    );
+
+  const wIdx = `(i32.add (i32.mul ${ldI("idx", L("a"))} ${L("K")}) ${L("k0")})`;
+  const body = `
+${S("scale", L("scale0"))}
+${S("lossSum", "(f64.const 0)")}
+${loop(
+  "n",
+  L("from"),
+  L("to"),
+  `
+${S("i", ldI("order", L("n")))}
+${S("lo", ldI("start", L("i")))}
+${S("hi", ldI("start", add(L("i"), i32(1))))}
+${S("yi", ldI("y", L("i")))}
+;; forward: logits in blocks of 8, 4, then one class
+${S("k0", i32(0))}
+${forwardBlock(8)}
+${forwardBlock(4)}
+(block $fr_d (loop $fr_l
+  (br_if $fr_d (i32.ge_s ${L("k0")} ${L("K")}))
+  ${S("s", ldF("b", L("k0")))}
+  ${loop("a", L("lo"), L("hi"), S("s", `(f64.add ${L("s")} (f64.mul (f64.mul ${ldF("val", L("a"))} ${L("scale")}) ${ldF("W", wIdx)}))`))}
+  ${stD("p", L("k0"), L("s"))}
+  ${inc("k0")}
+  (br $fr_l)))
+;; softmax, loss, gradients
+${S("max", "(f64.const -inf)")}
+${loop("k", i32(0), L("K"), `(if (f64.gt ${ldD("p", L("k"))} ${L("max")}) (then ${S("max", ldD("p", L("k")))}))`)}
+${S("sum", "(f64.const 0)")}
+${loop("k", i32(0), L("K"), `${stD("p", L("k"), `(call $exp (f64.sub ${ldD("p", L("k"))} ${L("max")}))`)} ${S("sum", `(f64.add ${L("sum")} ${ldD("p", L("k"))})`)}`)}
+${S("lossSum", `(f64.sub ${L("lossSum")} (call $log (f64.div ${ldD("p", L("yi"))} ${L("sum")})))`)}
+${S("na", i32(0))}
+${loop(
+  "k",
+  i32(0),
+  L("K"),
+  `${S("g", `(f64.sub (f64.div ${ldD("p", L("k"))} ${L("sum")}) (select (f64.const 1) (f64.const 0) (i32.eq ${L("k")} ${L("yi")})))`)}
+   ${stD("p", L("k"), L("g"))}
+   (if (i32.or (f64.gt ${L("g")} (f64.const 1e-4)) (f64.lt ${L("g")} (f64.const -1e-4)))
+     (then (i32.store ${at4("act", L("na"))} ${L("k")}) ${inc("na")}))`,
+)}
+;; L2 shrinkage as a scale factor
+(if (f64.gt ${L("l2")} (f64.const 0)) (then
+  ${S("scale", `(f64.mul ${L("scale")} (f64.sub (f64.const 1) (f64.mul ${L("lr")} ${L("l2")})))`)}
+  (if (f64.lt ${L("scale")} (f64.const 1e-3)) (then
+    ${loop("j", i32(0), L("nW"), stF("W", L("j"), `(f64.mul ${ldF("W", L("j"))} ${L("scale")})`))}
+    ${S("scale", "(f64.const 1)")}))))
+${S("f", `(f64.div ${L("lr")} ${L("scale")})`)}
+(if (i32.gt_s (i32.shl ${L("na")} ${i32(1)}) ${L("K")})
+  (then
+    ${loop("k", i32(0), L("K"), `(if (i32.eqz (i32.or (f64.gt ${ldD("p", L("k"))} (f64.const 1e-4)) (f64.lt ${ldD("p", L("k"))} (f64.const -1e-4)))) (then ${stD("p", L("k"), "(f64.const 0)")}))`)}
+    ${S("k0", i32(0))}
+    ${denseBlock(8)}
+    ${denseBlock(4)}
+    (block $br_d (loop $br_l
+      (br_if $br_d (i32.ge_s ${L("k0")} ${L("K")}))
+      ${S("g", ldD("p", L("k0")))}
+      ${loop("a", L("lo"), L("hi"), stF("W", wIdx, `(f64.sub ${ldF("W", wIdx)} (f64.mul (f64.mul ${ldF("val", L("a"))} ${L("f")}) ${L("g")}))`))}
+      ${inc("k0")}
+      (br $br_l))))
+  (else
+    ${loop(
+      "a",
+      L("lo"),
+      L("hi"),
+      `${S("v", `(f64.mul ${ldF("val", L("a"))} ${L("f")})`)}
+       ${S("base", `(i32.mul ${ldI("idx", L("a"))} ${L("K")})`)}
+       ${loop(
+         "q",
+         i32(0),
+         L("na"),
+         `${S("k", add(L("base"), ldI("act", L("q"))))}
+          ${stF("W", L("k"), `(f64.sub ${ldF("W", L("k"))} (f64.mul ${L("v")} ${ldD("p", ldI("act", L("q")))}))`)}`,
+       )}`,
+    )}))
+${loop("q", i32(0), L("na"), `${S("k", ldI("act", L("q")))} ${stF("b", L("k"), `(f64.sub ${ldF("b", L("k"))} (f64.mul ${L("lr")} ${ldD("p", L("k"))}))`)}`)}
+`,
+)}
+(f64.store ${L("loss")} (f64.add (f64.load ${L("loss")}) ${L("lossSum")}))
+${L("scale")}`;
+
+  const i32p = ["K", "W", "b", "p", "act", "start", "idx", "val", "y"];
+  return `(module
+  (import "m" "exp" (func $exp (param f64) (result f64)))
+  (import "m" "log" (func $log (param f64) (result f64)))
+  (import "m" "mem" (memory 1))
+  (func (export "sgd")
+    ${i32p.map((n) => `(param $${n} i32)`).join(" ")} (param $l2 f64) (param $order i32) (param $from i32) (param $to i32) (param $lr f64) (param $scale0 f64) (param $loss i32) (param $nW i32)
+    (result f64)
+    (local $scale f64) (local $lossSum f64) (local $s f64) (local $max f64) (local $sum f64) (local $g f64) (local $f f64) (local $v f64)
+    (local $n i32) (local $i i32) (local $lo i32) (local $hi i32) (local $yi i32) (local $k0 i32) (local $a i32) (local $addr i32) (local $k i32) (local $na i32) (local $j i32) (local $q i32) (local $base i32)
+    (local $vv v128) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $g0 v128) (local $g1 v128) (local $g2 v128) (local $g3 v128)
+    ${body}))`;
+}
+
+/** The kernel's bytes, base64. */
+export async function sgdWasmBase64(): Promise<string> {
+  const wabt = await wabtInit();
+  const mod = wabt.parseWat("sgd.wat", sgdWat(), { simd: true });
+  try {
+    mod.validate();
+    return Buffer.from(mod.toBinary({}).buffer).toString("base64");
+  } finally {
+    mod.destroy();
+  }
+}
+
+/** The text of src/classifier/sgd-wasm.ts. */
+export async function sgdWasmModule(): Promise<string> {
+  const b64 = await sgdWasmBase64();
+  const lines = b64.match(/.{1,112}/g) ?? [];
+  return `// Generated by scripts/gen-sgd-wasm.ts (npm run wasm): the SGD kernel as WebAssembly. Do not edit.\nexport const SGD_WASM_BASE64 =\n${lines.map((l) => `  "${l}"`).join(" +\n")};\n`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(new URL("../src/classifier/sgd-wasm.ts", import.meta.url), await sgdWasmModule());
+}
