@@ -28,6 +28,8 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** The SGD kernel (default "wasm", which falls back to "js" where WebAssembly SIMD is missing): the same model either way. */
   kernel?: SgdKernel;
+  /** Filled in by the fit: the kernel it ran on. */
+  stats?: { kernel?: SgdKernel };
 }
 
 /** A sparse, L2-normalised vector over compact feature indices. */
@@ -75,7 +77,7 @@ export function tokenize(text: string): string[] {
 /**
  * The hashed features of one text's tokens, in order: the word block (each word, then its bigram with the word before)
  * to `add`, then `mark()`, then the char block (the 3- and 4-grams of each word padded with spaces) to `add`. Training
- * (`prepare`) and scoring (`featureRow`) share it, so scoring runs code the fit has already warmed up.
+ * (`trainingMatrix`) and scoring (`featureRow`) share it, so scoring runs code the fit has already warmed up.
  */
 function emitFeatures(toks: readonly string[], add: (h: number) => void, mark: () => void): void {
   for (let t = 0; t < toks.length; t++) {
@@ -109,7 +111,7 @@ function emitFeatures(toks: readonly string[], add: (h: number) => void, mark: (
  * The feature row of one text for a fitted model: its hashed features (`emitFeatures`), counted per block in first-seen
  * order, those the model knows weighted (1 + log count) · idf and each block scaled to a squared norm of its share
  * (words WORD_WEIGHT, chars the rest; all of it when the other block is empty), in doubles, rounded to float32 at the
- * end — what training does for its rows (`prepare`). test/classifier/features.test.ts holds it to the Map-based
+ * end — what training does for its rows (`trainingMatrix`). test/classifier/features.test.ts holds it to the Map-based
  * reference it replaced.
  */
 export function featureRow(text: string, index: ReadonlyMap<number, number>, idf: Float32Array): SparseVec {
@@ -155,6 +157,7 @@ export function featureRow(text: string, index: ReadonlyMap<number, number>, idf
       for (let i = start; i < idx.length; i++) val[i] *= f;
     }
   };
+  if (t.keys.length > 1 << 14) scratch = undefined; // a very long text's table is not kept for the next one
   const hasWords = wordsEnd > 0;
   const hasChars = bk.length > wordsEnd;
   block(0, wordsEnd, hasChars ? WORD_WEIGHT : 1);
@@ -164,9 +167,9 @@ export function featureRow(text: string, index: ReadonlyMap<number, number>, idf
 
 let scratch: BucketTable | undefined;
 
-/** An empty bucket table for one text's features, reused between texts (a fresh one after a very long text). */
+/** An empty bucket table for one text's features, reused between texts (featureRow drops one that grew big). */
 function scratchTable(chars: number): BucketTable {
-  if (!scratch || scratch.keys.length > 1 << 14) scratch = new BucketTable(Math.max(chars, 256));
+  if (!scratch) scratch = new BucketTable(Math.max(chars, 256));
   else scratch.clear();
   return scratch;
 }
@@ -235,6 +238,8 @@ export class Classifier {
     const K = this.labels.length;
     if (K === 0) return undefined;
     const p = softmax(this.logits(text), 1 / this.temperature);
+    // NaN probabilities (a diverged model, temperature 0) order by `predict`'s comparator, which has no maximum to scan for
+    if (p.some(Number.isNaN)) return this.score(text)[0];
     let best = 0;
     for (let k = 1; k < K; k++) if (p[k] > p[best] || (p[k] === p[best] && this.labels[k] < this.labels[best])) best = k;
     return { name: this.labels[best], score: p[best] };
@@ -337,7 +342,7 @@ function softmax(z: ArrayLike<number>, scale: number): Float64Array {
   return p;
 }
 
-interface Prepared {
+export interface Prepared {
   labels: string[];
   y: Int32Array;
   /** The examples as one CSR matrix: row i is idx/val[start[i] .. start[i+1]), each row as `vectorize` makes it. */
@@ -469,7 +474,7 @@ class BucketTable {
  * The same rows as the per-text Map version it replaced (test/classifier/features.test.ts keeps that as the reference;
  * test/classifier/golden.test.ts holds the models to the bit), with less allocation and garbage collection.
  */
-function prepare(unordered: LabeledText[]): Prepared {
+export function trainingMatrix(unordered: LabeledText[]): Prepared {
   const data = canonicalOrder(unordered);
   const labels = labelOrder(data);
   const labelIdx = new Map(labels.map((l, i) => [l, i]));
@@ -739,6 +744,64 @@ type WasmSgd = (
   nW: number,
 ) => number;
 
+/** The largest linear memory a trainer asks for: wasm32 addresses 4 GiB (65,536 pages of 64 KiB). */
+const MAX_WASM_BYTES = 65536 * 65536;
+
+/**
+ * A trainer's arrays in a WebAssembly memory of their own, and its step; null when the kernel is not available here or
+ * the memory cannot be had (over 4 GiB, or refused: a virtual-memory limit, an exhausted address space), so that the fit
+ * runs on the JS kernel instead (the same model) rather than failing.
+ */
+function wasmTrainer(
+  prep: Prepared,
+  K: number,
+  nW: number,
+  l2: number,
+): { W: Float32Array; b: Float32Array; loss: Float64Array; run: (order: Int32Array, from: number, to: number, lr: number, scale: number) => number } | null {
+  const wasm = sgdWasm();
+  if (!wasm || !wasmApi) return null;
+  // layout (bytes): p f64[K], loss f64, then W f32[nW], b f32[K], act i32[K], start i32[N+1], idx i32[nnz], val f32[nnz], y i32[N], order i32[N]
+  const N = prep.y.length;
+  const nnz = prep.idx.length;
+  const offP = 0;
+  const offLoss = 8 * K;
+  const offW = offLoss + 8;
+  const offB = offW + 4 * nW;
+  const offAct = offB + 4 * K;
+  const offStart = offAct + 4 * K;
+  const offIdx = offStart + 4 * (N + 1);
+  const offVal = offIdx + 4 * nnz;
+  const offY = offVal + 4 * nnz;
+  const offOrder = offY + 4 * N;
+  const bytes = offOrder + 4 * N;
+  if (bytes > MAX_WASM_BYTES) return null;
+  let buf: ArrayBuffer;
+  let sgdIn: WasmSgd;
+  try {
+    const mem = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    sgdIn = new wasmApi.Instance(wasm, { m: { exp: Math.exp, log: Math.log, mem } }).exports.sgd as WasmSgd;
+    buf = mem.buffer;
+  } catch {
+    return null;
+  }
+  new Int32Array(buf, offStart, N + 1).set(prep.start);
+  new Int32Array(buf, offIdx, nnz).set(prep.idx);
+  new Float32Array(buf, offVal, nnz).set(prep.val);
+  new Int32Array(buf, offY, N).set(prep.y);
+  const orderIn = new Int32Array(buf, offOrder, N);
+  let last: Int32Array | undefined;
+  return {
+    W: new Float32Array(buf, offW, nW),
+    b: new Float32Array(buf, offB, K),
+    loss: new Float64Array(buf, offLoss, 1),
+    run: (order, from, to, lr, scale) => {
+      if (order !== last) orderIn.set(order);
+      last = order;
+      return sgdIn(K, offW, offB, offP, offAct, offStart, offIdx, offVal, offY, l2, offOrder, from, to, lr, scale, offLoss, nW);
+    },
+  };
+}
+
 /**
  * The SGD state; `step` processes examples [from, to) of one epoch's order. On the WebAssembly kernel every array lives
  * in one linear memory of this trainer (W, b and the loss are views; `finish` copies the model out).
@@ -752,6 +815,8 @@ class Trainer {
   readonly loss: Float64Array;
   private readonly run: (order: Int32Array, from: number, to: number, lr: number, scale: number) => number;
   private readonly inMemory: boolean;
+  /** The kernel this trainer runs on (WebAssembly falls back to JS where it cannot run). */
+  readonly kernel: SgdKernel;
 
   constructor(
     prep: Prepared,
@@ -762,40 +827,14 @@ class Trainer {
     const K = prep.labels.length;
     this.K = K;
     const nW = prep.idf.length * K;
-    const wasm = kernel === "wasm" ? sgdWasm() : null;
-    this.inMemory = wasm !== null;
-    if (wasm) {
-      // layout (bytes): p f64[K], loss f64, then W f32[nW], b f32[K], act i32[K], start i32[N+1], idx i32[nnz], val f32[nnz], y i32[N], order i32[N]
-      const N = prep.y.length;
-      const nnz = prep.idx.length;
-      const offP = 0;
-      const offLoss = 8 * K;
-      const offW = offLoss + 8;
-      const offB = offW + 4 * nW;
-      const offAct = offB + 4 * K;
-      const offStart = offAct + 4 * K;
-      const offIdx = offStart + 4 * (N + 1);
-      const offVal = offIdx + 4 * nnz;
-      const offY = offVal + 4 * nnz;
-      const offOrder = offY + 4 * N;
-      const bytes = offOrder + 4 * N;
-      const mem = new wasmApi!.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-      const sgdIn = new wasmApi!.Instance(wasm, { m: { exp: Math.exp, log: Math.log, mem } }).exports.sgd as WasmSgd;
-      const buf = mem.buffer;
-      this.W = new Float32Array(buf, offW, nW);
-      this.b = new Float32Array(buf, offB, K);
-      this.loss = new Float64Array(buf, offLoss, 1);
-      new Int32Array(buf, offStart, N + 1).set(prep.start);
-      new Int32Array(buf, offIdx, nnz).set(prep.idx);
-      new Float32Array(buf, offVal, nnz).set(prep.val);
-      new Int32Array(buf, offY, N).set(prep.y);
-      const orderIn = new Int32Array(buf, offOrder, N);
-      let last: Int32Array | undefined;
-      this.run = (order, from, to, lr, scale) => {
-        if (order !== last) orderIn.set(order);
-        last = order;
-        return sgdIn(K, offW, offB, offP, offAct, offStart, offIdx, offVal, offY, this.l2, offOrder, from, to, lr, scale, offLoss, nW);
-      };
+    const onWasm = kernel === "wasm" ? wasmTrainer(prep, K, nW, l2) : null;
+    this.inMemory = onWasm !== null;
+    this.kernel = onWasm ? "wasm" : "js";
+    if (onWasm) {
+      this.W = onWasm.W;
+      this.b = onWasm.b;
+      this.loss = onWasm.loss;
+      this.run = onWasm.run;
     } else {
       primeSgd();
       this.W = new Float32Array(nW);
@@ -905,8 +944,9 @@ function primeSgd(): void {
 /** Fits a classifier synchronously (blocks; use `fitClassifier` in a server). */
 export function fitClassifierSync(data: LabeledText[], opts: FitOptions = {}): Classifier {
   const o = defaults(opts, data.length);
-  const prep = prepare(data);
+  const prep = trainingMatrix(data);
   const tr = new Trainer(prep, o.lr, o.l2, o.kernel);
+  if (opts.stats) opts.stats.kernel = tr.kernel;
   const rnd = mulberry32(o.seed);
   for (let e = 0; e < o.epochs; e++) {
     const order = shuffled(prep.y.length, rnd);
@@ -923,8 +963,9 @@ const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 export async function fitClassifier(data: LabeledText[], opts: FitOptions = {}): Promise<Classifier> {
   const o = defaults(opts, data.length);
   await yieldNow();
-  const prep = prepare(data);
+  const prep = trainingMatrix(data);
   const tr = new Trainer(prep, o.lr, o.l2, o.kernel);
+  if (opts.stats) opts.stats.kernel = tr.kernel;
   const rnd = mulberry32(o.seed);
   const n = prep.y.length;
   for (let e = 0; e < o.epochs; e++) {

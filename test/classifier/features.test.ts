@@ -3,7 +3,7 @@
 // the recorded models (golden.test.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { featureRow, fitClassifierSync, tokenize } from "../../src/classifier/model.js";
+import { canonicalOrder, featureRow, fitClassifierSync, type LabeledText, tokenize, trainingMatrix } from "../../src/classifier/model.js";
 import { hwuSlice } from "../datasets.js";
 
 const HASH_MASK = (1 << 20) - 1;
@@ -127,5 +127,62 @@ describe("Classifier.top", () => {
     expect(tie.labels).toEqual(["B", "A"]);
     expect(tie.score("")[0]).toEqual({ name: "A", score: 0.5 });
     expect(tie.top("")).toEqual({ name: "A", score: 0.5 });
+    // temperature 0: every probability is NaN, and predict's comparator orders by name
+    const nan = fitClassifierSync(
+      [
+        { text: "apple", label: "Z" },
+        { text: "mango", label: "A" },
+        { text: "zebra", label: "M" },
+      ],
+      { seed: 1, temperature: 0 },
+    );
+    expect(nan.top("apple")).toEqual(nan.score("apple")[0]);
+    expect(nan.top("apple")?.name).toBe("A");
+  });
+});
+
+describe("training rows (trainingMatrix) are the reference's rows of each example", () => {
+  /** Every row of the training matrix against the Map-based reference with the matrix's own index and idf. */
+  const rowsMatch = (data: LabeledText[]) => {
+    const m = trainingMatrix(data);
+    const texts = canonicalOrder(data).map((d) => d.text);
+    expect(m.y.length).toBe(data.length);
+    for (const [i, text] of texts.entries()) {
+      const want = vectorize(rawFeatures(text), m.index, m.idf);
+      expect([...m.idx.subarray(m.start[i], m.start[i + 1])]).toEqual([...want.idx]);
+      expect(Buffer.from(m.val.slice(m.start[i], m.start[i + 1]).buffer)).toEqual(Buffer.from(want.val.buffer));
+    }
+  };
+  it("on real data, on edge cases (no data, one intent, empty and token-less texts, one text twice)", () => {
+    rowsMatch(hwuSlice().train.map(([text, label]) => ({ text, label })));
+    rowsMatch([]);
+    rowsMatch([{ text: "wake me up at seven", label: "alarm" }]);
+    rowsMatch([
+      { text: "", label: "a" },
+      { text: "!!! ???", label: "b" },
+      { text: "play jazz", label: "a" },
+      { text: "play jazz", label: "b" },
+      { text: "ﷺ ｆｕｌｌ", label: "a" },
+    ]);
+  });
+  it("when the bucket table grows mid-text (one text of 8,000 distinct three-letter words)", () => {
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    const words: string[] = [];
+    for (let i = 0; i < 8000; i++) words.push(letters[i % 26] + letters[Math.floor(i / 26) % 26] + letters[Math.floor(i / 676) % 26]);
+    const long = words.join(" ");
+    rowsMatch([
+      { text: long, label: "long" },
+      { text: "short one", label: "short" },
+    ]);
+    // 32,000 characters start the table at 2^16 slots, grown past half full: more distinct buckets than that
+    const m = trainingMatrix([{ text: long, label: "long" }]);
+    expect(m.idf.length).toBeGreaterThan(1 << 15);
+    // scoring grows its table past the reuse limit too, and the next (short) text still gets its own row
+    for (const t of [long, "abc bcd", long.slice(0, 5000), ""]) {
+      const got = featureRow(t, m.index, m.idf);
+      const want = vectorize(rawFeatures(t), m.index, m.idf);
+      expect([...got.idx]).toEqual([...want.idx]);
+      expect(Buffer.from(got.val.buffer)).toEqual(Buffer.from(want.val.buffer));
+    }
   });
 });
