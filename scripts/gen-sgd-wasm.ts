@@ -178,7 +178,141 @@ ${L("scale")}`;
     (local $scale f64) (local $lossSum f64) (local $s f64) (local $max f64) (local $sum f64) (local $g f64) (local $f f64) (local $v f64)
     (local $n i32) (local $i i32) (local $lo i32) (local $hi i32) (local $yi i32) (local $k0 i32) (local $a i32) (local $addr i32) (local $k i32) (local $na i32) (local $j i32) (local $q i32) (local $base i32)
     (local $vv v128) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $g0 v128) (local $g1 v128) (local $g2 v128) (local $g3 v128)
-    ${body}))`;
+    ${body})
+  ${countWat()})`;
+}
+
+/**
+ * The feature counter as WAT: `count(units, nUnits, blockEnd, keys, seen, at, df, mask, limit, slots, cnts) → entries`
+ * (or -1 when the bucket table reached `limit` entries: the caller retries with a bigger one). `units` holds every
+ * text's tokens as UTF-16 code units, tokens separated by U+0020 and each text ended by U+000A (neither can occur in a
+ * token); for each text it emits the same features in the same order as `emitFeatures` in src/classifier/model.ts and
+ * records them as `trainingMatrix`'s JS pass does: per block (words of text i: stamp 2i+1; its chars: 2i+2) each
+ * bucket's first occurrence (its slot in the table and a count of 1) or one more count, and per bucket the blocks it
+ * occurs in (df). `blockEnd[2i]`, `blockEnd[2i+1]`: the entry count after text i's words and after its chars.
+ */
+export function countWat(): string {
+  const P = "(i32.const 0x01000193)";
+  const u = (i: string) => `(i32.load16_u (i32.add (local.get $units) (i32.shl ${i} (i32.const 1))))`;
+  const hashOver = (from: string, to: string) => `(local.set $c ${from})
+      (block $hd (loop $hl
+        (br_if $hd (i32.ge_u (local.get $c) ${to}))
+        (local.set $h (i32.mul (i32.xor (local.get $h) ${u("(local.get $c)")}) ${P}))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $hl)))`;
+  /** the char at padded position q of the current token: a space at both ends */
+  const pad = (q: string) => `(if (result i32) (i32.or (i32.eqz ${q}) (i32.eq ${q} (i32.sub (local.get $lp) (i32.const 1))))
+        (then (i32.const 32)) (else ${u(`(i32.add (local.get $ts) (i32.sub ${q} (i32.const 1)))`)}))`;
+  /** tokens of the current text: $ts..$te, then body, until $end */
+  const tokens = (body: string) => `(local.set $t (local.get $start))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_u (local.get $t) (local.get $end)))
+      (local.set $ts (local.get $t))
+      (block $sd (loop $sl
+        (br_if $sd (i32.ge_u (local.get $t) (local.get $end)))
+        (br_if $sd (i32.eq ${u("(local.get $t)")} (i32.const 32)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $sl)))
+      (local.set $te (local.get $t))
+      ${body}
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tl)))`;
+  return `
+  (global $keys (mut i32) (i32.const 0)) (global $seen (mut i32) (i32.const 0)) (global $at (mut i32) (i32.const 0))
+  (global $df (mut i32) (i32.const 0)) (global $mask (mut i32) (i32.const 0)) (global $limit (mut i32) (i32.const 0))
+  (global $slots (mut i32) (i32.const 0)) (global $cnts (mut i32) (i32.const 0)) (global $n (mut i32) (i32.const 0))
+  (global $size (mut i32) (i32.const 0)) (global $full (mut i32) (i32.const 0))
+  (func $mix (param $h i32) (result i32)
+    (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+    (local.set $h (i32.mul (local.get $h) (i32.const 0x85ebca6b)))
+    (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))))
+    (local.set $h (i32.mul (local.get $h) (i32.const 0xc2b2ae35)))
+    (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+  (func $add (param $h i32) (param $stamp i32)
+    (local $b i32) (local $t i32) (local $k i32) (local $a i32)
+    (if (global.get $full) (then (return)))
+    (local.set $b (i32.and (local.get $h) (i32.const ${(1 << 20) - 1})))
+    (local.set $t (i32.and (local.get $b) (global.get $mask)))
+    (block $found (block $empty (loop $probe
+      (local.set $k (i32.load (i32.add (global.get $keys) (i32.shl (local.get $t) (i32.const 2)))))
+      (br_if $found (i32.eq (local.get $k) (local.get $b)))
+      (br_if $empty (i32.eq (local.get $k) (i32.const -1)))
+      (local.set $t (i32.and (i32.add (local.get $t) (i32.const 1)) (global.get $mask)))
+      (br $probe)))
+      ;; empty slot: a new bucket, unless the table is as full as allowed
+      (if (i32.ge_u (global.get $size) (global.get $limit)) (then (global.set $full (i32.const 1)) (return)))
+      (i32.store (i32.add (global.get $keys) (i32.shl (local.get $t) (i32.const 2))) (local.get $b))
+      (i32.store (i32.add (global.get $seen) (i32.shl (local.get $t) (i32.const 2))) (i32.const 0))
+      (i32.store (i32.add (global.get $df) (i32.shl (local.get $t) (i32.const 2))) (i32.const 0))
+      (global.set $size (i32.add (global.get $size) (i32.const 1))))
+    ;; the bucket's slot is $t
+    (local.set $a (i32.shl (local.get $t) (i32.const 2)))
+    (if (i32.eq (i32.load (i32.add (global.get $seen) (local.get $a))) (local.get $stamp))
+      (then
+        (local.set $k (i32.add (global.get $cnts) (i32.shl (i32.load (i32.add (global.get $at) (local.get $a))) (i32.const 2))))
+        (i32.store (local.get $k) (i32.add (i32.load (local.get $k)) (i32.const 1)))
+        (return)))
+    (i32.store (i32.add (global.get $seen) (local.get $a)) (local.get $stamp))
+    (i32.store (i32.add (global.get $at) (local.get $a)) (global.get $n))
+    (i32.store (i32.add (global.get $slots) (i32.shl (global.get $n) (i32.const 2))) (local.get $t))
+    (i32.store (i32.add (global.get $cnts) (i32.shl (global.get $n) (i32.const 2))) (i32.const 1))
+    (global.set $n (i32.add (global.get $n) (i32.const 1)))
+    (i32.store (i32.add (global.get $df) (local.get $a)) (i32.add (i32.load (i32.add (global.get $df) (local.get $a))) (i32.const 1))))
+  (func (export "count")
+    (param $units i32) (param $nUnits i32) (param $blockEnd i32) (param $keys i32) (param $seen i32) (param $at i32) (param $df i32)
+    (param $mask i32) (param $limit i32) (param $slots i32) (param $cnts i32) (result i32)
+    (local $pos i32) (local $i i32) (local $start i32) (local $end i32) (local $t i32) (local $ts i32) (local $te i32)
+    (local $ps i32) (local $pe i32) (local $h i32) (local $c i32) (local $lp i32) (local $s i32) (local $k i32) (local $stamp i32)
+    (global.set $keys (local.get $keys)) (global.set $seen (local.get $seen)) (global.set $at (local.get $at)) (global.set $df (local.get $df))
+    (global.set $mask (local.get $mask)) (global.set $limit (local.get $limit)) (global.set $slots (local.get $slots)) (global.set $cnts (local.get $cnts))
+    (global.set $n (i32.const 0)) (global.set $size (i32.const 0)) (global.set $full (i32.const 0))
+    (local.set $pos (i32.const 0))
+    (local.set $i (i32.const 0))
+    (block $xd (loop $xl
+      (br_if $xd (i32.ge_u (local.get $pos) (local.get $nUnits)))
+      (local.set $start (local.get $pos))
+      (local.set $end (local.get $pos))
+      (block $ed (loop $el
+        (br_if $ed (i32.eq ${u("(local.get $end)")} (i32.const 10)))
+        (local.set $end (i32.add (local.get $end) (i32.const 1)))
+        (br $el)))
+      ;; words: each token, then its bigram with the one before
+      (local.set $stamp (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)))
+      (local.set $ps (i32.const -1))
+      ${tokens(`(local.set $h (i32.const 0x811c9dc5))
+      ${hashOver("(local.get $ts)", "(local.get $te)")}
+      (call $add (call $mix (local.get $h)) (local.get $stamp))
+      (if (i32.ge_s (local.get $ps) (i32.const 0)) (then
+        (local.set $h (i32.const ${(0x01000193 ^ 0x5bd1e995) >>> 0}))
+        ${hashOver("(local.get $ps)", "(local.get $pe)")}
+        (local.set $h (i32.mul (i32.xor (local.get $h) (i32.const 32)) ${P}))
+        ${hashOver("(local.get $ts)", "(local.get $te)")}
+        (call $add (call $mix (local.get $h)) (local.get $stamp))))
+      (local.set $ps (local.get $ts))
+      (local.set $pe (local.get $te))`)}
+      (i32.store (i32.add (local.get $blockEnd) (i32.shl (i32.shl (local.get $i) (i32.const 1)) (i32.const 2))) (global.get $n))
+      ;; chars: the 3- and 4-grams of each token padded with a space at both ends
+      (local.set $stamp (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 2)))
+      ${tokens(`(local.set $lp (i32.add (i32.sub (local.get $te) (local.get $ts)) (i32.const 2)))
+      (local.set $s (i32.const 0))
+      (block $gd (loop $gl
+        (br_if $gd (i32.gt_s (i32.add (local.get $s) (i32.const 3)) (local.get $lp)))
+        (local.set $h (i32.const 0x27d4eb2f))
+        (local.set $k (i32.const 0))
+        (block $kd (loop $kl
+          (br_if $kd (i32.ge_s (local.get $k) (i32.const 4)))
+          (br_if $kd (i32.ge_s (i32.add (local.get $s) (local.get $k)) (local.get $lp)))
+          (local.set $h (i32.mul (i32.xor (local.get $h) ${pad("(i32.add (local.get $s) (local.get $k))")}) ${P}))
+          (if (i32.ge_s (local.get $k) (i32.const 2)) (then (call $add (call $mix (local.get $h)) (local.get $stamp))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $kl)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $gl)))`)}
+      (i32.store (i32.add (local.get $blockEnd) (i32.shl (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)) (i32.const 2))) (global.get $n))
+      (local.set $pos (i32.add (local.get $end) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $xl)))
+    (if (result i32) (global.get $full) (then (i32.const -1)) (else (global.get $n))))`;
 }
 
 /** The kernel's bytes, base64. */

@@ -28,8 +28,8 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** The SGD kernel (default "wasm", which falls back to "js" where WebAssembly SIMD is missing): the same model either way. */
   kernel?: SgdKernel;
-  /** Filled in by the fit: the kernel it ran on. */
-  stats?: { kernel?: SgdKernel };
+  /** Filled in by the fit: the kernel its SGD ran on, and the code that counted its features. */
+  stats?: { kernel?: SgdKernel; counter?: SgdKernel };
 }
 
 /** A sparse, L2-normalised vector over compact feature indices. */
@@ -351,6 +351,8 @@ export interface Prepared {
   val: Float32Array;
   index: Map<number, number>;
   idf: Float32Array;
+  /** Which code counted the features (WebAssembly falls back to JS where it cannot run). */
+  counter: SgdKernel;
 }
 
 function cmp(a: string, b: string): number {
@@ -474,14 +476,75 @@ class BucketTable {
  * The same rows as the per-text Map version it replaced (test/classifier/features.test.ts keeps that as the reference;
  * test/classifier/golden.test.ts holds the models to the bit), with less allocation and garbage collection.
  */
-export function trainingMatrix(unordered: LabeledText[]): Prepared {
+export function trainingMatrix(unordered: LabeledText[], kernel: SgdKernel = "wasm"): Prepared {
   const data = canonicalOrder(unordered);
   const labels = labelOrder(data);
   const labelIdx = new Map(labels.map((l, i) => [l, i]));
   const N = data.length;
+  const toks = data.map((d) => tokenize(d.text));
+  const onWasm = kernel === "wasm" ? countWasm(toks) : null;
+  const c = onWasm ?? countJs(toks);
+  const { buckets, df, ecol, ecnt, blockEnd } = c;
+  const index = new Map<number, number>();
+  const idf = new Float32Array(buckets.length);
+  for (let j = 0; j < buckets.length; j++) {
+    index.set(buckets[j], j);
+    idf[j] = Math.log((1 + N) / (1 + df[j])) + 1;
+  }
+  const nnz = ecol.length;
+  const start = new Int32Array(N + 1);
+  const idx = new Int32Array(nnz);
+  const val = new Float32Array(nnz);
+  const v64 = new Float64Array(nnz);
+  // one block of one row, as `featureRow` weighs it: (1 + log count) · idf, scaled to a squared norm of `weight`
+  const weigh = (lo: number, hi: number, weight: number) => {
+    let norm = 0;
+    for (let e = lo; e < hi; e++) {
+      const j = ecol[e];
+      const v = (1 + Math.log(ecnt[e])) * idf[j];
+      idx[e] = j;
+      v64[e] = v;
+      norm += v * v;
+    }
+    if (norm > 0) {
+      const f = Math.sqrt(weight / norm);
+      for (let e = lo; e < hi; e++) v64[e] *= f;
+    }
+    for (let e = lo; e < hi; e++) val[e] = v64[e];
+  };
+  let from = 0;
+  for (let i = 0; i < N; i++) {
+    start[i] = from;
+    const wordsEnd = blockEnd[2 * i];
+    const charsEnd = blockEnd[2 * i + 1];
+    weigh(from, wordsEnd, charsEnd > wordsEnd ? WORD_WEIGHT : 1);
+    weigh(wordsEnd, charsEnd, wordsEnd > from ? 1 - WORD_WEIGHT : 1);
+    from = charsEnd;
+  }
+  start[N] = nnz;
+  const y = Int32Array.from(data.map((d) => labelIdx.get(d.label)!));
+  return { labels, y, start, idx, val, index, idf, counter: onWasm ? "wasm" : "js" };
+}
+
+/**
+ * The training texts' features counted per block: the distinct buckets in ascending order with the blocks each occurs
+ * in (df), and per entry (a bucket's first occurrence in a block, in emission order) its feature number and count;
+ * `blockEnd[2i]` / `[2i+1]`: the entries after text i's words / chars.
+ */
+interface FeatureCounts {
+  buckets: Int32Array;
+  df: Int32Array;
+  ecol: Int32Array;
+  ecnt: Int32Array;
+  blockEnd: Int32Array;
+}
+
+/** `FeatureCounts` in JS: `emitFeatures` into a bucket table (the reference for `countWasm`). */
+function countJs(toks: readonly string[][]): FeatureCounts {
+  const N = toks.length;
   // a first guess at the distinct buckets (about one per character of text up to a few thousand texts); the table grows past it
   let chars = 0;
-  for (const d of data) chars += d.text.length;
+  for (const t of toks) for (const w of t) chars += w.length + 1;
   const table = new BucketTable(Math.min(chars, HASH_MASK + 1));
   const bk = new Int32List(); // entries: bucket
   const cnt = new Int32List(); // entries: count
@@ -506,52 +569,91 @@ export function trainingMatrix(unordered: LabeledText[]): Prepared {
   };
   for (let i = 0; i < N; i++) {
     block = 2 * i;
-    emitFeatures(tokenize(data[i].text), add, endWords);
+    emitFeatures(toks[i], add, endWords);
     blockEnd[block] = bk.n;
   }
   const buckets = table.buckets().sort();
-  const index = new Map<number, number>();
-  const idf = new Float32Array(buckets.length);
+  const df = new Int32Array(buckets.length);
   const col = table.at; // reused: slot → feature number
   for (let j = 0; j < buckets.length; j++) {
     const t = table.slot(buckets[j]);
-    index.set(buckets[j], j);
     col[t] = j;
-    idf[j] = Math.log((1 + N) / (1 + table.df[t])) + 1;
+    df[j] = table.df[t];
   }
-  const nnz = bk.n;
-  const start = new Int32Array(N + 1);
-  const idx = new Int32Array(nnz);
-  const val = new Float32Array(nnz);
-  const v64 = new Float64Array(nnz);
-  // one block of one row, as `vectorize` weighs it: (1 + log count) · idf, scaled to a squared norm of `weight`
-  const weigh = (lo: number, hi: number, weight: number) => {
-    let norm = 0;
-    for (let e = lo; e < hi; e++) {
-      const j = col[table.slot(bk.a[e])];
-      const v = (1 + Math.log(cnt.a[e])) * idf[j];
-      idx[e] = j;
-      v64[e] = v;
-      norm += v * v;
-    }
-    if (norm > 0) {
-      const f = Math.sqrt(weight / norm);
-      for (let e = lo; e < hi; e++) v64[e] *= f;
-    }
-    for (let e = lo; e < hi; e++) val[e] = v64[e];
-  };
-  let from = 0;
-  for (let i = 0; i < N; i++) {
-    start[i] = from;
-    const wordsEnd = blockEnd[2 * i];
-    const charsEnd = blockEnd[2 * i + 1];
-    weigh(from, wordsEnd, charsEnd > wordsEnd ? WORD_WEIGHT : 1);
-    weigh(wordsEnd, charsEnd, wordsEnd > from ? 1 - WORD_WEIGHT : 1);
-    from = charsEnd;
+  const ecol = new Int32Array(bk.n);
+  for (let e = 0; e < bk.n; e++) ecol[e] = col[table.slot(bk.a[e])];
+  return { buckets, df, ecol, ecnt: cnt.a.slice(0, cnt.n), blockEnd };
+}
+
+/**
+ * `FeatureCounts` by the WebAssembly counter (`count` in ./sgd-wasm.ts: the same features in the same order as
+ * `emitFeatures`, hashed in i32 as JS does): the texts' tokens go into its memory as UTF-16 in one write. Null where the
+ * module or its memory is not available (the caller counts in JS: the same result).
+ */
+function countWasm(toks: readonly string[][]): FeatureCounts | null {
+  const wasm = sgdWasm();
+  if (!wasm || !wasmApi) return null;
+  const N = toks.length;
+  let units: number;
+  let chars = 0;
+  let tokens = 0;
+  let empty = 0;
+  for (const t of toks) {
+    for (const w of t) chars += w.length;
+    tokens += t.length;
+    if (t.length === 0) empty++;
   }
-  start[N] = nnz;
-  const y = Int32Array.from(data.map((d) => labelIdx.get(d.label)!));
-  return { labels, y, start, idx, val, index, idf };
+  // every token and its separator (a space, or the text's final newline), and a newline for each token-less text
+  units = chars + tokens + empty;
+  const maxEntries = 2 * tokens + 2 * chars; // per token ≤ 2 word features and ≤ 2 n-grams per character
+  let cap = 1024;
+  while (cap < 2 * Math.min(chars + tokens, HASH_MASK + 1)) cap *= 2;
+  for (;;) {
+    const offKeys = Math.ceil((2 * units) / 8) * 8;
+    const offSeen = offKeys + 4 * cap;
+    const offAt = offSeen + 4 * cap;
+    const offDf = offAt + 4 * cap;
+    const offSlots = offDf + 4 * cap;
+    const offCnts = offSlots + 4 * maxEntries;
+    const offEnd = offCnts + 4 * maxEntries;
+    const bytes = offEnd + 8 * N;
+    if (bytes > MAX_WASM_BYTES) return null;
+    let buf: ArrayBuffer;
+    let count: (...args: number[]) => number;
+    try {
+      const mem = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+      count = new wasmApi.Instance(wasm, { m: { exp: Math.exp, log: Math.log, mem } }).exports.count as (...args: number[]) => number;
+      buf = mem.buffer;
+    } catch {
+      return null;
+    }
+    const text = `${toks.map((t) => t.join(" ")).join("\n")}\n`;
+    if (N > 0) Buffer.from(buf, 0, 2 * units).write(text, 0, "utf16le");
+    const keys = new Int32Array(buf, offKeys, cap).fill(-1);
+    const n = N === 0 ? 0 : count(0, units, offEnd, offKeys, offSeen, offAt, offDf, cap - 1, cap >>> 1, offSlots, offCnts);
+    if (n < 0) {
+      cap *= 2; // more distinct buckets than the guess: again, with a table twice the size
+      continue;
+    }
+    const dfIn = new Int32Array(buf, offDf, cap);
+    // buckets ascending with their slots: bucket · 2^23 + slot sorts as the bucket (< 2^20) and is exact in a double
+    const keyed: number[] = [];
+    for (let t = 0; t < cap; t++) if (keys[t] !== -1) keyed.push(keys[t] * 8388608 + t);
+    const order = Float64Array.from(keyed).sort();
+    const buckets = new Int32Array(order.length);
+    const df = new Int32Array(order.length);
+    const col = new Int32Array(cap);
+    for (let j = 0; j < order.length; j++) {
+      const t = order[j] % 8388608;
+      buckets[j] = (order[j] - t) / 8388608;
+      df[j] = dfIn[t];
+      col[t] = j;
+    }
+    const slots = new Int32Array(buf, offSlots, n);
+    const ecol = new Int32Array(n);
+    for (let e = 0; e < n; e++) ecol[e] = col[slots[e]];
+    return { buckets, df, ecol, ecnt: new Int32Array(buf, offCnts, n).slice(), blockEnd: new Int32Array(buf, offEnd, 2 * N).slice() };
+  }
 }
 
 /**
@@ -944,9 +1046,12 @@ function primeSgd(): void {
 /** Fits a classifier synchronously (blocks; use `fitClassifier` in a server). */
 export function fitClassifierSync(data: LabeledText[], opts: FitOptions = {}): Classifier {
   const o = defaults(opts, data.length);
-  const prep = trainingMatrix(data);
+  const prep = trainingMatrix(data, o.kernel);
   const tr = new Trainer(prep, o.lr, o.l2, o.kernel);
-  if (opts.stats) opts.stats.kernel = tr.kernel;
+  if (opts.stats) {
+    opts.stats.kernel = tr.kernel;
+    opts.stats.counter = prep.counter;
+  }
   const rnd = mulberry32(o.seed);
   for (let e = 0; e < o.epochs; e++) {
     const order = shuffled(prep.y.length, rnd);
@@ -963,9 +1068,12 @@ const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 export async function fitClassifier(data: LabeledText[], opts: FitOptions = {}): Promise<Classifier> {
   const o = defaults(opts, data.length);
   await yieldNow();
-  const prep = trainingMatrix(data);
+  const prep = trainingMatrix(data, o.kernel);
   const tr = new Trainer(prep, o.lr, o.l2, o.kernel);
-  if (opts.stats) opts.stats.kernel = tr.kernel;
+  if (opts.stats) {
+    opts.stats.kernel = tr.kernel;
+    opts.stats.counter = prep.counter;
+  }
   const rnd = mulberry32(o.seed);
   const n = prep.y.length;
   for (let e = 0; e < o.epochs; e++) {

@@ -144,7 +144,11 @@ describe("Classifier.top", () => {
 describe("training rows (trainingMatrix) are the reference's rows of each example", () => {
   /** Every row of the training matrix against the Map-based reference with the matrix's own index and idf. */
   const rowsMatch = (data: LabeledText[]) => {
-    const m = trainingMatrix(data);
+    for (const kernel of ["wasm", "js"] as const) rowsMatchOn(data, kernel);
+  };
+  const rowsMatchOn = (data: LabeledText[], kernel: "wasm" | "js") => {
+    const m = trainingMatrix(data, kernel);
+    expect(m.counter).toBe(kernel);
     const texts = canonicalOrder(data).map((d) => d.text);
     expect(m.y.length).toBe(data.length);
     for (const [i, text] of texts.entries()) {
@@ -177,6 +181,7 @@ describe("training rows (trainingMatrix) are the reference's rows of each exampl
     // 32,000 characters start the table at 2^16 slots, grown past half full: more distinct buckets than that
     const m = trainingMatrix([{ text: long, label: "long" }]);
     expect(m.idf.length).toBeGreaterThan(1 << 15);
+    expect(m.counter).toBe("wasm");
     // scoring grows its table past the reuse limit too, and the next (short) text still gets its own row
     for (const t of [long, "abc bcd", long.slice(0, 5000), ""]) {
       const got = featureRow(t, m.index, m.idf);
