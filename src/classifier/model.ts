@@ -591,10 +591,7 @@ function countJs(toks: readonly string[][]): FeatureCounts {
  * module or its memory is not available (the caller counts in JS: the same result).
  */
 function countWasm(toks: readonly string[][]): FeatureCounts | null {
-  const wasm = sgdWasm();
-  if (!wasm || !wasmApi) return null;
   const N = toks.length;
-  let units: number;
   let chars = 0;
   let tokens = 0;
   let empty = 0;
@@ -604,10 +601,11 @@ function countWasm(toks: readonly string[][]): FeatureCounts | null {
     if (t.length === 0) empty++;
   }
   // every token and its separator (a space, or the text's final newline), and a newline for each token-less text
-  units = chars + tokens + empty;
+  const units = chars + tokens + empty;
   const maxEntries = 2 * tokens + 2 * chars; // per token ≤ 2 word features and ≤ 2 n-grams per character
   let cap = 1024;
   while (cap < 2 * Math.min(chars + tokens, HASH_MASK + 1)) cap *= 2;
+  const text = `${toks.map((t) => t.join(" ")).join("\n")}\n`;
   for (;;) {
     const offKeys = Math.ceil((2 * units) / 8) * 8;
     const offSeen = offKeys + 4 * cap;
@@ -617,17 +615,10 @@ function countWasm(toks: readonly string[][]): FeatureCounts | null {
     const offCnts = offSlots + 4 * maxEntries;
     const offEnd = offCnts + 4 * maxEntries;
     const bytes = offEnd + 8 * N;
-    if (bytes > MAX_WASM_BYTES) return null;
-    let buf: ArrayBuffer;
-    let count: (...args: number[]) => number;
-    try {
-      const mem = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-      count = new wasmApi.Instance(wasm, { m: { exp: Math.exp, log: Math.log, mem } }).exports.count as (...args: number[]) => number;
-      buf = mem.buffer;
-    } catch {
-      return null;
-    }
-    const text = `${toks.map((t) => t.join(" ")).join("\n")}\n`;
+    const inst = wasmInstance(bytes);
+    if (!inst) return null;
+    const { buf } = inst;
+    const count = inst.exports.count as (...args: number[]) => number;
     if (N > 0) Buffer.from(buf, 0, 2 * units).write(text, 0, "utf16le");
     const keys = new Int32Array(buf, offKeys, cap).fill(-1);
     const n = N === 0 ? 0 : count(0, units, offEnd, offKeys, offSeen, offAt, offDf, cap - 1, cap >>> 1, offSlots, offCnts);
@@ -850,6 +841,22 @@ type WasmSgd = (
 const MAX_WASM_BYTES = 65536 * 65536;
 
 /**
+ * The module instantiated over a fresh linear memory of at least `bytes`, or null: no WebAssembly here, over 4 GiB, or
+ * the memory refused (a virtual-memory limit; V8 reserves address space per memory). Callers then use the JS code.
+ */
+function wasmInstance(bytes: number): { buf: ArrayBuffer; exports: Record<string, unknown> } | null {
+  const wasm = sgdWasm();
+  if (!wasm || !wasmApi || bytes > MAX_WASM_BYTES) return null;
+  try {
+    const mem = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    const { exports } = new wasmApi.Instance(wasm, { m: { exp: Math.exp, log: Math.log, mem } });
+    return { buf: mem.buffer, exports };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A trainer's arrays in a WebAssembly memory of their own, and its step; null when the kernel is not available here or
  * the memory cannot be had (over 4 GiB, or refused: a virtual-memory limit, an exhausted address space), so that the fit
  * runs on the JS kernel instead (the same model) rather than failing.
@@ -860,8 +867,6 @@ function wasmTrainer(
   nW: number,
   l2: number,
 ): { W: Float32Array; b: Float32Array; loss: Float64Array; run: (order: Int32Array, from: number, to: number, lr: number, scale: number) => number } | null {
-  const wasm = sgdWasm();
-  if (!wasm || !wasmApi) return null;
   // layout (bytes): p f64[K], loss f64, then W f32[nW], b f32[K], act i32[K], start i32[N+1], idx i32[nnz], val f32[nnz], y i32[N], order i32[N]
   const N = prep.y.length;
   const nnz = prep.idx.length;
@@ -876,16 +881,10 @@ function wasmTrainer(
   const offY = offVal + 4 * nnz;
   const offOrder = offY + 4 * N;
   const bytes = offOrder + 4 * N;
-  if (bytes > MAX_WASM_BYTES) return null;
-  let buf: ArrayBuffer;
-  let sgdIn: WasmSgd;
-  try {
-    const mem = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    sgdIn = new wasmApi.Instance(wasm, { m: { exp: Math.exp, log: Math.log, mem } }).exports.sgd as WasmSgd;
-    buf = mem.buffer;
-  } catch {
-    return null;
-  }
+  const inst = wasmInstance(bytes);
+  if (!inst) return null;
+  const { buf } = inst;
+  const sgdIn = inst.exports.sgd as WasmSgd;
   new Int32Array(buf, offStart, N + 1).set(prep.start);
   new Int32Array(buf, offIdx, nnz).set(prep.idx);
   new Float32Array(buf, offVal, nnz).set(prep.val);
