@@ -1,8 +1,8 @@
-// Generates src/classifier/sgd-wasm.ts: the SGD kernel of the local classifier as WebAssembly (SIMD, f64x2), the same
-// arithmetic as the JS `sgd` in src/classifier/model.ts, operation for operation (design-notes "The SGD kernel in
-// WebAssembly"). The WAT is written here by a small template (blocks of 8 and 4 classes unrolled), assembled with wabt
-// (a devDependency: the runtime only sees the bytes). `npm run wasm` rewrites the file; test/classifier/wasm.test.ts
-// checks that it matches this script.
+// Generates src/classifier/sgd-wasm.ts: the local classifier's WebAssembly module — the SGD kernel (SIMD, f64x2), the
+// same arithmetic as the JS `sgd` in src/classifier/model.ts operation for operation, and the feature counter `count`,
+// the same hashes as its `emitFeatures` (design-notes "The classifier's fit: a WebAssembly SGD kernel"). The WAT is
+// written here by small templates (blocks of 8 and 4 classes unrolled), assembled with wabt (a devDependency: the
+// runtime only sees the bytes). `npm run wasm` rewrites the file; test/classifier/wasm.test.ts checks that it matches.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
