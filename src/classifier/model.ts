@@ -345,7 +345,7 @@ function softmax(z: ArrayLike<number>, scale: number): Float64Array {
 export interface Prepared {
   labels: string[];
   y: Int32Array;
-  /** The examples as one CSR matrix: row i is idx/val[start[i] .. start[i+1]), each row as `vectorize` makes it. */
+  /** The examples as one CSR matrix: row i is idx/val[start[i] .. start[i+1]), each row as `featureRow` makes it. */
   start: Int32Array;
   idx: Int32Array;
   val: Float32Array;
