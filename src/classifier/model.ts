@@ -26,7 +26,10 @@ export interface FitOptions {
   /** Async fitting: examples processed between two yields to the event loop (default 2000). */
   chunk?: number;
   signal?: AbortSignal;
-  /** The SGD kernel (default "wasm", which falls back to "js" where WebAssembly SIMD is missing): the same model either way. */
+  /**
+   * Where the feature counting and the SGD run (default "wasm", which falls back to "js" where WebAssembly SIMD or its
+   * memory is not available): the same model either way.
+   */
   kernel?: SgdKernel;
   /** Filled in by the fit: the kernel its SGD ran on, and the code that counted its features. */
   stats?: { kernel?: SgdKernel; counter?: SgdKernel };
@@ -105,7 +108,6 @@ function emitFeatures(toks: readonly string[], add: (h: number) => void, mark: (
     }
   }
 }
-
 
 /**
  * The feature row of one text for a fitted model: its hashed features (`emitFeatures`), counted per block in first-seen
@@ -1000,8 +1002,9 @@ function defaults(opts: FitOptions, n: number) {
 let primed = false;
 
 /**
- * Runs `sgd` on two tiny synthetic problems (5 and 8 classes: the 4-class blocks and the remainder loop; a separable
- * phase that reaches the sparse update and the zeroed gradients of the dense one; a strong-L2 phase that rescales) so
+ * Runs the JS `sgd` on two tiny synthetic problems (8 classes: the 8-class blocks; 5: the 4-class block and the
+ * remainder loop; a separable phase that reaches the sparse update and the zeroed gradients of the dense one; a
+ * strong-L2 phase that rescales) so
  * that every branch has type feedback before the first real fit. Without it, V8 optimises `sgd` during the first
  * epochs on partial feedback and deoptimises when training first takes a branch it had not seen (the sparse update
  * once the model is confident, then the dense one's zeroing): three re-optimisations, ≈ 50 ms of the first fit of a
