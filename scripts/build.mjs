@@ -46,15 +46,26 @@ const common = {
   plugins: [zodEnglishOnly],
 };
 
-/** The names src/ imports from the deferred packages (a missing one is a build error, not a runtime surprise). */
-const DEFERRED = {
-  "@actions/artifact": ["DefaultArtifactClient"],
-  "@actions/github": ["getOctokit"],
+/**
+ * The deferred packages by group, with the names src/ imports from each (a missing one is a build error, not a runtime
+ * surprise). Each group is one packed CJS bundle, decompressed and compiled on first use. `lazy`: the imported names are
+ * stand-ins that load the group on first property access, so even importing modules that declare zod schemas costs
+ * nothing; zod is needed only when a file is invalid (src/config/fast-schema.ts accepts valid ones without it).
+ */
+const GROUPS = {
+  actions: { lazy: false, packages: { "@actions/artifact": ["DefaultArtifactClient"], "@actions/github": ["getOctokit"] } },
+  zod: { lazy: true, packages: { zod: ["z"] } },
+  // the config and training files in the plain subset are read by src/dataset/fast-yaml.ts; `yaml` for the rest
+  yaml: {
+    lazy: true,
+    packages: { yaml: ["Document", "isAlias", "isMap", "isPair", "isScalar", "isSeq", "LineCounter", "parse", "parseDocument", "YAMLMap", "YAMLSeq"] },
+  },
 };
+const groupOf = new Map(Object.entries(GROUPS).flatMap(([g, { packages }]) => Object.keys(packages).map((p) => [p, g])));
 
-/** One CJS bundle: `module.exports[pkg]()` initialises and returns that package (shared dependencies bundled once). */
-async function deferredBundle() {
-  const contents = `module.exports = {\n${Object.keys(DEFERRED)
+/** One CJS bundle per group: `module.exports[pkg]()` initialises and returns that package (shared dependencies bundled once). */
+async function deferredBundle(packages) {
+  const contents = `module.exports = {\n${Object.keys(packages)
     .map((mod) => `  ${JSON.stringify(mod)}: () => require(${JSON.stringify(mod)}),`)
     .join("\n")}\n};\n`;
   const r = await build({
@@ -74,40 +85,60 @@ async function deferredBundle() {
   return packed.toString("base64");
 }
 
-function deferPlugin(packed) {
-  const names = Object.keys(DEFERRED).map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+/** The module that unpacks one group: `load()` returns its `module.exports` (built once). */
+function loaderCode(packed) {
+  return [
+    'import { createRequire } from "node:module";',
+    'import { runInThisContext } from "node:vm";',
+    'import { fileURLToPath } from "node:url";',
+    'import { brotliDecompressSync } from "node:zlib";',
+    `const PACKED = ${JSON.stringify(packed)};`,
+    "let cached;",
+    "export function load() {",
+    "  if (cached) return cached;",
+    '  const code = brotliDecompressSync(Buffer.from(PACKED, "base64")).toString("utf8");',
+    "  const filename = fileURLToPath(import.meta.url);",
+    '  const fn = runInThisContext("(function (exports, require, module, __filename, __dirname) {" + code + "\\n})", { filename: filename + " (deferred)" });',
+    "  const module = { exports: {} };",
+    '  fn(module.exports, createRequire(import.meta.url), module, filename, filename.replace(/[\\\\/][^\\\\/]*$/, ""));',
+    "  return (cached = module.exports);",
+    "}",
+  ].join("\n");
+}
+
+/** The stand-in module of one deferred package. */
+function stubCode(pkg) {
+  const group = groupOf.get(pkg);
+  const names = GROUPS[group].packages[pkg];
+  const head = `import { load } from "cnlu:deferred/${group}";\n`;
+  if (!GROUPS[group].lazy) return `${head}const m = load()[${JSON.stringify(pkg)}]();\n${names.map((n) => `export const ${n} = m.${n};`).join("\n")}\n`;
+  // a function target, so a stand-in can be called, constructed (`new Document()`) and used with instanceof
+  return (
+    `${head}let m;\nconst get = () => (m ??= load()[${JSON.stringify(pkg)}]());\n` +
+    "const stand = (real) => new Proxy(function () {}, {\n" +
+    "  apply: (_, self, args) => Reflect.apply(real(), self, args),\n" +
+    "  construct: (_, args, target) => Reflect.construct(real(), args, typeof target === 'function' && target.prototype instanceof real() ? target : real()),\n" +
+    "  get: (_, k) => Reflect.get(real(), k),\n" +
+    "  has: (_, k) => Reflect.has(real(), k),\n" +
+    "  getPrototypeOf: () => Reflect.getPrototypeOf(real()),\n" +
+    "});\n" +
+    names.map((n) => `export const ${n} = stand(() => get().${n});`).join("\n") +
+    "\n"
+  );
+}
+
+function deferPlugin(packedByGroup) {
+  const names = [...groupOf.keys()].map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
   return {
     name: "defer-heavy-deps",
     setup(b) {
       b.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (a) => ({ path: a.path, namespace: "deferred" }));
-      b.onResolve({ filter: /^cnlu:deferred$/ }, () => ({ path: "deferred", namespace: "deferred-code" }));
+      b.onResolve({ filter: /^cnlu:deferred\/[a-z]+$/ }, (a) => ({ path: a.path.slice("cnlu:deferred/".length), namespace: "deferred-code" }));
       b.onResolve({ filter: /^@actions\/http-client(\/lib\/auth)?$/ }, (a) =>
         /@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/.test(a.importer) ? { path: a.path, namespace: "oidc-stub" } : undefined,
       );
-      b.onLoad({ filter: /.*/, namespace: "deferred" }, (a) => ({
-        contents: `import { load } from "cnlu:deferred";\nconst m = load()[${JSON.stringify(a.path)}]();\n${DEFERRED[a.path].map((n) => `export const ${n} = m.${n};`).join("\n")}\n`,
-        loader: "js",
-      }));
-      b.onLoad({ filter: /.*/, namespace: "deferred-code" }, () => ({
-        contents: [
-          'import { createRequire } from "node:module";',
-          'import { runInThisContext } from "node:vm";',
-          'import { fileURLToPath } from "node:url";',
-          'import { brotliDecompressSync } from "node:zlib";',
-          `const PACKED = ${JSON.stringify(packed)};`,
-          "let cached;",
-          "export function load() {",
-          "  if (cached) return cached;",
-          '  const code = brotliDecompressSync(Buffer.from(PACKED, "base64")).toString("utf8");',
-          "  const filename = fileURLToPath(import.meta.url);",
-          '  const fn = runInThisContext("(function (exports, require, module, __filename, __dirname) {" + code + "\\n})", { filename: filename + " (deferred)" });',
-          "  const module = { exports: {} };",
-          '  fn(module.exports, createRequire(import.meta.url), module, filename, filename.replace(/[\\\\/][^\\\\/]*$/, ""));',
-          "  return (cached = module.exports);",
-          "}",
-        ].join("\n"),
-        loader: "js",
-      }));
+      b.onLoad({ filter: /.*/, namespace: "deferred" }, (a) => ({ contents: stubCode(a.path), loader: "js" }));
+      b.onLoad({ filter: /.*/, namespace: "deferred-code" }, (a) => ({ contents: loaderCode(packedByGroup[a.path]), loader: "js" }));
       b.onLoad({ filter: /.*/, namespace: "oidc-stub" }, () => ({
         contents:
           'const no = () => { throw new Error("OIDC tokens are not used by this Action (http-client not bundled for @actions/core)"); };\n' +
@@ -129,7 +160,7 @@ await build({
   // every output file gets the banner: `require` for bundled CJS code in whichever chunk it lands; the shebang is
   // valid (and ignored) in any ES module
   banner: { js: `#!/usr/bin/env node\n${banner}` },
-  plugins: [zodEnglishOnly, deferPlugin(await deferredBundle())],
+  plugins: [zodEnglishOnly, deferPlugin(Object.fromEntries(await Promise.all(Object.entries(GROUPS).map(async ([g, { packages }]) => [g, await deferredBundle(packages)]))))],
 });
 renameChunksByContent();
 chmodSync("dist/cli.js", 0o755);

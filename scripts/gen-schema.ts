@@ -3,11 +3,15 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { configSchema } from "../src/config/schema.js";
-import { intentFileSchema, testsFileSchema } from "../src/dataset/schema.js";
+import { configSchemas } from "../src/config/schema.js";
+import { datasetSchemas } from "../src/dataset/schema.js";
 
 const out = join(dirname(fileURLToPath(import.meta.url)), "..", "schema");
 const base = "https://raw.githubusercontent.com/cognigy-nlu/cognigy-nlu/main/schema";
+
+// the real zod objects (not the modules' lazy stand-ins: zod keys descriptions by object identity)
+const { configSchema } = configSchemas();
+const { intentFileSchema, testsFileSchema } = datasetSchemas();
 
 const schemas: { file: string; title: string; schema: z.ZodType }[] = [
   { file: "cognigy-nlu.schema.json", title: "cognigy-nlu.yml: maps training-data folders to Cognigy flows; checks, gate, sync, train and evaluation settings", schema: configSchema },

@@ -1,5 +1,4 @@
-// The Action's inputs: read once, parsed into a typed ActionConfig (zod) and the shared RunConfig; errors name the input.
-import { z } from "zod";
+// The Action's inputs: read once, checked and parsed into a typed ActionConfig and the shared RunConfig; errors name the input.
 import { pullRequestBaseSha } from "./context.js";
 import { type RunConfig, type RunOverrides, resolveRunConfig } from "../config/options.js";
 import { parseAllowedHosts } from "../config/base-url.js";
@@ -92,31 +91,28 @@ export function readRawInputs(getInput: (name: string) => string): RawInputs {
   return raw;
 }
 
-const bool = (name: InputName) =>
-  z.string().transform((s, ctx) => {
-    if (/^(true|True|TRUE)$/.test(s)) return true;
-    if (/^(false|False|FALSE)$/.test(s)) return false;
-    ctx.addIssue({ code: "custom", message: `expected true or false, got '${s}'`, path: [name] });
-    return z.NEVER;
-  });
+/** One input's rule: undefined when the value is fine, else what was expected (the message names the input). */
+type Rule = (s: string) => string | undefined;
 
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.string().refine((s): s is T[number] => (values as readonly string[]).includes(s), {
-    error: (i) => `expected ${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}, got '${String(i.input)}'`,
-  });
+const BOOLEAN = /^(true|True|TRUE|false|False|FALSE)$/;
+const bool: Rule = (s) => (BOOLEAN.test(s) ? undefined : `expected true or false, got '${s}'`);
+const toBool = (s: string) => /^(true|True|TRUE)$/.test(s);
 
-const httpUrl = z.string().refine(
-  (s) => {
-    if (s === "") return true;
-    try {
-      const u = new URL(s);
-      return u.protocol === "http:" || u.protocol === "https:";
-    } catch {
-      return false;
-    }
-  },
-  { error: (i) => `expected an http(s) URL, got a ${describeScheme(String(i.input))}` },
-);
+const oneOf =
+  (values: readonly string[]): Rule =>
+  (s) =>
+    values.includes(s) ? undefined : `expected ${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}, got '${s}'`;
+
+const httpUrl: Rule = (s) => {
+  if (s === "") return undefined;
+  try {
+    const u = new URL(s);
+    if (u.protocol === "http:" || u.protocol === "https:") return undefined;
+  } catch {
+    // below
+  }
+  return `expected an http(s) URL, got a ${describeScheme(s)}`;
+};
 
 /** Never echoes a URL (it may carry a token): only its scheme. */
 function describeScheme(s: string): string {
@@ -124,43 +120,49 @@ function describeScheme(s: string): string {
   return m ? `'${m[1]}:' URL` : "value that is not a URL";
 }
 
-const inputSchema = z.object({
+/** The checked inputs, in the order their errors are listed. */
+const RULES: Partial<Record<InputName, Rule>> = {
   mode: oneOf(MODES),
-  config: z.string().min(1, { error: "expected a path to cognigy-nlu.yml" }),
-  comment: oneOf(["on", "off", "on-failure"] as const),
-  "fail-on": oneOf(["error", "warning", "never"] as const),
+  config: (s) => (s.length >= 1 ? undefined : "expected a path to cognigy-nlu.yml"),
+  comment: oneOf(["on", "off", "on-failure"]),
+  "fail-on": oneOf(["error", "warning", "never"]),
   "webhook-url": httpUrl,
-  "webhook-required": bool("webhook-required"),
-  "artifact-name": z.string().regex(/^[^"<>:|*?\\/\r\n]{1,200}$/, { error: (i) => `expected an artifact name without " < > : | * ? \\ / or newlines, got '${String(i.input)}'` }),
-  "retention-days": z.string().refine((s) => s === "" || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 400), {
-    error: (i) => `expected a whole number of days from 1 to 400, got '${String(i.input)}'`,
-  }),
-  "dry-run": bool("dry-run"),
-  prepare: bool("prepare"),
-  "allow-untrained": bool("allow-untrained"),
-  "fail-on-drift": bool("fail-on-drift"),
-  "allow-http": bool("allow-http"),
-  "download-max-mb": z.string().refine((s) => s === "" || (/^\d+(\.\d+)?$/.test(s) && Number(s) >= 1), {
-    error: (i) => `expected a size in MiB (at least 1), got '${String(i.input)}'`,
-  }),
-  "download-deadline-seconds": z.string().refine((s) => s === "" || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 86_400), {
-    error: (i) => `expected whole seconds from 1 to 86400, got '${String(i.input)}'`,
-  }),
-  "baseline-workflow": z.string().regex(/^([A-Za-z0-9._-]+\.ya?ml)?$/, { error: "expected a workflow file name such as release.yml" }),
-  "baseline-branch": z.string().regex(/^[^\s~^:?*[\\]{0,250}$/, { error: "expected a branch name" }),
-  "s3-uri": z.string().refine((s) => s === "" || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s), {
-    error: (i) => `expected s3://bucket/prefix, got '${String(i.input)}'`,
-  }),
-});
+  "webhook-required": bool,
+  "artifact-name": (s) => (/^[^"<>:|*?\\/\r\n]{1,200}$/.test(s) ? undefined : `expected an artifact name without " < > : | * ? \\ / or newlines, got '${s}'`),
+  "retention-days": (s) => (s === "" || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 400) ? undefined : `expected a whole number of days from 1 to 400, got '${s}'`),
+  "dry-run": bool,
+  prepare: bool,
+  "allow-untrained": bool,
+  "fail-on-drift": bool,
+  "allow-http": bool,
+  "download-max-mb": (s) => (s === "" || (/^\d+(\.\d+)?$/.test(s) && Number(s) >= 1) ? undefined : `expected a size in MiB (at least 1), got '${s}'`),
+  "download-deadline-seconds": (s) => (s === "" || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 86_400) ? undefined : `expected whole seconds from 1 to 86400, got '${s}'`),
+  "baseline-workflow": (s) => (/^([A-Za-z0-9._-]+\.ya?ml)?$/.test(s) ? undefined : "expected a workflow file name such as release.yml"),
+  "baseline-branch": (s) => (/^[^\s~^:?*[\\]{0,250}$/.test(s) ? undefined : "expected a branch name"),
+  "s3-uri": (s) => (s === "" || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s) ? undefined : `expected s3://bucket/prefix, got '${s}'`),
+};
 
 /** Parses the raw inputs into the ActionConfig. Throws ConfigError naming the input and the expected form. */
 export function parseActionConfig(raw: RawInputs, env: NodeJS.ProcessEnv): ActionConfig {
-  const parsed = inputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `input '${String(i.path[0])}': ${i.message}`);
-    throw new ConfigError(lines.join("\n"), "see the inputs in action.yml / the README");
+  const lines: string[] = [];
+  for (const [name, rule] of Object.entries(RULES) as [InputName, Rule][]) {
+    const v: unknown = raw[name];
+    const problem = typeof v === "string" ? rule(v) : `expected a string, got ${v === null ? "null" : typeof v}`;
+    if (problem) lines.push(`input '${name}': ${problem}`);
   }
-  const p = parsed.data;
+  if (lines.length) throw new ConfigError(lines.join("\n"), "see the inputs in action.yml / the README");
+  const p = {
+    ...raw,
+    mode: raw.mode as ActionMode,
+    comment: raw.comment as ActionConfig["comment"],
+    "fail-on": raw["fail-on"] as ActionConfig["failOn"],
+    "webhook-required": toBool(raw["webhook-required"]),
+    "dry-run": toBool(raw["dry-run"]),
+    prepare: toBool(raw.prepare),
+    "allow-untrained": toBool(raw["allow-untrained"]),
+    "fail-on-drift": toBool(raw["fail-on-drift"]),
+    "allow-http": toBool(raw["allow-http"]),
+  };
   const apiKey = raw["api-key"] || env.COGNIGY_API_KEY || undefined;
   const webhookSecret = raw["webhook-secret"] || undefined;
   if (webhookSecret && !p["webhook-url"]) throw new ConfigError("input 'webhook-secret': given without 'webhook-url'");

@@ -1,13 +1,16 @@
 // Reads cognigy-nlu.yml: YAML with positions, then the zod schema; every error names file:line and the key.
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, parse as parseYaml, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
 import { didYouMean } from "../checks/suggest.js";
 import { decodeUtf8, isUtf16 } from "../dataset/files.js";
+import { fastYaml } from "../dataset/fast-yaml.js";
+import { type PNode, positionAt, toData } from "../dataset/tree.js";
 import { RESERVED_KEYS } from "../dataset/yaml.js";
 import { ConfigError } from "../errors.js";
 import { isInside } from "../io/safe-fs.js";
+import { fastConfig } from "./fast-config.js";
 import { type Config, configSchema } from "./schema.js";
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -153,16 +156,35 @@ export function loadConfig(configPath: string, cwd = process.cwd()): { config: C
     throw new ConfigError(`${shown}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "pass --config PATH, or create cognigy-nlu.yml at the repository root (see README)");
   }
   const text = decodeConfig(bytes, shown);
-  const { config, doc, lc } = parseConfig(text, shown);
+  const { config, where } = parseConfig(text, shown);
   const root = resolve(path, "..");
   for (const [i, f] of config.flows.entries()) {
     const dir = resolve(root, f.dir);
     if (dir !== root && !dir.startsWith(root + sep)) {
-      const at = lineOf(lc, nodeAt(doc.contents as YamlNode, ["flows", i, "dir"]));
+      const at = where(["flows", i, "dir"]);
       throw new ConfigError(`${shown}:${at.line}:${at.col}: flows.${i}.dir: '${f.dir}' points outside the repository`, "use a folder inside the repository, e.g. training-data/main");
     }
   }
   return { config, path, root };
+}
+
+/** Config data (YAML already read) → the parsed Config, or undefined when it is not valid; zod only for data the fast path leaves to it. */
+export function configFromData(data: unknown): Config | undefined {
+  const fast = fastConfig(data);
+  if (fast) return fast;
+  const parsed = configSchema.safeParse(data);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Config text → the parsed Config, or undefined when it is not valid YAML or not a valid config (the base branch's copy). */
+export function configFromText(text: string): Config | undefined {
+  const fast = fastParse(text);
+  if (fast) return fast.config;
+  try {
+    return configFromData(parseYaml(text, { maxAliasCount: 100, logLevel: "error" }) ?? {});
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses config text (YAML, reserved keys, schema). `shown` names the file in errors. Used for the base branch's copy too. */
@@ -170,7 +192,41 @@ export function parseConfigText(text: string, shown: string): Config {
   return parseConfig(text, shown).config;
 }
 
-function parseConfig(text: string, shown: string) {
+/** A data path's place in the file (for messages). */
+type Where = (path: PropertyKey[]) => { line: number; col: number };
+
+/**
+ * The common case without the `yaml` package or zod: text in the plain subset (fastYaml), no reserved key, and a config
+ * the fast schema path accepts. Undefined otherwise: parseConfig's full path reads it and words every error.
+ */
+function fastParse(text: string): { config: Config; where: Where } | undefined {
+  let root: PNode | undefined;
+  try {
+    root = fastYaml(text);
+  } catch {
+    return undefined; // nested too deep: the full path reports it
+  }
+  if (root?.type !== "map" || hasReservedKey(root)) return undefined;
+  const config = fastConfig(toData(root));
+  if (!config) return undefined;
+  return {
+    config,
+    where: (path) => {
+      const p = positionAt(root, path);
+      return { line: p.line, col: p.column };
+    },
+  };
+}
+
+function hasReservedKey(node: PNode): boolean {
+  if (node.type === "map") return node.pairs.some((p) => RESERVED_KEYS.has(p.key) || hasReservedKey(p.value));
+  if (node.type === "seq") return node.items.some(hasReservedKey);
+  return false;
+}
+
+function parseConfig(text: string, shown: string): { config: Config; where: Where } {
+  const quick = fastParse(text);
+  if (quick) return quick;
   const lc = new LineCounter();
   // logLevel "error": `yaml` would print warnings (a collection used as a key, with the key's text) to stderr, i.e. the
   // Actions log, unescaped; the schema reports such keys instead
@@ -187,9 +243,12 @@ function parseConfig(text: string, shown: string) {
   } catch (e) {
     throw new ConfigError(`${shown}: invalid YAML: ${(e as Error).message}`);
   }
+  const where: Where = (path) => lineOf(lc, nodeAt(doc.contents as YamlNode, path));
+  const fast = fastConfig(data ?? {});
+  if (fast) return { config: fast, where };
   const parsed = configSchema.safeParse(data ?? {});
   if (!parsed.success) {
     throw new ConfigError(`invalid config:\n${formatZodIssues(shown, parsed.error.issues, doc.contents as YamlNode, lc)}`);
   }
-  return { config: parsed.data, doc, lc };
+  return { config: parsed.data, where };
 }

@@ -1,10 +1,12 @@
-// A fast reader for the plain YAML subset training files use (block maps/lists, one-line scalars); anything else → undefined.
+// A fast reader for the plain YAML subset training files and the config use (block maps/lists, one-line scalars, plain
+// decimal numbers, one-line flow maps of simple values); anything else → undefined.
 //
 // The `yaml` package is exact but costs ~0.1 ms per kB; intent files are thousands of one-line list items.
 // This reader accepts only what it can read exactly as `yaml` (YAML 1.2, core schema) would — plain word keys,
-// block maps and sequences, one-line plain / single / double-quoted scalars, `[a, b]` word lists, comments —
-// and returns undefined for everything else (tabs, anchors, tags, multi-line scalars, numbers, duplicate keys,
-// empty values, flow maps, directives, …), so the caller falls back to `yaml`, which also reports errors.
+// block maps and sequences, one-line plain / single / double-quoted scalars, `[a, b]` word lists, `{ a: 1, b: x }`
+// flow maps, plain decimal numbers, comments — and returns undefined for everything else (tabs, anchors, tags,
+// multi-line scalars, other number forms, duplicate keys,
+// empty values, other flow collections, directives, …), so the caller falls back to `yaml`, which also reports errors.
 // Documents nested deeper than MAX_NESTING collections throw NestingTooDeep (the reader recurses once per level).
 // test/dataset/fast-yaml.test.ts checks it against `yaml` on generated documents.
 import type { PNode, PPair } from "./tree.js";
@@ -47,6 +49,10 @@ const JSON_ESCAPES_ONLY = /\\(?![\\"/bfnrt]|u[0-9a-fA-F]{4})/;
 const TRAILER = /^(?:[ ]+#.*|[ ]*)$/;
 /** Characters `yaml` may reject or read differently (controls, C1, BOM): leave those files to it. */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\ufeff\u2028\u2029]/;
+/** Decimal numbers the core schema reads as exactly `Number(text)` (no exponent, sign only `-`, no leading zeros, ≤ 15 digits each side). */
+const PLAIN_NUMBER = /^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?$/;
+/** One `key: value` of a flow map: a word key, one space after the colon, a value of word characters, digits, `.`, `/`, `%` or `-`. */
+const FLOW_PAIR = /^( *)([A-Za-z_][A-Za-z0-9_-]*):( +)([A-Za-z0-9_./%-]+) *$/;
 const WORD_LIST = /^\[ *((?:[A-Za-z_][A-Za-z0-9_ ./-]*?)(?: *, *[A-Za-z_][A-Za-z0-9_ ./-]*?)*)? *\]$/;
 
 function scalar(raw: string, no: number, column: number): PNode {
@@ -90,6 +96,7 @@ function scalar(raw: string, no: number, column: number): PNode {
     }
     return { type: "seq", items, pos };
   }
+  if (c === 123 /* { */) return flowMap(raw, no, column);
   if (INDICATOR.test(raw) || UNSAFE.test(raw)) throw BAIL;
   let text = raw;
   const hash = text.indexOf(" #");
@@ -103,8 +110,34 @@ function scalar(raw: string, no: number, column: number): PNode {
   if (NULLS.test(text)) return { type: "scalar", value: null, pos };
   const b = BOOLS.get(text);
   if (b !== undefined) return { type: "scalar", value: b, pos };
+  if (PLAIN_NUMBER.test(text) && text !== "-0") return { type: "scalar", value: Number(text), pos };
   if (NUMBER.test(text)) throw BAIL;
   return { type: "scalar", value: text, pos };
+}
+
+/** A flow map of plain word keys and simple plain values on one line, e.g. `{ error: 5, warning: 15 }` (the config's form). */
+function flowMap(raw: string, no: number, column: number): PNode {
+  const cut = raw.indexOf(" #");
+  const body = (cut >= 0 ? raw.slice(0, cut) : raw).replace(/ +$/, "");
+  if (!body.endsWith("}")) throw BAIL;
+  const inner = body.slice(1, -1);
+  const pairs: PPair[] = [];
+  if (inner.trim() !== "") {
+    const keys = new Set<string>();
+    let at = 1;
+    for (const part of inner.split(",")) {
+      const m = FLOW_PAIR.exec(part);
+      if (!m || keys.has(m[2])) throw BAIL;
+      keys.add(m[2]);
+      const keyCol = column + at + m[1].length;
+      const valueCol = keyCol + m[2].length + 1 + m[3].length;
+      const value = scalar(m[4], no, valueCol);
+      if (value.type !== "scalar") throw BAIL;
+      pairs.push({ key: m[2], keyPos: { line: no, column: keyCol }, value });
+      at += part.length + 1;
+    }
+  }
+  return { type: "map", pairs, pos: { line: no, column } };
 }
 
 class Reader {
@@ -124,10 +157,10 @@ class Reader {
     if (depth > MAX_NESTING) throw new NestingTooDeep(line);
   }
 
-  /** A scalar, or a `[a, b]` word list (one level below `depth`). */
+  /** A scalar, or a `[a, b]` word list or `{ a: 1 }` flow map (one level below `depth`). */
   private value(raw: string, no: number, column: number, depth: number): PNode {
     const node = scalar(raw, no, column);
-    if (node.type === "seq") this.level(depth + 1, no);
+    if (node.type !== "scalar") this.level(depth + 1, no);
     return node;
   }
 

@@ -4,6 +4,7 @@ import { schemaFindings } from "../checks/schema.js";
 import { didYouMean } from "../checks/suggest.js";
 import type { Finding, Location } from "../checks/types.js";
 import type { FlowConfig } from "../config/schema.js";
+import { fastIntentFile, fastTestsFile } from "./fast-shape.js";
 import { INTENT_KEYS, intentFileSchema, TEST_CASE_KEYS, testsFileSchema } from "./schema.js";
 import { entry, isEmpty, type PNode, type Pos, positionAt, toData } from "./tree.js";
 import { cleanWhitespace } from "./normalize.js";
@@ -24,6 +25,8 @@ function loc(c: Ctx, pos: Pos): Location {
 
 function validate(c: Ctx, root: PNode, schema: typeof intentFileSchema | typeof testsFileSchema, kind: string, keys: string[]): void {
   const data = toData(root);
+  // valid files (nearly all) are checked without loading zod; zod words the findings of the rest
+  if (schema === intentFileSchema ? fastIntentFile(data) : fastTestsFile(data)) return;
   const parsed = schema.safeParse(data);
   if (parsed.success) return;
   for (const f of schemaFindings(parsed.error.issues, { file: c.file, data, kind, keysAt: () => keys, locate: (path, opts) => positionAt(root, path, opts) }))

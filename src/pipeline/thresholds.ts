@@ -3,7 +3,8 @@
 // what they found; `readBaseConfig` is the git reader both the CLI and the Action can use.
 import { relative, resolve, sep } from "node:path";
 import { parseConfigText } from "../config/load.js";
-import { type Config, type GateConfig, gateSchema } from "../config/schema.js";
+import { defaultGate } from "../config/fast-config.js";
+import type { Config, GateConfig } from "../config/schema.js";
 import { decodeUtf8 } from "../dataset/files.js";
 import { errorMessage } from "../errors.js";
 import type { ThresholdChange, ThresholdsReport } from "../report/types.js";
@@ -69,7 +70,7 @@ export function trustThresholds(own: Config, base: BaseConfig): TrustedThreshold
     trusted = { gate: base.config.gate, allowUnevaluated: base.config.check.allowUnevaluated };
     from = "base";
   } else if (base.kind === "absent" || base.kind === "invalid") {
-    trusted = { gate: gateSchema.parse({}), allowUnevaluated: false };
+    trusted = { gate: defaultGate(), allowUnevaluated: false };
     from = "defaults";
     note = base.kind === "absent" ? `the base (${base.ref}) has no config file: the tool's default thresholds apply until this change is merged` : `the base's config (${base.ref}) is not valid (${base.problem}): the tool's default thresholds apply`;
   } else {

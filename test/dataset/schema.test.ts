@@ -2,8 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jsonSchema } from "../../scripts/gen-schema.js";
-import { configSchema } from "../../src/config/schema.js";
-import { intentFileSchema, testsFileSchema } from "../../src/dataset/schema.js";
+import { configSchemas } from "../../src/config/schema.js";
+import { datasetSchemas } from "../../src/dataset/schema.js";
+
+// the real zod objects, not the modules' lazy stand-ins (zod keys descriptions by object identity)
+const { configSchema } = configSchemas();
+const { intentFileSchema, testsFileSchema } = datasetSchemas();
 
 const dir = join(import.meta.dirname, "..", "..", "schema");
 
