@@ -6,11 +6,37 @@ import type { Config, FlowConfig } from "../config/schema.js";
 import { ConfigError } from "../errors.js";
 import { inside, listYaml, type Repo, readText, relPath, repoAt, resolveInside } from "./files.js";
 import { parseIntentFile, parseTestsFile } from "./parse.js";
-import type { Dataset, FlowData } from "./types.js";
+import type { Dataset, FlowData, IntentDoc, TestCase } from "./types.js";
+
+/**
+ * A file loadDataset parsed: its text and what the parser made of it (the parse depends only on the text, the file
+ * name and the flow's locales and defaultLocale). Shared with the dataset: read-only.
+ */
+export type LoadedFile = { kind: "intents"; text: string; intent: IntentDoc | undefined } | { kind: "tests"; text: string; tests: readonly TestCase[] };
+
+/** What loadDataset parsed for one flow: the locales it parsed with (a copy) and each file by `file`. */
+export interface LoadedFlow {
+  locales: Readonly<Record<string, string>>;
+  defaultLocale: string;
+  files: ReadonlyMap<string, LoadedFile>;
+}
+
+const loaded = new WeakMap<FlowData, LoadedFlow>();
+
+/**
+ * The files loadDataset parsed for one flow, by `file` (relative to the dataset's root), so that a reader of the same
+ * text with the same locales (the estimate's base read) need not parse it again; undefined for flow data loadDataset
+ * did not make.
+ */
+export function loadedFiles(data: FlowData): LoadedFlow | undefined {
+  return loaded.get(data);
+}
 
 function loadFlow(repo: Repo, flow: FlowConfig, findings: Finding[]): FlowData {
   const dir = resolve(repo.root, flow.dir);
   const data: FlowData = { flow, dir, intents: [], tests: [], files: [] };
+  const parsed = new Map<string, LoadedFile>();
+  loaded.set(data, { locales: { ...flow.locales }, defaultLocale: flow.defaultLocale, files: parsed });
   if (!inside(repo.root, dir))
     throw new ConfigError(`flow '${flow.name}': dir '${flow.dir}' points outside the repository`, "use a folder inside the repository, e.g. training-data/main");
   const flowDir = resolveInside(repo, dir);
@@ -49,10 +75,12 @@ function loadFlow(repo: Repo, flow: FlowConfig, findings: Finding[]): FlowData {
         const p = parseIntentFile(t.text, file, flow);
         for (const f of p.findings) findings.push(f);
         if (p.intent) data.intents.push(p.intent);
+        parsed.set(file, { kind: sub, text: t.text, intent: p.intent });
       } else {
         const p = parseTestsFile(t.text, file, flow);
         for (const f of p.findings) findings.push(f);
         for (const tc of p.tests) data.tests.push(tc);
+        parsed.set(file, { kind: sub, text: t.text, tests: p.tests });
       }
     }
   }

@@ -1,6 +1,6 @@
 // Reads files of another commit with git, without touching the checkout: rev-parse, ls-tree, cat-file --batch, and a
 // shallow fetch of the base commit when actions/checkout's default depth-1 clone does not have it.
-import { execFile, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 
 /** Why a base could not be read (the estimate then shows head's metrics alone with this reason). */
 export class GitUnavailable extends Error {}
@@ -116,6 +116,21 @@ export async function repoPrefix(cwd: string): Promise<{ top: string; prefix: st
   return { top, prefix };
 }
 
+/**
+ * The commit of `ref` and repoPrefix's folders from one `git rev-parse` (it prints the top folder, the prefix and the
+ * commit in that order): undefined when that does not work as is (the ref not in the clone, `cwd` not in a work tree,
+ * an odd answer), where resolveCommit and repoPrefix know what to do. Throws GitUnavailable as they do for a bad ref
+ * or a git that cannot be run.
+ */
+export async function revParseWithPrefix(cwd: string, ref: string): Promise<{ sha: string; top: string; prefix: string } | undefined> {
+  const bad = checkRef(ref);
+  if (bad) throw new GitUnavailable(bad);
+  const r = await git(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
+  if (r.code !== 0) return undefined;
+  const lines = r.stdout.toString("utf8").split("\n");
+  return lines.length === 4 && lines[0] && lines[3] === "" && SHA.test(lines[2]) ? { sha: lines[2], top: lines[0], prefix: lines[1] } : undefined;
+}
+
 export interface TreeEntry {
   mode: string;
   type: string;
@@ -167,4 +182,220 @@ export async function showFile(cwd: string, commit: string, path: string): Promi
   const e = entries.find((x) => x.path === path && x.type === "blob" && x.mode !== "120000");
   if (!e) return undefined;
   return (await readBlobs(cwd, [e.sha])).get(e.sha);
+}
+
+/** An object as `git cat-file --batch` prints it; `data` is absent when the read chose not to keep it (`keep`). */
+export interface GitObject {
+  oid: string;
+  type: string;
+  size: number;
+  data?: Buffer;
+}
+
+/** Which objects a read keeps the bytes of (the others are passed over as git prints them, never held). */
+export type Keep = (type: string, size: number, index: number) => boolean;
+
+interface CatJob {
+  names: readonly string[];
+  asked: boolean[];
+  keep?: Keep;
+  out: (GitObject | undefined)[];
+  /** Index in `names` of the next answer. */
+  next: number;
+  /** The object whose body is being read (undefined: a header is next). */
+  obj?: GitObject;
+  /** Body bytes still to come for `obj`, its closing line feed included. */
+  left: number;
+  bytes: number;
+  max: number;
+  timer?: NodeJS.Timeout;
+  resolve: (v: (GitObject | undefined)[]) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One `git cat-file --batch` kept running for several reads: each read is a round trip on the running process, not a
+ * new one (git flushes each object it prints unless --buffer). A read is written at once and answered in order, so
+ * reads can be queued. Names are object ids or anything else cat-file takes on a line (`<rev>:<path>`); a name with a
+ * line break cannot be asked and reads as missing, as do missing and ambiguous names. Errors as readBlobs': git cannot
+ * be run, git exits (`git cat-file failed: <its message>`), one read's output over `maxBuffer` bytes (git is stopped;
+ * objects not kept do not count). close() ends it (after the queued reads); every reader must call it.
+ */
+export class CatFile {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly jobs: CatJob[] = [];
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private readonly stderr: Buffer[] = [];
+  private failure?: GitUnavailable;
+  private closed = false;
+
+  constructor(
+    cwd: string,
+    private readonly opts: { maxBuffer?: number; timeoutMs?: number } = {},
+  ) {
+    this.child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"], env: gitEnv() });
+    this.child.on("error", (e) => this.fail(new GitUnavailable(`git cannot be run (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
+    this.child.on("close", () => this.fail(new GitUnavailable(`git cat-file failed: ${Buffer.concat(this.stderr).toString("utf8").trim().split("\n")[0] ?? ""}`)));
+    this.child.stdout.on("data", (d: Buffer) => this.onData(d));
+    this.child.stderr.on("data", (d: Buffer) => this.stderr.push(d));
+    this.child.stdin.on("error", () => {});
+  }
+
+  /** The objects of `names`, in order (undefined: missing); `keep` says which ones to hold the bytes of (default all). */
+  read(names: readonly string[], keep?: Keep): Promise<(GitObject | undefined)[]> {
+    return new Promise((resolve, reject) => {
+      if (this.failure || this.closed) {
+        reject(this.failure ?? new GitUnavailable("git cat-file is closed"));
+        return;
+      }
+      const asked = names.map((n) => n.length > 0 && !/[\n\r\u0000]/.test(n));
+      const job: CatJob = { names, asked, keep, out: new Array(names.length), next: 0, left: 0, bytes: 0, max: this.opts.maxBuffer ?? 256 * 1024 * 1024, resolve, reject };
+      if (this.done(job)) return;
+      this.jobs.push(job);
+      this.child.stdin.write(`${names.filter((_, i) => asked[i]).join("\n")}\n`);
+      if (this.jobs.length === 1) this.arm(job);
+    });
+  }
+
+  /** Ends git's input: git exits once it has answered what was asked. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.child.stdin.end();
+  }
+
+  private arm(job: CatJob): void {
+    const ms = this.opts.timeoutMs ?? 120_000;
+    job.timer = setTimeout(() => {
+      this.fail(new GitUnavailable(`git cat-file failed: no answer in ${Math.round(ms / 1000)} s`));
+      this.child.kill();
+    }, ms);
+  }
+
+  /** Skips the names not asked; true (and the job resolved) when every name is answered. */
+  private done(job: CatJob): boolean {
+    while (job.next < job.names.length && !job.asked[job.next]) job.out[job.next++] = undefined;
+    if (job.next < job.names.length) return false;
+    clearTimeout(job.timer);
+    job.resolve(job.out);
+    return true;
+  }
+
+  private fail(e: GitUnavailable): void {
+    this.failure ??= e;
+    this.closed = true;
+    for (const job of this.jobs.splice(0)) {
+      clearTimeout(job.timer);
+      job.reject(this.failure);
+    }
+  }
+
+  private onData(d: Buffer): void {
+    if (!this.jobs.length) return;
+    this.chunks.push(d);
+    this.length += d.length;
+    this.parse();
+  }
+
+  /** The buffered output as one buffer. */
+  private flat(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  private consume(n: number): void {
+    const rest = this.flat().subarray(n);
+    this.chunks = rest.length ? [rest] : [];
+    this.length = rest.length;
+  }
+
+  /** Adds to a job's output bytes; false (git stopped, the reads failed) when that passes its maximum. */
+  private count(job: CatJob, n: number): boolean {
+    job.bytes += n;
+    if (job.bytes <= job.max) return true;
+    this.fail(new GitUnavailable(`git output exceeds ${job.max} bytes`));
+    this.child.kill();
+    return false;
+  }
+
+  private parse(): void {
+    for (let job = this.jobs[0]; job; job = this.jobs[0]) {
+      const obj = job.obj;
+      if (!obj) {
+        const buf = this.flat();
+        const nl = buf.indexOf(0x0a);
+        if (nl < 0) return;
+        const header = buf.subarray(0, nl).toString("utf8");
+        this.consume(nl + 1);
+        const m = /^([0-9a-f]{40,64}) (\S+) (\d+)$/.exec(header);
+        if (m) {
+          const o: GitObject = { oid: m[1], type: m[2], size: Number(m[3]) };
+          const kept = job.keep?.(o.type, o.size, job.next) ?? true;
+          if (!this.count(job, nl + 1 + (kept ? o.size + 1 : 0))) return;
+          if (kept) o.data = Buffer.alloc(0);
+          job.obj = o;
+          job.left = o.size + 1;
+          continue;
+        }
+        if (!/ (missing|ambiguous)$/.test(header)) {
+          this.fail(new GitUnavailable(`git cat-file failed: unexpected output '${header.slice(0, 80)}'`));
+          this.child.kill();
+          return;
+        }
+        if (!this.count(job, nl + 1)) return;
+        job.out[job.next++] = undefined;
+      } else if (!obj.data) {
+        // not kept: pass over the bytes as they come
+        const n = Math.min(this.length, job.left);
+        this.consume(n);
+        job.left -= n;
+        if (job.left > 0) return;
+        job.out[job.next++] = obj;
+        job.obj = undefined;
+      } else {
+        if (this.length < job.left) return;
+        obj.data = this.flat().subarray(0, obj.size);
+        this.consume(job.left);
+        job.out[job.next++] = obj;
+        job.obj = undefined;
+      }
+      if (this.done(job)) {
+        this.jobs.shift();
+        if (this.jobs[0]) this.arm(this.jobs[0]);
+      }
+    }
+  }
+}
+
+/** An entry of a tree object. */
+export interface TreeObjectEntry {
+  /** The mode as a number (0o100644, 0o120000, 0o40000…). */
+  mode: number;
+  name: string;
+  oid: string;
+}
+
+/**
+ * The entries of a tree object's raw bytes (`<octal mode> <name>\0<binary id>` each; `idBytes` 20 for SHA-1, 32 for
+ * SHA-256); undefined when the bytes are not such a list.
+ */
+export function treeEntries(data: Buffer, idBytes: number): TreeObjectEntry[] | undefined {
+  const out: TreeObjectEntry[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const sp = data.indexOf(0x20, pos);
+    const nul = sp < 0 ? -1 : data.indexOf(0, sp + 1);
+    if (nul < 0 || nul + 1 + idBytes > data.length) return undefined;
+    const mode = data.subarray(pos, sp).toString("latin1");
+    if (!/^[0-7]{1,7}$/.test(mode)) return undefined;
+    out.push({ mode: Number.parseInt(mode, 8), name: data.subarray(sp + 1, nul).toString("utf8"), oid: data.subarray(nul + 1, nul + 1 + idBytes).toString("hex") });
+    pos = nul + 1 + idBytes;
+  }
+  return out;
+}
+
+/** True for the mode of a regular file in a tree (what ls-tree lists as a blob that is not a link, 120000). */
+export function isRegularFile(mode: number): boolean {
+  return (mode & 0o170000) === 0o100000;
 }
