@@ -1,7 +1,6 @@
 // The paired comparison (pure): base and head scored on the same utterances — per-intent and macro deltas, flipped
 // utterances, McNemar's exact test on the discordant pairs, a seeded paired bootstrap interval of the macro F1 delta,
 // and the regression rule of the check's gate.
-import { mulberry32 } from "../classifier/index.js";
 import type { GateConfig } from "../config/schema.js";
 import type { Comparison, ComparisonMetrics, EvaluationEngine, FlippedUtterance, Metrics, Prediction } from "../report/types.js";
 import { pEquals, signedDelta as signed } from "../report/comparison.js";
@@ -103,36 +102,96 @@ export function mcnemarExact(b: number, c: number): number {
   return Math.min(1, 2 * Math.exp(max) * s);
 }
 
-/** Macro F1 over the intents with support in the sample (as computeMetrics): labels are small integers, −1 = none/out of scope. */
-function macroF1Of(expected: Int32Array, predicted: Int32Array, idx: Int32Array, K: number, support: Int32Array, tp: Int32Array, pc: Int32Array): number {
-  support.fill(0);
-  tp.fill(0);
-  pc.fill(0);
-  for (let n = 0; n < idx.length; n++) {
-    const i = idx[n];
-    const e = expected[i];
-    const p = predicted[i];
-    if (e >= 0) support[e]++;
-    if (p >= 0) pc[p]++;
-    if (e >= 0 && e === p) tp[e]++;
-  }
-  let sum = 0;
-  let labels = 0;
-  for (let k = 0; k < K; k++) {
-    if (support[k] === 0) continue;
-    labels++;
-    const prec = pc[k] > 0 ? tp[k] / pc[k] : 0;
-    const rec = tp[k] / support[k];
-    sum += prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
-  }
-  return labels > 0 ? sum / labels : 0;
-}
-
 /** Nearest-rank quantile of a sorted array. */
 function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i];
+}
+
+/*
+ * The bootstrap's cost is its N draws per resample and what each resample does with them, so a resample only counts how
+ * many pairs of each kind it drew and scores macro F1 from those counts:
+ * - classes: the labels some pair expects (only they can have support), numbered in the order of the labels' first
+ *   appearance (expected, base, head, pair by pair), the order macro F1 sums them in; K stands for any other label and
+ *   for none / out of scope;
+ * - kinds: a pair both sides got right is of the kind of its class (0..K−1); other pairs with the same three slots in
+ *   `counts` share a kind K + j: their class's support, and per side their class's true positives (right) or the
+ *   predicted class's false positives (wrong). `counts` holds 5 rows of K + 1 (support, base tp, base fp, head tp,
+ *   head fp); column K is never read.
+ * Counts are integers, the same in any order, and each side's F1s are summed class by class in that order with the same
+ * operations as over the resampled pairs themselves: the same intervals bit for bit (test/pipeline/bootstrap-speed).
+ */
+
+/** One resample's draws, counted per pair kind: the draws of mulberry32(seed), inlined; returns its next state. */
+function drawPairs(drawn: Int32Array, kindOf: Int32Array, a: number): number {
+  const N = kindOf.length;
+  for (let n = 0; n < N; n++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    drawn[kindOf[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * N)]]++;
+  }
+  return a;
+}
+
+/** Adds the drawn pairs of the kinds K + j to their slots (and clears their draws). */
+function tallyKinds(drawn: Int32Array, K: number, slots: Int32Array, counts: Int32Array): void {
+  const M = slots.length / 3;
+  for (let j = 0; j < M; j++) {
+    const m = drawn[K + j];
+    drawn[K + j] = 0;
+    const o = 3 * j;
+    counts[slots[o]] += m;
+    counts[slots[o + 1]] += m;
+    counts[slots[o + 2]] += m;
+  }
+}
+
+/** Head − base macro F1 over the classes with support in the resample (as computeMetrics); clears the counts. */
+function macroF1Delta(drawn: Int32Array, K: number, counts: Int32Array): number {
+  const row = K + 1;
+  let sumH = 0;
+  let sumB = 0;
+  let labels = 0;
+  for (let k = 0; k < K; k++) {
+    const right = drawn[k];
+    const support = counts[k] + right;
+    const tpB = counts[row + k] + right;
+    const pcB = tpB + counts[2 * row + k];
+    const tpH = counts[3 * row + k] + right;
+    const pcH = tpH + counts[4 * row + k];
+    drawn[k] = 0;
+    counts[k] = 0;
+    counts[row + k] = 0;
+    counts[2 * row + k] = 0;
+    counts[3 * row + k] = 0;
+    counts[4 * row + k] = 0;
+    if (support === 0) continue;
+    labels++;
+    const precH = pcH > 0 ? tpH / pcH : 0;
+    const recH = tpH / support;
+    sumH += precH + recH > 0 ? (2 * precH * recH) / (precH + recH) : 0;
+    const precB = pcB > 0 ? tpB / pcB : 0;
+    const recB = tpB / support;
+    sumB += precB + recB > 0 ? (2 * precB * recB) / (precB + recB) : 0;
+  }
+  return (labels > 0 ? sumH / labels : 0) - (labels > 0 ? sumB / labels : 0);
+}
+
+/** The macro F1 deltas of `iterations` resamples (a function of its own: kept small, it compiles early and well). */
+function resampleDeltas(kindOf: Int32Array, K: number, slots: Int32Array, iterations: number, seed: number): Float64Array {
+  const drawn = new Int32Array(K + slots.length / 3);
+  const counts = new Int32Array(5 * (K + 1));
+  const deltas = new Float64Array(iterations);
+  let a = seed >>> 0;
+  for (let it = 0; it < iterations; it++) {
+    a = drawPairs(drawn, kindOf, a);
+    tallyKinds(drawn, K, slots, counts);
+    deltas[it] = macroF1Delta(drawn, K, counts);
+  }
+  return deltas;
 }
 
 /** The seeded paired bootstrap interval of head − base macro F1 (same resampled utterances for both sides). */
@@ -150,28 +209,44 @@ export function bootstrapMacroF1Delta(pairs: readonly [Prediction, Prediction][]
     if (v === undefined) ids.set(l, (v = ids.size));
     return v;
   };
-  const expected = new Int32Array(N);
-  const pb = new Int32Array(N);
-  const ph = new Int32Array(N);
+  const labels = new Int32Array(3 * N);
   for (let i = 0; i < N; i++) {
-    expected[i] = id(scoredHead[i].expected);
-    pb[i] = id(scoredBase[i].predicted);
-    ph[i] = id(scoredHead[i].predicted);
+    labels[3 * i] = id(scoredHead[i].expected);
+    labels[3 * i + 1] = id(scoredBase[i].predicted);
+    labels[3 * i + 2] = id(scoredHead[i].predicted);
   }
-  const K = ids.size;
-  const support = new Int32Array(K);
-  const tp = new Int32Array(K);
-  const pc = new Int32Array(K);
-  const rnd = mulberry32(opts.seed ?? 1);
-  const idx = new Int32Array(N);
-  const deltas = new Float64Array(iterations);
-  for (let it = 0; it < iterations; it++) {
-    for (let n = 0; n < N; n++) idx[n] = Math.floor(rnd() * N);
-    deltas[it] = macroF1Of(expected, ph, idx, K, support, tp, pc) - macroF1Of(expected, pb, idx, K, support, tp, pc);
+  // classes and kinds (see above drawPairs)
+  const cls = new Int32Array(ids.size).fill(-1);
+  for (let i = 0; i < N; i++) if (labels[3 * i] >= 0) cls[labels[3 * i]] = 0;
+  let K = 0;
+  for (let l = 0; l < cls.length; l++) if (cls[l] === 0) cls[l] = K++;
+  const classOf = (l: number): number => (l >= 0 && cls[l] >= 0 ? cls[l] : K);
+  const row = K + 1;
+  const kindOf = new Int32Array(N);
+  const kinds = new Map<string, number>();
+  const slots: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const e = classOf(labels[3 * i]);
+    const b = classOf(labels[3 * i + 1]);
+    const h = classOf(labels[3 * i + 2]);
+    if (e < K && b === e && h === e) {
+      kindOf[i] = e;
+      continue;
+    }
+    const sb = b === e && e < K ? row + e : 2 * row + b;
+    const sh = h === e && e < K ? 3 * row + e : 4 * row + h;
+    const key = `${e} ${sb} ${sh}`;
+    let v = kinds.get(key);
+    if (v === undefined) {
+      kinds.set(key, (v = K + kinds.size));
+      slots.push(e, sb, sh);
+    }
+    kindOf[i] = v;
   }
+  const deltas = resampleDeltas(kindOf, K, Int32Array.from(slots), iterations, opts.seed ?? 1);
   deltas.sort();
-  const a = (1 - confidence) / 2;
-  return [quantile(deltas, a), quantile(deltas, 1 - a)];
+  const q = (1 - confidence) / 2;
+  return [quantile(deltas, q), quantile(deltas, 1 - q)];
 }
 
 function round(n: number, digits = 6): number {
