@@ -167,6 +167,50 @@ export function featureRow(text: string, index: ReadonlyMap<number, number>, idf
   return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
 }
 
+/**
+ * The feature rows of many texts, each exactly as `featureRow` makes it: counted in one pass by the counter the fit uses
+ * (`countWasm`, else `countJs`: per block, a bucket's first occurrence in emission order with its count), then, per
+ * block, the buckets the model knows weighted and scaled in the same order and arithmetic.
+ */
+export function featureRows(texts: readonly string[], index: ReadonlyMap<number, number>, idf: Float32Array, kernel: SgdKernel = "wasm"): SparseVec[] {
+  const toks = texts.map(tokenize);
+  const c = (kernel === "wasm" ? countWasm(toks) : null) ?? countJs(toks);
+  const { buckets, ecol, ecnt, blockEnd } = c;
+  const col = new Int32Array(buckets.length);
+  for (let j = 0; j < buckets.length; j++) col[j] = index.get(buckets[j]) ?? -1;
+  const out: SparseVec[] = [];
+  const idx: number[] = [];
+  const val: number[] = [];
+  const block = (lo: number, hi: number, weight: number) => {
+    const start = idx.length;
+    let norm = 0;
+    for (let e = lo; e < hi; e++) {
+      const j = col[ecol[e]];
+      if (j < 0) continue;
+      const v = (1 + Math.log(ecnt[e])) * idf[j];
+      idx.push(j);
+      val.push(v);
+      norm += v * v;
+    }
+    if (norm > 0) {
+      const f = Math.sqrt(weight / norm);
+      for (let i = start; i < idx.length; i++) val[i] *= f;
+    }
+  };
+  let from = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const wordsEnd = blockEnd[2 * i];
+    const charsEnd = blockEnd[2 * i + 1];
+    idx.length = 0;
+    val.length = 0;
+    block(from, wordsEnd, charsEnd > wordsEnd ? WORD_WEIGHT : 1);
+    block(wordsEnd, charsEnd, wordsEnd > from ? 1 - WORD_WEIGHT : 1);
+    out.push({ idx: Int32Array.from(idx), val: Float32Array.from(val) });
+    from = charsEnd;
+  }
+  return out;
+}
+
 let scratch: BucketTable | undefined;
 
 /** An empty bucket table for one text's features, reused between texts (featureRow drops one that grew big). */
@@ -209,11 +253,14 @@ export class Classifier {
 
   /** Raw linear scores (logits) per label, in label order. */
   logits(text: string): Float64Array {
+    if (this.labels.length === 0) return new Float64Array(0);
+    return this.logitsOf(featureRow(text, this.index, this.idf));
+  }
+
+  private logitsOf(x: SparseVec): Float64Array {
     const K = this.labels.length;
     const out = new Float64Array(K);
-    if (K === 0) return out;
     for (let k = 0; k < K; k++) out[k] = this.bias[k];
-    const x = featureRow(text, this.index, this.idf);
     const W = this.weights;
     for (let i = 0; i < x.idx.length; i++) {
       const v = x.val[i];
@@ -237,9 +284,23 @@ export class Classifier {
 
   /** The best label and its probability: `score(text)[0]` without scoring objects for every label and sorting them. */
   top(text: string): { name: string; score: number } | undefined {
+    if (this.labels.length === 0) return undefined;
+    return this.topOf(this.logits(text), text);
+  }
+
+  /**
+   * `top` of many texts: their features counted in one pass (`featureRows`, the fit's counter), then each scored as
+   * `top` scores it; the same results as `texts.map(top)`, with the counting code the fit has already warmed up.
+   */
+  topMany(texts: readonly string[]): ({ name: string; score: number } | undefined)[] {
+    if (this.labels.length === 0) return texts.map(() => undefined);
+    const rows = featureRows(texts, this.index, this.idf);
+    return rows.map((x, i) => this.topOf(this.logitsOf(x), texts[i]));
+  }
+
+  private topOf(z: Float64Array, text: string): { name: string; score: number } | undefined {
     const K = this.labels.length;
-    if (K === 0) return undefined;
-    const p = softmax(this.logits(text), 1 / this.temperature);
+    const p = softmax(z, 1 / this.temperature);
     // NaN probabilities (a diverged model, temperature 0) order by `predict`'s comparator, which has no maximum to scan for
     if (p.some(Number.isNaN)) return this.score(text)[0];
     let best = 0;

@@ -12,7 +12,7 @@ import { pEquals } from "../report/comparison.js";
 import { comparePaired, losers, signed } from "./compare.js";
 import { computeDrift, driftSummary, maskDrift } from "./drift/compute.js";
 import { diffFlow, deletionCount, deletionLimit, isEmptyDiff } from "./diff.js";
-import { chooseBase, ESTIMATE_NOTE, localEstimate, readBaseData, readEventBase } from "./estimate.js";
+import { type BasePrefetch, chooseBase, ESTIMATE_NOTE, localEstimate, prefetchBase, readBaseData, readEventBase } from "./estimate.js";
 import { GitUnavailable, resolveCommit } from "./git.js";
 import { DEFAULT_THRESHOLD, evaluateFlows, scoreTests, selectTests, trainingTexts } from "./evaluate.js";
 import { computeMetrics, metricsByLocale, toScored } from "./metrics.js";
@@ -94,14 +94,29 @@ export async function runCheck(run: CheckRun, deps: RunDeps): Promise<Report> {
   const st: CheckState = { notes: [], drift: "", previews: [] };
   return r.execute(
     async () => {
-      const v = await r.validate();
+      // the local estimate's base read (git, and a fetch when the clone lacks the base) starts now, under validation
+      const prefetch =
+        !o.validateOnly && (!r.canConnect || o.estimate)
+          ? prefetchBase({ cwd: run.root, config: run.config, baseRef: run.check?.baseRef, configPath: run.configPath })
+          : undefined;
+      let v: ValidateResult;
+      try {
+        v = await r.validate();
+      } catch (e) {
+        prefetch?.cancel();
+        throw e;
+      }
       if (o.validateOnly) {
         st.notes.push("validate only: plan and evaluation were skipped");
         r.skip("plan", "validate mode");
         return;
       }
       if (!r.canConnect || o.estimate) {
-        await withEstimate(r, run, v, st, o.estimate ? "--estimate" : "no API key (COGNIGY_API_KEY)");
+        try {
+          await withEstimate(r, run, v, st, o.estimate ? "--estimate" : "no API key (COGNIGY_API_KEY)", false, prefetch);
+        } finally {
+          prefetch?.cancel();
+        }
         return;
       }
       const cleanup = () => deletePreviews(r, st);
@@ -578,7 +593,7 @@ function localState(data: FlowData, run: RunConfig): FlowState {
 }
 
 /** Without a key, with --estimate, or when Cognigy failed: the local estimate, base at --base-ref vs head. */
-async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: CheckState, why: string, fallback = false): Promise<void> {
+async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: CheckState, why: string, fallback = false, prefetch?: BasePrefetch): Promise<void> {
   if (!fallback) r.skip("plan", why);
   const flows = v.dataset.flows.map((d) => localState(d, run));
   const tests = selectTests(run, flows, { leaked: r.leaked, model: "trained-now" });
@@ -591,7 +606,8 @@ async function withEstimate(r: Runner, run: CheckRun, v: ValidateResult, st: Che
   try {
     est = await r.step(
       "estimate",
-      () => localEstimate({ cwd: run.root, config: run.config, baseRef: run.check?.baseRef, logger: r.deps.logger, tests: tests.selected, dataset: v.dataset, configPath: run.configPath }),
+      () =>
+        localEstimate({ cwd: run.root, config: run.config, baseRef: run.check?.baseRef, logger: r.deps.logger, tests: tests.selected, dataset: v.dataset, configPath: run.configPath, prefetch }),
       (x) => ({ head: x.head.length, base: x.base?.length ?? 0 }),
     );
   } catch (e) {

@@ -3,20 +3,20 @@
 // not Cognigy's: every place that shows it says so.
 import { readFileSync, statSync } from "node:fs";
 import { posix, relative, resolve, sep } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { maskPii } from "../checks/pii.js";
 import { createHash } from "node:crypto";
 import { type Classifier, canonicalOrder, fitMany, trainingSeed } from "../classifier/index.js";
-import { type Config, configSchema, type FlowConfig } from "../config/schema.js";
+import { configFromText } from "../config/load.js";
+import type { Config, FlowConfig } from "../config/schema.js";
 import { decodeUtf8, MAX_FILE_BYTES } from "../dataset/files.js";
-import { loadDataset } from "../dataset/load.js";
+import { type LoadedFile, loadDataset, loadedFiles } from "../dataset/load.js";
 import { normalize } from "../dataset/normalize.js";
 import { parseIntentFile, parseTestsFile } from "../dataset/parse.js";
 import type { Dataset, FlowData } from "../dataset/types.js";
 import type { Logger } from "../logger.js";
 import type { Prediction } from "../report/types.js";
 import { DEFAULT_THRESHOLD } from "./evaluate.js";
-import { GitUnavailable, lsTree, readBlobs, repoPrefix, resolveCommit, showFile } from "./git.js";
+import { CatFile, checkRef, GitUnavailable, isRegularFile, lsTree, readBlobs, repoPrefix, resolveCommit, revParseWithPrefix, showFile, type TreeEntry, treeEntries } from "./git.js";
 import { detectRenames, type IntentExamples, labelKey, type ModelLabels, type Rename } from "./renames.js";
 import { splitFlow, type TestItem } from "./testset.js";
 
@@ -79,6 +79,8 @@ export interface LocalEstimateInput {
    */
   event?: EventBase | null;
   logger: Logger;
+  /** A base read started earlier for the same cwd and config (`prefetchBase`): taken over instead of starting one. */
+  prefetch?: BasePrefetch;
   /** The head tests to score (check.maxRequests selection); default: every held-out test of the head data. */
   tests?: readonly TestItem[];
   /** The head dataset when already loaded (default: loaded from `cwd`). */
@@ -103,7 +105,10 @@ export interface LocalEstimate {
   renames?: Rename[];
   /** Per YAML locale threshold used for "(none)" (the first flow's). */
   threshold: number;
-  /** Timings, ms. */
+  /**
+   * Timings, ms. readBase: what the base adds (git, its parse, its training data), less the head's work done while git
+   * ran.
+   */
   ms: { readBase: number; train: number; score: number; total: number };
   /** Examples the two models learnt. */
   examples: { head: number; base?: number };
@@ -194,12 +199,34 @@ function learnt(t: Training): Map<string, Set<string>> {
   return out;
 }
 
+/**
+ * Scores the tests, each flow × locale's texts in one batch (`Classifier.topMany`); a prediction's `ms` is its share of
+ * its batch's time.
+ */
 function score(models: Map<string, Classifier>, tests: readonly TestItem[], thresholds: Map<string, number>, rejects: Map<string, Set<string>>): Prediction[] {
-  return tests.map((t) => {
-    const c = models.get(`${t.flow}\u0000${t.locale}`);
+  const bySlot = new Map<string, number[]>();
+  for (const [i, t] of tests.entries()) {
+    const k = `${t.flow}\u0000${t.locale}`;
+    const list = bySlot.get(k);
+    if (list) list.push(i);
+    else bySlot.set(k, [i]);
+  }
+  const tops: ({ name: string; score: number } | undefined)[] = new Array(tests.length);
+  const times = new Float64Array(tests.length);
+  for (const [k, idx] of bySlot) {
+    const c = models.get(k);
+    if (!c) continue;
     const t0 = performance.now();
-    const top = c?.top(t.text);
-    const ms = performance.now() - t0;
+    const got = c.topMany(idx.map((i) => tests[i].text));
+    const each = (performance.now() - t0) / idx.length;
+    for (const [n, i] of idx.entries()) {
+      tops[i] = got[n];
+      times[i] = each;
+    }
+  }
+  return tests.map((t, i) => {
+    const top = tops[i];
+    const ms = times[i];
     const threshold = thresholds.get(t.flow) ?? DEFAULT_THRESHOLD;
     // A reject intent on top means "no intent" (as in Cognigy).
     const predicted = top && top.score >= threshold && !rejects.get(t.flow)?.has(top.name) ? top.name : null;
@@ -207,18 +234,19 @@ function score(models: Map<string, Classifier>, tests: readonly TestItem[], thre
   });
 }
 
+function sameSet<T>(a: ReadonlySet<T> | undefined, b: ReadonlySet<T> | undefined): boolean {
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const x of a ?? []) if (!b?.has(x)) return false;
+  return true;
+}
+
 /** The flow folders of the base config (by flow name), when the base has a config that parses; else undefined. */
 function baseFlowDirs(bytes: Buffer | undefined): Map<string, string> | undefined {
   if (!bytes) return undefined;
   const text = decodeUtf8(bytes);
   if (!("text" in text)) return undefined;
-  try {
-    const parsed = configSchema.safeParse(parseYaml(text.text, { maxAliasCount: 100, logLevel: "error" }) ?? {});
-    if (!parsed.success) return undefined;
-    return new Map(parsed.data.flows.map((f) => [f.name, f.dir]));
-  } catch {
-    return undefined;
-  }
+  const config = configFromText(text.text);
+  return config && new Map(config.flows.map((f) => [f.name, f.dir]));
 }
 
 /** Repository-top relative posix path of a folder given relative to the config root. */
@@ -226,43 +254,264 @@ function topPath(prefix: string, dir: string): string {
   return posix.normalize(posix.join(prefix, dir.split(sep).join("/"))).replace(/\/+$/, "");
 }
 
+/** The files the loader parsed for the head's flow of the same name, when it parsed them with `flow`'s locales. */
+function headFiles(head: Dataset | undefined, flow: FlowConfig): ReadonlyMap<string, LoadedFile> | undefined {
+  const h = head?.flows.find((f) => f.flow.name === flow.name);
+  const l = h && loadedFiles(h);
+  if (!l || l.defaultLocale !== flow.defaultLocale) return undefined;
+  // the same keys in the same order (the parser names them in that order in findings), the same values
+  const x = Object.entries(l.locales);
+  const y = Object.entries(flow.locales);
+  return x.length === y.length && x.every(([k, v], i) => y[i][0] === k && y[i][1] === v) ? l.files : undefined;
+}
+
+/** The files of `entries` that the loader would read: blobs, not links, not oversized, *.yml / *.yaml directly in `subdirs`. */
+function yamlFiles(entries: readonly TreeEntry[], subdirs: readonly string[]): TreeEntry[] {
+  const folders = new Set(subdirs.map((d) => `${d}/`));
+  return entries.filter(
+    (e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES && /\.ya?ml$/i.test(e.path) && folders.has(e.path.slice(0, e.path.lastIndexOf("/") + 1)),
+  );
+}
+
+/** What the base read found: the flows with their folders, the files to parse (repository-top paths) and their bytes. */
+interface BaseFiles {
+  flows: { flow: FlowConfig; dir: string }[];
+  /** Path → blob id of the files the loader would read (yamlFiles). */
+  files: Map<string, string>;
+  /** Blob id → bytes (missing and oversized blobs absent). */
+  blobs: Map<string, Buffer>;
+}
+
+type Folders = (dirs: Map<string, string> | undefined) => { flows: { flow: FlowConfig; dir: string }[]; subdirs: string[] };
+
+/** The same folders (as given to ls-tree) for the guess and the base config. */
+function sameFolders(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /**
- * Reads every configured flow's intents/*.yml and tests/*.yml at `commit` with git (blobs directly in those folders,
- * as the loader reads the working tree; links and oversized files are skipped). Flows take their folder from the base
- * config when it has the same flow, else head's.
+ * A path that means the same to ls-tree (a pathspec: --full-tree, no wildcards there) and in `<commit>:<path>`: plain
+ * names joined by "/" ("." and ".." would be folded by one and not the other, a leading ":" is pathspec magic, a line
+ * break cannot be asked of cat-file, git on macOS precomposes Unicode in arguments only), with no GIT_*_PATHSPECS in
+ * the environment (ls-tree refuses icase and glob).
  */
-export async function readBaseData(cwd: string, config: Config, commit: string, configPath: string): Promise<FlowData[]> {
-  const { top, prefix } = await repoPrefix(cwd);
+function plainPath(p: string): boolean {
+  return p.length > 0 && !p.startsWith(":") && !/[\n\r\u0000]/.test(p) && p === p.normalize("NFC") && p.split("/").every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+const PATHSPEC_ENV = ["GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS"];
+
+/**
+ * The base's config and flow files from the running cat-file alone, for plain paths: the read readBaseData did with
+ * ls-tree. Undefined when a tree does not parse (the caller then does that read as it was).
+ */
+async function filesByTrees(cwd: string, commit: string, relConfig: string, folders: Folders, cat: CatFile): Promise<BaseFiles | undefined> {
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) return undefined;
+  const idBytes = commit.length / 2;
+  const guess = folders(undefined);
+  const slash = relConfig.lastIndexOf("/");
+  // the commit's tree (ls-tree fails without one), the config's folder (its entry says blob or link) and the config
+  // itself (checked against that entry), then the flow folders where the head has them: one write, answered in order
+  const configRead = cat.read(
+    [`${commit}^{tree}`, slash < 0 ? `${commit}^{tree}` : `${commit}:${relConfig.slice(0, slash)}`, `${commit}:${relConfig}`],
+    (type, _size, i) => i === 2 || (i === 1 && type === "tree"),
+  );
+  const treesRead = cat.read(
+    guess.subdirs.map((d) => `${commit}:${d}`),
+    (type) => type === "tree",
+  );
+  configRead.catch(() => {});
+  const trees = await treesRead;
+  const files = new Map<string, string>();
+  for (const [i, d] of guess.subdirs.entries()) {
+    const t = trees[i];
+    if (t?.type !== "tree" || !t.data) continue;
+    const entries = treeEntries(t.data, idBytes);
+    if (!entries) return undefined;
+    for (const e of entries) if (isRegularFile(e.mode) && /\.ya?ml$/i.test(e.name)) files.set(`${d}/${e.name}`, e.oid);
+  }
+  // asked before the config is parsed: the base config nearly always keeps the head's folders
+  const shas = [...new Set(files.values())];
+  const blobsRead = cat.read(shas, (_type, size) => size <= MAX_FILE_BYTES);
+  blobsRead.catch(() => {});
+  const [tree, folder, byPath] = await configRead;
+  if (!tree) return undefined;
+  let bytes: Buffer | undefined;
+  const entries = folder?.type === "tree" && folder.data ? treeEntries(folder.data, idBytes) : [];
+  if (!entries) return undefined;
+  const entry = entries.find((e) => e.name === relConfig.slice(slash + 1));
+  if (entry && isRegularFile(entry.mode)) bytes = byPath?.oid === entry.oid ? byPath.data : (await cat.read([entry.oid]))[0]?.data;
+  const base = folders(baseFlowDirs(bytes));
+  if (!sameFolders(base.subdirs, guess.subdirs)) return filesByLsTree(cwd, commit, base);
+  const objects = await blobsRead;
+  const blobs = new Map<string, Buffer>();
+  shas.forEach((sha, i) => {
+    const data = objects[i]?.data;
+    if (data) blobs.set(sha, data);
+  });
+  return { flows: base.flows, files, blobs };
+}
+
+/** The files of the base's flow folders with ls-tree and one cat-file (readBaseData's former calls). */
+async function filesByLsTree(cwd: string, commit: string, base: ReturnType<Folders>): Promise<BaseFiles> {
+  const wanted = yamlFiles(await lsTree(cwd, commit, base.subdirs), base.subdirs);
+  return { flows: base.flows, files: new Map(wanted.map((e) => [e.path, e.sha])), blobs: await readBlobs(cwd, [...new Set(wanted.map((e) => e.sha))]) };
+}
+
+/**
+ * The base data at `commit` (readBaseData's work), with few git processes and no avoidable wait between them. With
+ * plain paths, the running `cat` reads it all: the config's folder and the config, the flow folders (tree objects)
+ * where the head has them, then their files, asked for before the config is parsed (oversized ones passed over unread).
+ * Each guess is checked: the config is a blob of the folder's listing, not a link; the base config keeps the head's
+ * folders; else (or with other paths) readBaseData's former calls (showFile, lsTree, readBlobs) with their errors. A
+ * file whose text is the one `head`'s loader parsed under the same name (same flow, same locales) takes that parse.
+ */
+async function readBaseAt(
+  cwd: string,
+  config: Config,
+  commit: string,
+  configPath: string,
+  at: { top: string; prefix: string },
+  cat: CatFile,
+  headLater?: Dataset | Promise<Dataset | undefined>,
+): Promise<FlowData[]> {
+  const { top, prefix } = at;
   const root = resolve(cwd);
   const relConfig = relative(top, resolve(root, configPath)).split(sep).join("/");
-  const dirs = baseFlowDirs(await showFile(cwd, commit, relConfig));
-  const flows: { flow: FlowConfig; dir: string }[] = config.flows.map((flow) => ({ flow, dir: topPath(prefix, dirs?.get(flow.name) ?? flow.dir) }));
-  const subdirs = flows.flatMap((f) => [`${f.dir}/intents`, `${f.dir}/tests`]);
-  const entries = await lsTree(cwd, commit, subdirs);
-  const wanted = entries.filter((e) => e.type === "blob" && e.mode !== "120000" && e.size <= MAX_FILE_BYTES && /\.ya?ml$/i.test(e.path));
-  const blobs = await readBlobs(cwd, [...new Set(wanted.map((e) => e.sha))]);
-  const byPath = new Map(wanted.map((e) => [e.path, e]));
+  const folders: Folders = (dirs) => {
+    const flows = config.flows.map((flow) => ({ flow, dir: topPath(prefix, dirs?.get(flow.name) ?? flow.dir) }));
+    return { flows, subdirs: flows.flatMap((f) => [`${f.dir}/intents`, `${f.dir}/tests`]) };
+  };
+  const plain = [relConfig, ...folders(undefined).subdirs].every(plainPath) && PATHSPEC_ENV.every((v) => !process.env[v]);
+  const { flows, files, blobs } =
+    (plain ? await filesByTrees(cwd, commit, relConfig, folders, cat) : undefined) ??
+    (await filesByLsTree(cwd, commit, folders(baseFlowDirs(await showFile(cwd, commit, relConfig)))));
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  // git's reads are done; the head's parse (to reuse) may have been loading meanwhile
+  const head = await headLater;
   return flows.map(({ flow, dir }) => {
     const data: FlowData = { flow, dir: resolve(top, dir), intents: [], tests: [], files: [] };
+    const parsed = headFiles(head, flow);
     for (const sub of ["intents", "tests"] as const) {
       const folder = `${dir}/${sub}/`;
-      const files = [...byPath.keys()].filter((p) => p.startsWith(folder) && !p.slice(folder.length).includes("/")).sort(cmp);
-      for (const p of files) {
-        const bytes = blobs.get(byPath.get(p)!.sha);
+      const paths = [...files.keys()].filter((p) => p.startsWith(folder) && !p.slice(folder.length).includes("/")).sort(cmp);
+      for (const p of paths) {
+        const bytes = blobs.get(files.get(p)!);
         if (!bytes) continue;
         const text = decodeUtf8(bytes);
         if (!("text" in text)) continue;
         const file = posix.relative(prefix.replace(/\/+$/, "") || ".", p);
         data.files.push(file);
+        // the parse is a function of the text, the name and the flow's locales: head's, when all three are the same
+        const same = parsed?.get(file);
+        const reuse = same?.kind === sub && same.text === text.text ? same : undefined;
         if (sub === "intents") {
-          const r = parseIntentFile(text.text, file, flow);
-          if (r.intent) data.intents.push(r.intent);
-        } else data.tests.push(...parseTestsFile(text.text, file, flow).tests);
+          const intent = reuse?.kind === "intents" ? reuse.intent : parseIntentFile(text.text, file, flow).intent;
+          if (intent) data.intents.push(intent);
+        } else data.tests.push(...(reuse?.kind === "tests" ? reuse.tests : parseTestsFile(text.text, file, flow).tests));
       }
     }
     return data;
   });
+}
+
+/**
+ * Reads every configured flow's intents/*.yml and tests/*.yml at `commit` with git (blobs directly in those folders,
+ * as the loader reads the working tree; links and oversized files are skipped). Flows take their folder from the base
+ * config when it has the same flow, else head's. With `head` (the working tree's dataset from loadDataset), a file
+ * whose text is the one head parsed under the same name and locales is not parsed again (the same objects).
+ */
+export async function readBaseData(cwd: string, config: Config, commit: string, configPath: string, head?: Dataset): Promise<FlowData[]> {
+  const cat = new CatFile(cwd);
+  try {
+    return await readBaseAt(cwd, config, commit, configPath, await repoPrefix(cwd), cat, head);
+  } finally {
+    cat.close();
+  }
+}
+
+/**
+ * resolveCommit then readBaseData, their git processes started at once (rev-parse for the commit and the folders,
+ * `cat-file --batch` for every read) and left running while the caller goes on: each spawn and each git start-up costs
+ * milliseconds of a check's start. The same results and errors as those two. `cancel` stops it (no fetch after that).
+ */
+function startBaseRead(cwd: string, config: Config, rev: string, configPath: string, logger: Logger, head: Dataset | Promise<Dataset | undefined>): { result: Promise<{ sha: string; data: FlowData[] }>; cancel: () => void } {
+  let cancelled = false;
+  const quick = revParseWithPrefix(cwd, rev);
+  // a bad ref throws before any git runs
+  let cat = checkRef(rev) ? undefined : new CatFile(cwd);
+  const result = (async () => {
+    try {
+      let at: { sha: string; top: string; prefix: string } | undefined = await quick;
+      if (!at) {
+        if (cancelled) throw new GitUnavailable("cancelled");
+        const resolved = await resolveCommit(cwd, rev, logger);
+        at = { sha: resolved.sha, ...(await repoPrefix(cwd)) };
+        // the fetch brought new objects: read them with a cat-file started after it
+        cat?.close();
+        cat = undefined;
+      }
+      cat ??= new CatFile(cwd);
+      return { sha: at.sha, data: await readBaseAt(cwd, config, at.sha, configPath, at, cat, head) };
+    } finally {
+      cat?.close();
+    }
+  })();
+  return {
+    result,
+    cancel: () => {
+      cancelled = true;
+      cat?.close();
+      result.catch(() => {});
+    },
+  };
+}
+
+/** A base read started before the head's data is loaded (`prefetchBase`), for `localEstimate` to take over. */
+export interface BasePrefetch {
+  readonly cwd: string;
+  readonly config: Config;
+  readonly baseRef: string | undefined;
+  readonly chosen: ReturnType<typeof chooseBase>;
+  readonly reading?: ReturnType<typeof startBaseRead>;
+  /** Gives the read the head's dataset (its unchanged files are not parsed again) and its log lines to `logger`. */
+  take(head: Dataset, logger: Logger): void;
+  /** Stops it (idempotent; harmless once taken and finished). */
+  cancel(): void;
+}
+
+/**
+ * Starts the base read of a coming `localEstimate` now, so git's processes (and a fetch of a base the clone lacks) run
+ * while the head is validated. Its log lines wait until `take`, so they appear in the estimate's place in the log.
+ */
+export function prefetchBase(input: Pick<LocalEstimateInput, "cwd" | "config" | "baseRef" | "event" | "configPath">): BasePrefetch {
+  const { cwd, config } = input;
+  const chosen = chooseBase(input.baseRef || undefined, input.event === undefined ? readEventBase(process.env) : (input.event ?? undefined));
+  const held: [keyof Omit<Logger, "group">, string][] = [];
+  let target: Logger | undefined;
+  const say = (level: keyof Omit<Logger, "group">) => (m: string) => (target ? target[level](m) : void held.push([level, m]));
+  const logger: Logger = { debug: say("debug"), info: say("info"), warn: say("warn"), error: say("error"), group: (_n, fn) => fn() };
+  let giveHead: (d: Dataset | undefined) => void = () => {};
+  const head = new Promise<Dataset | undefined>((res) => {
+    giveHead = res;
+  });
+  const reading = chosen.missing ? undefined : startBaseRead(cwd, config, chosen.rev ?? chosen.ref, input.configPath ?? "cognigy-nlu.yml", logger, head);
+  return {
+    cwd,
+    config,
+    baseRef: input.baseRef || undefined,
+    chosen,
+    ...(reading ? { reading } : {}),
+    take(d, to) {
+      target = to;
+      for (const [level, m] of held.splice(0)) to[level](m);
+      giveHead(d);
+    },
+    cancel() {
+      giveHead(undefined);
+      reading?.cancel();
+    },
+  };
 }
 
 /**
@@ -274,35 +523,50 @@ export async function readBaseData(cwd: string, config: Config, commit: string, 
 export async function localEstimate(input: LocalEstimateInput): Promise<LocalEstimate> {
   const t0 = performance.now();
   const { cwd, config, logger } = input;
-  const chosen = chooseBase(input.baseRef || undefined, input.event === undefined ? readEventBase(process.env) : (input.event ?? undefined));
+  // a prefetch for this same repository and config (check.ts starts it before validation), else a read started now
+  const p = input.prefetch;
+  const pre = p && p.cwd === cwd && p.config === config && p.baseRef === (input.baseRef || undefined) ? p : undefined;
+  if (input.prefetch && !pre) input.prefetch.cancel();
+  const chosen = pre?.chosen ?? chooseBase(input.baseRef || undefined, input.event === undefined ? readEventBase(process.env) : (input.event ?? undefined));
   const baseRef = chosen.ref;
   const dataset = input.dataset ?? loadDataset({ config, root: cwd });
-  const head = trainingOf(dataset.flows, config);
-  const headLearnt = learnt(head.training);
-  const tests = input.tests
-    ? [...input.tests]
-    : head.tests.filter((t) => !headLearnt.get(`${t.flow}\u0000${t.locale}`)?.has(normalize(t.text)));
+  // git runs while the head's training data is gathered
+  const tb = performance.now();
+  pre?.take(dataset, logger);
+  const reading = pre ? pre.reading : chosen.missing ? undefined : startBaseRead(cwd, config, chosen.rev ?? baseRef, input.configPath ?? "cognigy-nlu.yml", logger, dataset);
+  let head: ReturnType<typeof trainingOf>;
+  let tests: TestItem[];
+  let headWork: number;
+  try {
+    const th = performance.now();
+    head = trainingOf(dataset.flows, config);
+    const headLearnt = learnt(head.training);
+    tests = input.tests ? [...input.tests] : head.tests.filter((t) => !headLearnt.get(`${t.flow}\u0000${t.locale}`)?.has(normalize(t.text)));
+    headWork = performance.now() - th;
+  } catch (e) {
+    reading?.cancel();
+    throw e;
+  }
   const thresholds = new Map(config.flows.map((f) => [f.name, f.threshold?.lower ?? DEFAULT_THRESHOLD]));
 
   let base: ReturnType<typeof trainingOf> | undefined;
   let baseSha: string | undefined;
   let noBaseReason: string | undefined;
-  const tb = performance.now();
   try {
-    if (chosen.missing) throw new GitUnavailable(chosen.missing);
-    const resolved = await resolveCommit(cwd, chosen.rev ?? baseRef, logger);
-    baseSha = resolved.sha;
-    const data = await readBaseData(cwd, config, resolved.sha, input.configPath ?? "cognigy-nlu.yml");
-    base = trainingOf(data, config);
+    if (!reading) throw new GitUnavailable(chosen.missing);
+    const read = await reading.result;
+    baseSha = read.sha;
+    base = trainingOf(read.data, config);
     if (count(base.training) === 0) {
-      noBaseReason = `the base ${baseRef} (${resolved.sha.slice(0, 12)}) has no training examples for the configured flows`;
+      noBaseReason = `the base ${baseRef} (${read.sha.slice(0, 12)}) has no training examples for the configured flows`;
       base = undefined;
     }
   } catch (e) {
     if (!(e instanceof GitUnavailable)) throw e;
     noBaseReason = `the base ${baseRef} could not be read: ${e.message}`;
   }
-  const readBase = performance.now() - tb;
+  // the base's own time: from its start to its training data, less the head's work done meanwhile
+  const readBase = performance.now() - tb - headWork;
   if (noBaseReason) logger.warn(`${noBaseReason}; the estimate shows the head's metrics without a comparison`);
 
   const tt = performance.now();
@@ -323,7 +587,16 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
       const k = `${t.flow}\u0000${t.locale}`;
       return baseModels.has(k) && !baseLearnt.get(k)?.has(normalize(t.text));
     });
-    basePredictions = score(baseModels, unseen, thresholds, base.rejects);
+    // where the base fitted the same model (same training data: fitAll fits it once) with the same reject intents, its
+    // prediction of a test is the head's, already computed
+    const sameAsHead = (t: TestItem) => {
+      const k = `${t.flow}\u0000${t.locale}`;
+      return baseModels.get(k) === headModels.get(k) && sameSet(b.rejects.get(t.flow), head.rejects.get(t.flow));
+    };
+    const headOf = new Map(tests.map((t, i) => [t, headPredictions[i]]));
+    const fresh = score(baseModels, unseen.filter((t) => !sameAsHead(t)), thresholds, base.rejects);
+    let f = 0;
+    basePredictions = unseen.map((t) => (sameAsHead(t) ? { ...headOf.get(t)! } : fresh[f++]));
   }
   const scoreMs = performance.now() - ts;
   const r = (n: number) => Math.round(n);

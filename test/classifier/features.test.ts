@@ -3,7 +3,7 @@
 // the recorded models (golden.test.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalOrder, featureRow, fitClassifierSync, type LabeledText, tokenize, trainingMatrix } from "../../src/classifier/model.js";
+import { canonicalOrder, featureRow, featureRows, fitClassifierSync, type LabeledText, tokenize, trainingMatrix } from "../../src/classifier/model.js";
 import { hwuSlice } from "../datasets.js";
 
 const HASH_MASK = (1 << 20) - 1;
@@ -104,6 +104,59 @@ describe("featureRow is the Map-based reference's row, entry for entry", () => {
       fc.property(fc.array(fc.constantFrom("set", "alarm", "wake", "me", "up", "at", "7", "am", "please", "läuft", "ça"), { maxLength: 30 }), (ws) => same(ws.join(" "))),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("featureRows (many texts, one count) is featureRow of each", () => {
+  const hw = hwuSlice();
+  const parts = fitClassifierSync(
+    hw.train.map(([text, label]) => ({ text, label })),
+    { seed: 1 },
+  ).toParts();
+  const index = new Map<number, number>();
+  for (const [j, b] of parts.buckets.entries()) index.set(b, j);
+  const same = (texts: string[]) => {
+    for (const kernel of ["wasm", "js"] as const) {
+      const got = featureRows(texts, index, parts.idf, kernel);
+      expect(got.length).toBe(texts.length);
+      for (const [i, t] of texts.entries()) {
+        const want = featureRow(t, index, parts.idf);
+        expect([...got[i].idx]).toEqual([...want.idx]);
+        expect(Buffer.from(got[i].val.buffer)).toEqual(Buffer.from(want.val.buffer));
+      }
+    }
+  };
+  it("on the slice's tests, edge cases and long texts, both counters", () => {
+    same(hw.test.map(([t]) => t));
+    same(["", "   ", "a", "¡!", "x ".repeat(3000), "😀 emoji 😀😀", "a\u0000b", "", "set an alarm set an alarm"]);
+    same([]);
+  });
+  it("on arbitrary Unicode batches (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "grapheme", maxLength: 40 }), { maxLength: 12 }), (ts) => same(ts)),
+      { numRuns: 200 },
+    );
+  });
+  it("Classifier.topMany is top of each text, to the bit", () => {
+    const c = fitClassifierSync(
+      hw.train.map(([text, label]) => ({ text, label })),
+      { seed: 2 },
+    );
+    const texts = [...hw.test.map(([t]) => t), "", "zzzz qqqq"];
+    const many = c.topMany(texts);
+    for (const [i, t] of texts.entries()) {
+      const one = c.top(t);
+      expect(many[i]?.name).toBe(one?.name);
+      expect(Object.is(many[i]?.score, one?.score)).toBe(true);
+    }
+    const nan = fitClassifierSync(
+      [
+        { text: "apple", label: "Z" },
+        { text: "mango", label: "A" },
+      ],
+      { seed: 1, temperature: 0 },
+    );
+    expect(nan.topMany(["apple", "x"])).toEqual([nan.top("apple"), nan.top("x")]);
   });
 });
 

@@ -136,6 +136,27 @@ describe("localEstimate", () => {
     expect(de(est.base ?? [])).toEqual(de(est.head));
   }, 120_000);
 
+  it("reuses head's predictions only where the base has the same model and the same reject intents", async () => {
+    // a PR that only marks one intent as a reject intent: the same training data (one model, fitted once), other rejects
+    const dir = shallowClone("main", "pr-reject");
+    const f = join(dir, "training-data", "main", "intents", "ask_menu.yml");
+    writeFileSync(f, readFileSync(f, "utf8").replace(/^intent: (.*)$/m, "intent: $1\nreject: true"));
+    git(dir, "commit", "--quiet", "-am", "reject");
+    const { config, root } = configOf(dir);
+    const est = await localEstimate({ cwd: root, config, baseRef: baseSha, logger: new RecordingLogger(), event: null });
+    const strip = (ps: typeof est.head) => ps.map(({ ms: _ms, ...p }) => p);
+    const head = strip(est.head);
+    const base = strip(est.base ?? []);
+    expect(base.length).toBe(head.length);
+    // head says "no intent" where AskMenu is on top; the base (no reject intent) names it
+    const flipped = base.filter((b, i) => b.predicted !== head[i].predicted);
+    expect(flipped.length).toBeGreaterThan(0);
+    for (const b of flipped) expect(head[base.indexOf(b)].predicted).toBeNull();
+    expect(flipped.every((b) => b.predicted === "AskMenu")).toBe(true);
+    // everything else is the same prediction
+    expect(base.filter((b, i) => b.predicted === head[i].predicted).length).toBe(base.length - flipped.length);
+  }, 120_000);
+
   it("is deterministic: the same data gives the same predictions", async () => {
     const dir = shallowClone("mislabel", "pr3");
     const { config, root } = configOf(dir);
