@@ -29,12 +29,17 @@ export async function writeReportFiles(report: Report, outDir: string, opts: Wri
   const json = join(outDir, "report.json");
   const md = join(outDir, "report.md");
   const safe = redactor.redactDeep(report);
-  await safeWriteFile(outDir, json, redactor.redactSecrets(`${JSON.stringify(safe, null, 2)}\n`));
-  await safeWriteFile(outDir, md, renderReportMd(report, { redactor, baseline: opts.baseline }));
+  // rendered first, then written side by side: each safe write is a handful of file-system round trips
+  const files: [string, string][] = [
+    [json, redactor.redactSecrets(`${JSON.stringify(safe, null, 2)}\n`)],
+    [md, renderReportMd(report, { redactor, baseline: opts.baseline })],
+  ];
   const written: WrittenReports = { json, md };
   if (opts.html !== false) {
     written.html = join(outDir, "report.html");
-    await safeWriteFile(outDir, written.html, renderHtml(report, { redactor, baseline: opts.baseline }));
+    files.push([written.html, renderHtml(report, { redactor, baseline: opts.baseline })]);
   }
+  const results = await Promise.allSettled(files.map(([path, text]) => safeWriteFile(outDir, path, text)));
+  for (const r of results) if (r.status === "rejected") throw r.reason;
   return written;
 }
