@@ -457,12 +457,14 @@ function startBaseRead(cwd: string, config: Config, rev: string, configPath: str
       cat?.close();
     }
   })();
+  // handled from the start: a prefetch's read may fail (no git, no remote) long before the estimate awaits it, and an
+  // unhandled rejection ends the process; whoever awaits `result` still gets the error
+  result.catch(() => {});
   return {
     result,
     cancel: () => {
       cancelled = true;
       cat?.close();
-      result.catch(() => {});
     },
   };
 }

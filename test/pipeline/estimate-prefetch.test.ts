@@ -90,6 +90,25 @@ describe("prefetchBase", () => {
     await pre.reading?.result.catch(() => {});
     expect(gitChildren()).toEqual([]);
   }, 60_000);
+
+  it("a read that fails long before the estimate takes it is no unhandled rejection (it would end the process)", async () => {
+    const dir = join(tmp, "no-git");
+    cpSync(join(REPO, "cognigy-nlu.yml"), join(dir, "cognigy-nlu.yml"));
+    cpSync(join(REPO, "training-data"), join(dir, "training-data"), { recursive: true });
+    const { config, root } = loadConfig("cognigy-nlu.yml", dir);
+    const unhandled: unknown[] = [];
+    const on = (e: unknown) => unhandled.push(e);
+    process.on("unhandledRejection", on);
+    try {
+      const pre = prefetchBase({ cwd: root, config, event: null });
+      await new Promise((r) => setTimeout(r, 300)); // git fails meanwhile: not a repository
+      const est = await localEstimate({ cwd: root, config, logger: new RecordingLogger(), event: null, prefetch: pre });
+      expect(est.noBaseReason).toMatch(/could not be read/);
+    } finally {
+      process.off("unhandledRejection", on);
+    }
+    expect(unhandled).toEqual([]);
+  }, 60_000);
 });
 
 describe("runCheck with the prefetch", () => {
