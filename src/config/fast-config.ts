@@ -28,10 +28,11 @@ export function fastConfig(data: unknown): Config | undefined {
   const r = fastParse(configJson as JsonSchema, data, { trimmed: CONFIG_TRIMMED, formats: { uri: plainHttpUrl } });
   if (!r) return undefined;
   const config = r.value as Config;
-  // the refinements of flowSchema and thresholdSchema (src/config/schema.ts), written the same way
+  // the refinements of flowSchema and thresholdSchema (src/config/schema.ts), written the same way (defaultLocale an own
+  // key of locales: "toString" is not a locale)
   for (const f of config.flows) {
     if (Object.keys(f.locales).length === 0) return undefined;
-    if (!(f.defaultLocale in f.locales)) return undefined;
+    if (!Object.hasOwn(f.locales, f.defaultLocale)) return undefined;
     if (f.threshold && !(f.threshold.lower <= f.threshold.upper)) return undefined;
   }
   return config;

@@ -84,7 +84,7 @@ function build() {
       threshold: thresholdSchema.optional().describe("The flow's intent thresholds, applied before training (Cognigy flow settings)"),
     })
     .strict()
-    .refine((f) => f.defaultLocale in f.locales, { message: "defaultLocale must be one of the keys of locales", path: ["defaultLocale"] });
+    .refine((f) => Object.hasOwn(f.locales, f.defaultLocale), { message: "defaultLocale must be one of the keys of locales", path: ["defaultLocale"] });
 
   const ruleOverrides = z.partialRecord(z.enum(RULE_IDS), severityOrOff);
 

@@ -437,6 +437,8 @@ export async function readBaseData(cwd: string, config: Config, commit: string, 
  */
 function startBaseRead(cwd: string, config: Config, rev: string, configPath: string, logger: Logger, head: Dataset | Promise<Dataset | undefined>): { result: Promise<{ sha: string; data: FlowData[] }>; cancel: () => void } {
   let cancelled = false;
+  // cancel() also stops a fetch under way (a check that stopped at validation need not wait for it)
+  const abort = new AbortController();
   const quick = revParseWithPrefix(cwd, rev);
   // a bad ref throws before any git runs
   let cat = checkRef(rev) ? undefined : new CatFile(cwd);
@@ -445,12 +447,14 @@ function startBaseRead(cwd: string, config: Config, rev: string, configPath: str
       let at: { sha: string; top: string; prefix: string } | undefined = await quick;
       if (!at) {
         if (cancelled) throw new GitUnavailable("cancelled");
-        const resolved = await resolveCommit(cwd, rev, logger);
+        const resolved = await resolveCommit(cwd, rev, logger, abort.signal);
+        if (cancelled) throw new GitUnavailable("cancelled");
         at = { sha: resolved.sha, ...(await repoPrefix(cwd)) };
         // the fetch brought new objects: read them with a cat-file started after it
         cat?.close();
         cat = undefined;
       }
+      if (cancelled) throw new GitUnavailable("cancelled");
       cat ??= new CatFile(cwd);
       return { sha: at.sha, data: await readBaseAt(cwd, config, at.sha, configPath, at, cat, head) };
     } finally {
@@ -464,6 +468,7 @@ function startBaseRead(cwd: string, config: Config, rev: string, configPath: str
     result,
     cancel: () => {
       cancelled = true;
+      abort.abort();
       cat?.close();
     },
   };

@@ -1,6 +1,7 @@
 // Reads files of another commit with git, without touching the checkout: rev-parse, ls-tree, cat-file --batch, and a
 // shallow fetch of the base commit when actions/checkout's default depth-1 clone does not have it.
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
+import { resolve } from "node:path";
 
 /** Why a base could not be read (the estimate then shows head's metrics alone with this reason). */
 export class GitUnavailable extends Error {}
@@ -12,7 +13,7 @@ export interface GitResult {
 }
 
 /** Runs git (no shell) in `cwd`; never throws for a non-zero exit. */
-export function git(cwd: string, args: readonly string[], opts: { input?: Buffer; maxBuffer?: number; timeoutMs?: number } = {}): Promise<GitResult> {
+export function git(cwd: string, args: readonly string[], opts: { input?: Buffer; maxBuffer?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     if (opts.input) {
       const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"], env: gitEnv() });
@@ -38,9 +39,13 @@ export function git(cwd: string, args: readonly string[], opts: { input?: Buffer
     execFile(
       "git",
       args as string[],
-      { cwd, encoding: "buffer", maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 120_000, env: gitEnv() },
+      { cwd, encoding: "buffer", maxBuffer: opts.maxBuffer ?? 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 120_000, env: gitEnv(), ...(opts.signal ? { signal: opts.signal } : {}) },
       (error, stdout, stderr) => {
         const code = (error as NodeJS.ErrnoException | null)?.code;
+        if (code === "ABORT_ERR") {
+          reject(new GitUnavailable("cancelled"));
+          return;
+        }
         if (error && typeof code === "string") {
           reject(new GitUnavailable(code === "ENOENT" ? "git is not installed" : `git cannot be run (${code})`));
           return;
@@ -83,22 +88,48 @@ export interface ResolvedRef {
  * once from `origin` (depth 1 in a shallow clone: the base commit only, not its history): a sha as is, `origin/x` as
  * branch `x`. Throws GitUnavailable with the reason when it cannot be resolved.
  */
-export async function resolveCommit(cwd: string, ref: string, logger?: { info(m: string): void }): Promise<ResolvedRef> {
+export async function resolveCommit(cwd: string, ref: string, logger?: { info(m: string): void }, signal?: AbortSignal): Promise<ResolvedRef> {
   const bad = checkRef(ref);
   if (bad) throw new GitUnavailable(bad);
   // one git process on the common path (the ref is there); `git remote` fails outside a checkout (two processes on
   // the others, each spawn costs ~20 ms of a check's start)
   const have = await revParse(cwd, ref);
   if (have) return { sha: have, ref, fetched: false };
+  // one fetch at a time per repository: a shallow fetch takes .git/shallow.lock and every fetch rewrites FETCH_HEAD, so
+  // two at once (the estimate's prefetch and the findings baseline's read, started together) fail or read each other's
+  return oneAtATime(resolve(cwd), async () => {
+    if (signal?.aborted) throw new GitUnavailable("cancelled");
+    const now = await revParse(cwd, ref); // fetched by the one before
+    return now ? { sha: now, ref, fetched: true } : fetchCommit(cwd, ref, logger, signal);
+  });
+}
+
+const fetching = new Map<string, Promise<void>>();
+
+/** Runs `fn` after every earlier call for the same `key` has settled. */
+function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const run = (fetching.get(key) ?? Promise.resolve()).then(fn);
+  const done = run.then(
+    () => {},
+    () => {},
+  );
+  fetching.set(key, done);
+  void done.then(() => {
+    if (fetching.get(key) === done) fetching.delete(key);
+  });
+  return run;
+}
+
+async function fetchCommit(cwd: string, ref: string, logger: { info(m: string): void } | undefined, signal: AbortSignal | undefined): Promise<ResolvedRef> {
   const remote = "origin";
-  const remotes = await git(cwd, ["remote"]);
+  const remotes = await git(cwd, ["remote"], { signal });
   if (remotes.code !== 0) throw new GitUnavailable("the folder is not a git checkout");
   if (!remotes.stdout.toString("utf8").split("\n").includes(remote)) throw new GitUnavailable(`'${ref}' is not in this clone and there is no remote '${remote}' to fetch it from`);
   const what = ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
-  const shallow = (await git(cwd, ["rev-parse", "--is-shallow-repository"])).stdout.toString("utf8").trim() === "true";
+  const shallow = (await git(cwd, ["rev-parse", "--is-shallow-repository"], { signal })).stdout.toString("utf8").trim() === "true";
   logger?.info(`fetching ${what} from ${remote}${shallow ? " (depth 1)" : ""} to read the base data`);
   const args = ["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...(shallow ? ["--depth=1"] : []), remote, "--end-of-options", what];
-  const f = await git(cwd, args);
+  const f = await git(cwd, args, { signal });
   if (f.code !== 0) {
     const msg = f.stderr.split("\n").find((l) => l.trim())?.trim() ?? `exit ${f.code}`;
     throw new GitUnavailable(`'${ref}' is not in this clone and fetching it from ${remote} failed: ${msg.slice(0, 200)}`);

@@ -67,6 +67,12 @@ describe("reserved keys (__proto__, constructor, prototype)", () => {
 });
 
 describe("config encoding", () => {
+  it("a defaultLocale must be one of the locales' own keys, not a name every object has (toString, constructor)", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty"]) {
+      expect(rejected(CONFIG.replace("defaultLocale: en-US", `defaultLocale: ${name}`))).toMatch(/cognigy-nlu\.yml:\d+:\d+: flows\.0\.defaultLocale: defaultLocale must be one of the keys of locales/);
+    }
+  });
+
   it("rejects invalid UTF-8 (never U+FFFD) naming file:line:column", () => {
     const bytes = Buffer.concat([Buffer.from("cognigy:\n  baseUrl: http://127.0.0.1:9\n  project: Caf"), Buffer.from([0xe9]), Buffer.from(CONFIG.slice(CONFIG.indexOf("\nflows:")))]);
     const msg = rejected(bytes);

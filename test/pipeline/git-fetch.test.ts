@@ -1,0 +1,71 @@
+// Fetches of a base a depth-1 clone lacks: two at once in one repository (the estimate's prefetch and the findings
+// baseline's read start together) must not collide on .git/shallow.lock or read each other's FETCH_HEAD; a cancelled
+// prefetch stops its fetch instead of waiting for it. The remote answers slowly (a delayed upload-pack) so the fetches
+// really overlap.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+import { prefetchBase } from "../../src/pipeline/estimate.js";
+import { GitUnavailable, resolveCommit } from "../../src/pipeline/git.js";
+
+const REPO = join(import.meta.dirname, "..", "..");
+const ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", HOME: tmpdir() };
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always", ...args], { cwd, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+let tmp: string;
+let up: string;
+const sha: Record<string, string> = {};
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "git-fetch-"));
+  up = join(tmp, "up.git");
+  git(tmp, "init", "--quiet", "--bare", up);
+  const seed = join(tmp, "seed");
+  git(tmp, "init", "--quiet", seed);
+  cpSync(join(REPO, "cognigy-nlu.yml"), join(seed, "cognigy-nlu.yml"));
+  cpSync(join(REPO, "training-data"), join(seed, "training-data"), { recursive: true });
+  git(seed, "add", "-A");
+  git(seed, "commit", "--quiet", "-m", "main");
+  for (const b of ["other", "feature"]) {
+    git(seed, "checkout", "--quiet", "-b", b);
+    git(seed, "commit", "--quiet", "--allow-empty", "-m", b);
+  }
+  for (const b of ["main", "other", "feature"]) {
+    sha[b] = git(seed, "rev-parse", b);
+    git(seed, "push", "--quiet", up, b);
+  }
+}, 60_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A depth-1 clone of `feature` whose remote takes `delay` seconds to start answering a fetch. */
+function slowClone(name: string, delay: number): string {
+  const dir = join(tmp, name);
+  git(tmp, "clone", "--quiet", "--depth=1", "--single-branch", "--branch", "feature", `file://${up}`, dir);
+  git(dir, "config", "remote.origin.uploadpack", `sleep ${delay}; git-upload-pack`);
+  return dir;
+}
+
+describe("fetching a missing base", () => {
+  it("two at once in one depth-1 clone: both succeed, each with its own commit", async () => {
+    const dir = slowClone("two", 0.5);
+    const [a, b, c] = await Promise.all([resolveCommit(dir, "origin/main"), resolveCommit(dir, "origin/other"), resolveCommit(dir, sha.main)]);
+    expect(a).toMatchObject({ sha: sha.main, fetched: true });
+    expect(b).toMatchObject({ sha: sha.other, fetched: true });
+    expect(c).toMatchObject({ sha: sha.main, fetched: true });
+  }, 30_000);
+
+  it("a cancelled prefetch stops its fetch (the remote would take a minute)", async () => {
+    const dir = slowClone("cancel", 60);
+    const { config, root } = loadConfig("cognigy-nlu.yml", dir);
+    const pre = prefetchBase({ cwd: root, config, baseRef: sha.main, event: null });
+    await new Promise((r) => setTimeout(r, 300)); // the fetch is under way
+    pre.cancel();
+    await expect(pre.reading?.result).rejects.toBeInstanceOf(GitUnavailable);
+    await expect(pre.reading?.result).rejects.toThrow(/cancelled/);
+  }, 20_000);
+});
