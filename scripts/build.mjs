@@ -6,8 +6,9 @@
 // Size and cold start: the Action needs @actions/artifact (Azure SDK) and @actions/github (Octokit, undici) only after
 // the pipeline ran, and most runs (local, fork PRs) never. Parsing their
 // ~2 MB on every start costs more than the budget allows, so they are bundled separately (CJS, each package initialised on
-// first use), brotli-compressed into one base64 string inside dist/index.js, and decompressed + compiled on the first
-// `import()` of one of them. The eager part's @actions/core reaches @actions/http-client (undici, tunnel, http/https)
+// first use), brotli-compressed into dist/chunks/deferred-actions.br, and read, decompressed and compiled on the first
+// `import()` of one of them. zod and yaml are deferred the same way (deferred-zod.br, deferred-yaml.br), behind
+// stand-ins that load them on first use: a valid config and valid training files need neither (see GROUPS). The eager part's @actions/core reaches @actions/http-client (undici, tunnel, http/https)
 // only for OIDC tokens, never requested here: it gets a stub that says so.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
@@ -82,25 +83,30 @@ async function deferredBundle(packages) {
   const packed = brotliCompressSync(code, {
     params: { [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: code.length },
   });
-  return packed.toString("base64");
+  return packed;
 }
 
 /** The module that unpacks one group: `load()` returns its `module.exports` (built once). */
-function loaderCode(packed) {
+function loaderCode(group) {
+  const name = `deferred-${group}.br`;
   return [
+    'import { existsSync, readFileSync } from "node:fs";',
     'import { createRequire } from "node:module";',
+    'import { dirname, join } from "node:path";',
     'import { runInThisContext } from "node:vm";',
     'import { fileURLToPath } from "node:url";',
     'import { brotliDecompressSync } from "node:zlib";',
-    `const PACKED = ${JSON.stringify(packed)};`,
     "let cached;",
     "export function load() {",
     "  if (cached) return cached;",
-    '  const code = brotliDecompressSync(Buffer.from(PACKED, "base64")).toString("utf8");',
     "  const filename = fileURLToPath(import.meta.url);",
+    "  const dir = dirname(filename);",
+    `  const file = [join(dir, ${JSON.stringify(name)}), join(dir, "chunks", ${JSON.stringify(name)})].find((f) => existsSync(f));`,
+    `  if (!file) throw new Error(${JSON.stringify(`${name} is missing beside the bundle: the dist/ folder is incomplete`)});`,
+    '  const code = brotliDecompressSync(readFileSync(file)).toString("utf8");',
     '  const fn = runInThisContext("(function (exports, require, module, __filename, __dirname) {" + code + "\\n})", { filename: filename + " (deferred)" });',
     "  const module = { exports: {} };",
-    '  fn(module.exports, createRequire(import.meta.url), module, filename, filename.replace(/[\\\\/][^\\\\/]*$/, ""));',
+    "  fn(module.exports, createRequire(import.meta.url), module, filename, dir);",
     "  return (cached = module.exports);",
     "}",
   ].join("\n");
@@ -127,7 +133,7 @@ function stubCode(pkg) {
   );
 }
 
-function deferPlugin(packedByGroup) {
+function deferPlugin() {
   const names = [...groupOf.keys()].map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
   return {
     name: "defer-heavy-deps",
@@ -138,7 +144,7 @@ function deferPlugin(packedByGroup) {
         /@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/.test(a.importer) ? { path: a.path, namespace: "oidc-stub" } : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: "deferred" }, (a) => ({ contents: stubCode(a.path), loader: "js" }));
-      b.onLoad({ filter: /.*/, namespace: "deferred-code" }, (a) => ({ contents: loaderCode(packedByGroup[a.path]), loader: "js" }));
+      b.onLoad({ filter: /.*/, namespace: "deferred-code" }, (a) => ({ contents: loaderCode(a.path), loader: "js" }));
       b.onLoad({ filter: /.*/, namespace: "oidc-stub" }, () => ({
         contents:
           'const no = () => { throw new Error("OIDC tokens are not used by this Action (http-client not bundled for @actions/core)"); };\n' +
@@ -160,8 +166,11 @@ await build({
   // every output file gets the banner: `require` for bundled CJS code in whichever chunk it lands; the shebang is
   // valid (and ignored) in any ES module
   banner: { js: `#!/usr/bin/env node\n${banner}` },
-  plugins: [zodEnglishOnly, deferPlugin(Object.fromEntries(await Promise.all(Object.entries(GROUPS).map(async ([g, { packages }]) => [g, await deferredBundle(packages)]))))],
+  plugins: [zodEnglishOnly, deferPlugin()],
 });
+// each group's packed bundle beside the chunks, read only when the group is first used (as a string literal inside a
+// chunk, ~80 KB of base64 each for zod and yaml cost ≈ 5 ms of every start to parse)
+for (const [g, { packages }] of Object.entries(GROUPS)) writeFileSync(`dist/chunks/deferred-${g}.br`, await deferredBundle(packages));
 renameChunksByContent();
 chmodSync("dist/cli.js", 0o755);
 
