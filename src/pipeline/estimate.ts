@@ -447,7 +447,7 @@ function startBaseRead(cwd: string, config: Config, rev: string, configPath: str
       let at: { sha: string; top: string; prefix: string } | undefined = await quick;
       if (!at) {
         if (cancelled) throw new GitUnavailable("cancelled");
-        const resolved = await resolveCommit(cwd, rev, logger, abort.signal);
+        const resolved = await resolveCommit(cwd, rev, logger, abort.signal, { missing: true });
         if (cancelled) throw new GitUnavailable("cancelled");
         at = { sha: resolved.sha, ...(await repoPrefix(cwd)) };
         // the fetch brought new objects: read them with a cat-file started after it

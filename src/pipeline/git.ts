@@ -88,12 +88,18 @@ export interface ResolvedRef {
  * once from `origin` (depth 1 in a shallow clone: the base commit only, not its history): a sha as is, `origin/x` as
  * branch `x`. Throws GitUnavailable with the reason when it cannot be resolved.
  */
-export async function resolveCommit(cwd: string, ref: string, logger?: { info(m: string): void }, signal?: AbortSignal): Promise<ResolvedRef> {
+export async function resolveCommit(
+  cwd: string,
+  ref: string,
+  logger?: { info(m: string): void },
+  signal?: AbortSignal,
+  opts: { missing?: boolean } = {},
+): Promise<ResolvedRef> {
   const bad = checkRef(ref);
   if (bad) throw new GitUnavailable(bad);
   // one git process on the common path (the ref is there); `git remote` fails outside a checkout (two processes on
-  // the others, each spawn costs ~20 ms of a check's start)
-  const have = await revParse(cwd, ref);
+  // the others, each spawn costs ~20 ms of a check's start). `missing`: the caller's own rev-parse just failed
+  const have = opts.missing ? undefined : await revParse(cwd, ref);
   if (have) return { sha: have, ref, fetched: false };
   // one fetch at a time per repository: a shallow fetch takes .git/shallow.lock and every fetch rewrites FETCH_HEAD, so
   // two at once (the estimate's prefetch and the findings baseline's read, started together) fail or read each other's
@@ -122,11 +128,12 @@ function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 async function fetchCommit(cwd: string, ref: string, logger: { info(m: string): void } | undefined, signal: AbortSignal | undefined): Promise<ResolvedRef> {
   const remote = "origin";
-  const remotes = await git(cwd, ["remote"], { signal });
+  // both questions at once (each git start is milliseconds of a check's start); the remote's answer decides first
+  const [remotes, shallowR] = await Promise.all([git(cwd, ["remote"], { signal }), git(cwd, ["rev-parse", "--is-shallow-repository"], { signal })]);
   if (remotes.code !== 0) throw new GitUnavailable("the folder is not a git checkout");
   if (!remotes.stdout.toString("utf8").split("\n").includes(remote)) throw new GitUnavailable(`'${ref}' is not in this clone and there is no remote '${remote}' to fetch it from`);
   const what = ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
-  const shallow = (await git(cwd, ["rev-parse", "--is-shallow-repository"], { signal })).stdout.toString("utf8").trim() === "true";
+  const shallow = shallowR.stdout.toString("utf8").trim() === "true";
   logger?.info(`fetching ${what} from ${remote}${shallow ? " (depth 1)" : ""} to read the base data`);
   const args = ["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...(shallow ? ["--depth=1"] : []), remote, "--end-of-options", what];
   const f = await git(cwd, args, { signal });
