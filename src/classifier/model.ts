@@ -141,15 +141,27 @@ export function featureRow(text: string, index: ReadonlyMap<number, number>, idf
       stamp = 2;
     },
   );
+  if (t.keys.length > 1 << 14) scratch = undefined; // a very long text's table is not kept for the next one
+  const cols = new Int32Array(bk.length);
+  for (let e = 0; e < bk.length; e++) cols[e] = index.get(bk[e]) ?? -1;
+  return weighRow(cols, cnt, 0, wordsEnd, bk.length, idf);
+}
+
+/**
+ * One text's row from its entries lo..hi (a bucket's first occurrence per block, in emission order; words up to `mid`):
+ * each entry the model knows (`cols[e]` ≥ 0) weighted (1 + log count) · idf, each block scaled to a squared norm of its
+ * share (words WORD_WEIGHT, chars the rest; all of it when the other block is empty), in doubles, rounded to float32.
+ */
+function weighRow(cols: ArrayLike<number>, counts: ArrayLike<number>, lo: number, mid: number, hi: number, idf: Float32Array): SparseVec {
   const idx: number[] = [];
   const val: number[] = [];
-  const block = (lo: number, hi: number, weight: number) => {
+  const block = (from: number, to: number, weight: number) => {
     const start = idx.length;
     let norm = 0;
-    for (let e = lo; e < hi; e++) {
-      const j = index.get(bk[e]);
-      if (j === undefined) continue;
-      const v = (1 + Math.log(cnt[e])) * idf[j];
+    for (let e = from; e < to; e++) {
+      const j = cols[e];
+      if (j < 0) continue;
+      const v = (1 + Math.log(counts[e])) * idf[j];
       idx.push(j);
       val.push(v);
       norm += v * v;
@@ -159,11 +171,8 @@ export function featureRow(text: string, index: ReadonlyMap<number, number>, idf
       for (let i = start; i < idx.length; i++) val[i] *= f;
     }
   };
-  if (t.keys.length > 1 << 14) scratch = undefined; // a very long text's table is not kept for the next one
-  const hasWords = wordsEnd > 0;
-  const hasChars = bk.length > wordsEnd;
-  block(0, wordsEnd, hasChars ? WORD_WEIGHT : 1);
-  block(wordsEnd, bk.length, hasWords ? 1 - WORD_WEIGHT : 1);
+  block(lo, mid, hi > mid ? WORD_WEIGHT : 1);
+  block(mid, hi, mid > lo ? 1 - WORD_WEIGHT : 1);
   return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
 }
 
@@ -178,35 +187,13 @@ export function featureRows(texts: readonly string[], index: ReadonlyMap<number,
   const { buckets, ecol, ecnt, blockEnd } = c;
   const col = new Int32Array(buckets.length);
   for (let j = 0; j < buckets.length; j++) col[j] = index.get(buckets[j]) ?? -1;
+  const cols = new Int32Array(ecol.length);
+  for (let e = 0; e < ecol.length; e++) cols[e] = col[ecol[e]];
   const out: SparseVec[] = [];
-  const idx: number[] = [];
-  const val: number[] = [];
-  const block = (lo: number, hi: number, weight: number) => {
-    const start = idx.length;
-    let norm = 0;
-    for (let e = lo; e < hi; e++) {
-      const j = col[ecol[e]];
-      if (j < 0) continue;
-      const v = (1 + Math.log(ecnt[e])) * idf[j];
-      idx.push(j);
-      val.push(v);
-      norm += v * v;
-    }
-    if (norm > 0) {
-      const f = Math.sqrt(weight / norm);
-      for (let i = start; i < idx.length; i++) val[i] *= f;
-    }
-  };
   let from = 0;
   for (let i = 0; i < texts.length; i++) {
-    const wordsEnd = blockEnd[2 * i];
-    const charsEnd = blockEnd[2 * i + 1];
-    idx.length = 0;
-    val.length = 0;
-    block(from, wordsEnd, charsEnd > wordsEnd ? WORD_WEIGHT : 1);
-    block(wordsEnd, charsEnd, wordsEnd > from ? 1 - WORD_WEIGHT : 1);
-    out.push({ idx: Int32Array.from(idx), val: Float32Array.from(val) });
-    from = charsEnd;
+    out.push(weighRow(cols, ecnt, from, blockEnd[2 * i], blockEnd[2 * i + 1], idf));
+    from = blockEnd[2 * i + 1];
   }
   return out;
 }
