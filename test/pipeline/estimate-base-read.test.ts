@@ -18,12 +18,9 @@ import type { Dataset, FlowData, IntentDoc } from "../../src/dataset/types.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { localEstimate, readBaseData } from "../../src/pipeline/estimate.js";
 import { CatFile, GitUnavailable, isRegularFile, lsTree, readBlobs, repoPrefix, revParseWithPrefix, showFile, treeEntries } from "../../src/pipeline/git.js";
+import { git } from "./git-env.js";
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", HOME: tmpdir() };
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...args], { cwd, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-}
 
 function put(root: string, file: string, content: string | Buffer): void {
   mkdirSync(dirname(join(root, file)), { recursive: true });

@@ -1,7 +1,6 @@
 // The check starts the local estimate's base read before validation (prefetchBase): the same results as a read started
 // by localEstimate, its log lines (a fetch of a base the shallow clone lacks) in the estimate's place, and no git
 // process left behind when validation stops the check or the prefetch is not taken.
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,11 +10,9 @@ import type { RunConfig } from "../../src/config/options.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { localEstimate, prefetchBase } from "../../src/pipeline/estimate.js";
 import { runCheck } from "../../src/pipeline/run.js";
+import { git, gitChildren } from "./git-env.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
-const ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", HOME: tmpdir() };
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always", ...args], { cwd, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 let tmp: string;
 let origin: string;
@@ -46,12 +43,6 @@ function prClone(name: string): string {
   const dir = join(tmp, name);
   git(tmp, "clone", "--quiet", "--depth=1", "--single-branch", "--branch", "pr", `file://${origin}`, dir);
   return dir;
-}
-
-/** The git processes this test process has running. */
-function gitChildren(): string[] {
-  const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out.split("\n").filter((l) => / git /.test(` ${l.trim().split(/\s+/).slice(1).join(" ")} `) || /\bgit\b/.test(l));
 }
 
 function run(root: string): RunConfig {

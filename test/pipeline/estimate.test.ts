@@ -1,6 +1,5 @@
 // The local estimate over real git repositories: base data read at a ref without touching the checkout (fetched into a
 // shallow clone as actions/checkout leaves it), a mislabelled batch found, good paraphrases pass, no base → head only.
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,13 +11,10 @@ import { comparePaired, gateComparison, losers } from "../../src/pipeline/compar
 import { chooseBase, localEstimate, readEventBase } from "../../src/pipeline/estimate.js";
 import { applyGate } from "../../src/pipeline/gate.js";
 import { computeMetrics, toScored } from "../../src/pipeline/metrics.js";
+import { git } from "./git-env.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
-const ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", HOME: tmpdir() };
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always", ...args], { cwd, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-}
 
 /** Moves all but the first `keep` en-US examples of one intent file into another (a mislabelled batch). */
 function mislabel(dir: string, from: string, to: string, keep = 3): void {

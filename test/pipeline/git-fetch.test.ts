@@ -2,7 +2,6 @@
 // baseline's read start together) must not collide on .git/shallow.lock or read each other's FETCH_HEAD; a cancelled
 // prefetch stops its fetch instead of waiting for it. The remote answers slowly (a delayed upload-pack) so the fetches
 // really overlap.
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,11 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { prefetchBase } from "../../src/pipeline/estimate.js";
 import { GitUnavailable, resolveCommit } from "../../src/pipeline/git.js";
+import { git, gitChildren } from "./git-env.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
-const ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", HOME: tmpdir() };
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always", ...args], { cwd, env: ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 let tmp: string;
 let up: string;
@@ -63,7 +60,8 @@ describe("fetching a missing base", () => {
     const dir = slowClone("cancel", 60);
     const { config, root } = loadConfig("cognigy-nlu.yml", dir);
     const pre = prefetchBase({ cwd: root, config, baseRef: sha.main, event: null });
-    await new Promise((r) => setTimeout(r, 300)); // the fetch is under way
+    // the fetch is under way (a cancel before it starts would not test the kill)
+    while (!gitChildren().some((l) => / fetch /.test(l))) await new Promise((r) => setTimeout(r, 20));
     pre.cancel();
     await expect(pre.reading?.result).rejects.toBeInstanceOf(GitUnavailable);
     await expect(pre.reading?.result).rejects.toThrow(/cancelled/);

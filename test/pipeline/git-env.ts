@@ -1,0 +1,18 @@
+// git for the tests that build repositories: a fixed identity, no system or user config, no hooks or signing, a main
+// branch by default and file:// remotes allowed (the bare "origin" the tests clone from).
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+
+export const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", HOME: tmpdir() };
+
+/** Runs git in `cwd` and returns its trimmed stdout (throws on a non-zero exit). */
+export function git(cwd: string, ...args: string[]): string {
+  const config = ["init.defaultBranch=main", "protocol.file.allow=always", "commit.gpgsign=false", "core.hooksPath=/dev/null"].flatMap((c) => ["-c", c]);
+  return execFileSync("git", [...config, ...args], { cwd, env: GIT_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+/** The git processes this test process has running now (`ps`: pid and command line). */
+export function gitChildren(): string[] {
+  const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
+  return out.split("\n").filter((l) => /^\s*\d+\s+git\b/.test(l));
+}
