@@ -5,10 +5,8 @@
 // interleaved so that machine load hits both alike; medians over the runs, and the intervals checked to be the same.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { mulberry32 } from "../src/classifier/index.js";
 import { bootstrapMacroF1Delta } from "../src/pipeline/compare.js";
-import type { Prediction } from "../src/report/types.js";
-import { referenceBootstrap } from "../test/pipeline/bootstrap-reference.js";
+import { referenceBootstrap, syntheticPairs } from "../test/pipeline/bootstrap-reference.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const SETTLE = 5;
@@ -23,20 +21,6 @@ interface ChildResult {
   interval: [number, number];
 }
 
-/** Paired predictions of a bot: ~5% out-of-scope tests, base right ~85% of the time, head ~83%, ~5% "no intent". */
-function bot(pairs: number, intents: number, seed: number): [Prediction, Prediction][] {
-  const r = mulberry32(seed);
-  const names = Array.from({ length: intents }, (_, i) => `Intent${i}`);
-  const guess = (expected: string | null, right: number): string | null => {
-    const x = r();
-    return x < right ? expected : x < right + 0.05 ? null : names[Math.floor(r() * intents)];
-  };
-  return Array.from({ length: pairs }, (_, i) => {
-    const expected = r() < 0.05 ? null : names[i % intents];
-    const p = (predicted: string | null): Prediction => ({ flow: "Main", locale: "en", text: `t${i}`, expected, predicted, score: 0.9, ms: 1 });
-    return [p(guess(expected, 0.85)), p(guess(expected, 0.83))];
-  });
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,7 +29,7 @@ const median = (xs: number[]) => {
 
 function child(impl: Impl, c: Case): void {
   const [n, intents] = CASES[c];
-  const pairs = bot(n, intents, 7);
+  const pairs = syntheticPairs(n, intents, 7);
   const f = impl === "old" ? referenceBootstrap : bootstrapMacroF1Delta;
   let t0 = performance.now();
   const interval = f(pairs);

@@ -1,6 +1,7 @@
 // A frozen copy of bootstrapMacroF1Delta (src/pipeline/compare.ts) as it was before its speed-up, with toScored
 // (src/pipeline/metrics.ts) and the helpers it calls, copied verbatim: the reference the fast version must match bit
 // for bit (test/pipeline/bootstrap-speed.test.ts) and the baseline of bench/bootstrap.bench.ts. Do not "improve" it.
+// `syntheticPairs` (the data both use) is at the end.
 import { mulberry32 } from "../../src/classifier/index.js";
 import { NONE, OUT_OF_SCOPE, type Scored } from "../../src/pipeline/metrics.js";
 import type { Prediction } from "../../src/report/types.js";
@@ -80,4 +81,22 @@ export function referenceBootstrap(pairs: readonly [Prediction, Prediction][], o
   deltas.sort();
   const a = (1 - confidence) / 2;
   return [quantile(deltas, a), quantile(deltas, 1 - a)];
+}
+
+/**
+ * A bot of `pairs` paired predictions over `intents` intents: ~5% out-of-scope tests, base right ~85% of the time and
+ * head ~83%, ~5% "no intent" predictions, the rest confused with a random intent.
+ */
+export function syntheticPairs(pairs: number, intents: number, seed: number): [Prediction, Prediction][] {
+  const r = mulberry32(seed);
+  const names = Array.from({ length: intents }, (_, i) => `Intent${i}`);
+  const guess = (expected: string | null, right: number): string | null => {
+    const x = r();
+    return x < right ? expected : x < right + 0.05 ? null : names[Math.floor(r() * intents)];
+  };
+  return Array.from({ length: pairs }, (_, i) => {
+    const expected = r() < 0.05 ? null : names[i % intents];
+    const p = (predicted: string | null): Prediction => ({ flow: "Main", locale: "en", text: `t${i}`, expected, predicted, score: 0.5, ms: 1 });
+    return [p(guess(expected, 0.85)), p(guess(expected, 0.83))];
+  });
 }

@@ -3,11 +3,10 @@
 // bench/bootstrap.bench.ts, not here.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../src/classifier/index.js";
 import { bootstrapMacroF1Delta } from "../../src/pipeline/compare.js";
 import { NONE, OUT_OF_SCOPE } from "../../src/pipeline/metrics.js";
 import type { Prediction } from "../../src/report/types.js";
-import { referenceBootstrap } from "./bootstrap-reference.js";
+import { referenceBootstrap, syntheticPairs } from "./bootstrap-reference.js";
 
 type Pair = [Prediction, Prediction];
 type Opts = { iterations?: number; seed?: number; confidence?: number };
@@ -24,22 +23,7 @@ function expectSame(pairs: readonly Pair[], opts?: Opts): void {
   expect(Object.is(got[0], want[0]) && Object.is(got[1], want[1]), `got [${got}], want [${want}] for ${JSON.stringify(opts)}`).toBe(true);
 }
 
-/**
- * A bot of `pairs` paired predictions over `intents` intents: ~5% out-of-scope tests, base right ~85% of the time and
- * head ~83%, ~5% "no intent" predictions, the rest confused with a random intent.
- */
-function bot(pairs: number, intents: number, seed: number): Pair[] {
-  const r = mulberry32(seed);
-  const names = Array.from({ length: intents }, (_, i) => `Intent${i}`);
-  const guess = (expected: string | null, right: number): string | null => {
-    const x = r();
-    return x < right ? expected : x < right + 0.05 ? null : names[Math.floor(r() * intents)];
-  };
-  return Array.from({ length: pairs }, (_, i) => {
-    const expected = r() < 0.05 ? null : names[i % intents];
-    return [pred("Main", `t${i}`, expected, guess(expected, 0.85)), pred("Main", `t${i}`, expected, guess(expected, 0.83))];
-  });
-}
+const bot = syntheticPairs;
 
 // a few labels, so that classes repeat, predictions hit and miss, and a label is often predicted (or expected by base
 // only) before head expects it: the first-appearance order of the labels is not the order of the expected ones. Mostly
