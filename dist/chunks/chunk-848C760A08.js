@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createRequire as __cnluCreateRequire } from 'node:module';
 const require = __cnluCreateRequire(import.meta.url);
-import{d as oe}from"./chunk-0E38DE562C.js";import{e as se,f as re}from"./chunk-2C4D23CB39.js";import{a as ie}from"./chunk-BB32B5D1F0.js";import{a as R,b as $}from"./chunk-643DD40875.js";var E={debug(){},info(){},warn(){},error(){},group:(s,e)=>e()};function xt(s={}){let e=s.stream??process.stdout,t=s.stream??process.stderr,n=s.redact??(c=>c),r=c=>oe(n(c)),o=0,a=()=>"  ".repeat(o);return{debug:c=>{s.debug&&t.write(`${a()}debug: ${r(c)}
+import{d as oe}from"./chunk-6296184A83.js";import{e as se,f as re}from"./chunk-764AF19207.js";import{a as ie}from"./chunk-BB32B5D1F0.js";import{a as R,b as $}from"./chunk-643DD40875.js";var E={debug(){},info(){},warn(){},error(){},group:(s,e)=>e()};function xt(s={}){let e=s.stream??process.stdout,t=s.stream??process.stderr,n=s.redact??(c=>c),r=c=>oe(n(c)),o=0,a=()=>"  ".repeat(o);return{debug:c=>{s.debug&&t.write(`${a()}debug: ${r(c)}
 `)},info:c=>{e.write(`${a()}${r(c)}
 `)},warn:c=>{t.write(`${a()}warning: ${r(c)}
 `)},error:c=>{t.write(`${a()}error: ${r(c)}

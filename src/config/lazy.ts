@@ -7,14 +7,19 @@
  * real object. Nest real objects inside other schemas, not stand-ins (zod keys metadata by object identity).
  */
 export function lazy<T extends object>(build: () => T): T {
-  let real: T | undefined;
-  const get = (): T => {
-    real ??= build();
-    return real;
-  };
+  const get = once(build);
   return new Proxy({} as T, {
     get: (_, key) => Reflect.get(get(), key),
     has: (_, key) => Reflect.has(get(), key),
     getPrototypeOf: () => Reflect.getPrototypeOf(get()),
   });
+}
+
+/** `build()` once, on the first call (the schema modules' sets of real schemas). */
+export function once<T>(build: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: build() };
+    return made.value;
+  };
 }

@@ -1,7 +1,7 @@
 // The cognigy-nlu.yml schema (zod): one parse into a typed, defaulted Config. The schemas are built on first use (lazy.ts),
 // so a valid config (read by fast-config.ts) never loads zod.
 import { z } from "zod";
-import { lazy } from "./lazy.js";
+import { lazy, once } from "./lazy.js";
 
 export const SEVERITIES = ["error", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -270,13 +270,8 @@ function build() {
   return { severityOrOff, flowSchema, checksSchema, gateSchema, syncSchema, trainSchema, evaluateSchema, promoteSchema, checkSchema, harvestSchema, limitsSchema, configSchema };
 }
 
-let built: ReturnType<typeof build> | undefined;
-
 /** Every schema, built now (importing this module builds none: see lazy.ts). */
-export function configSchemas(): ReturnType<typeof build> {
-  built ??= build();
-  return built;
-}
+export const configSchemas = once(build);
 
 export const severityOrOff = lazy(() => configSchemas().severityOrOff);
 export const flowSchema = lazy(() => configSchemas().flowSchema);

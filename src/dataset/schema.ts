@@ -1,7 +1,7 @@
 // The dataset schema (zod): one intent file (intents/*.yml) and one test-set file (tests/*.yml). Built on first use
 // (config/lazy.ts): a valid file is checked by fast-shape.ts without loading zod.
 import { z } from "zod";
-import { lazy } from "../config/lazy.js";
+import { lazy, once } from "../config/lazy.js";
 
 function build() {
   const utterance = z.string().min(1, { message: "empty utterance" }).describe("One utterance as a user would type it");
@@ -44,13 +44,8 @@ function build() {
   return { byLocaleSchema, intentFileSchema, testCaseSchema, testsFileSchema };
 }
 
-let built: ReturnType<typeof build> | undefined;
-
 /** Every dataset schema, built now. */
-export function datasetSchemas(): ReturnType<typeof build> {
-  built ??= build();
-  return built;
-}
+export const datasetSchemas = once(build);
 
 export const byLocaleSchema = lazy(() => datasetSchemas().byLocaleSchema);
 export const intentFileSchema = lazy(() => datasetSchemas().intentFileSchema);

@@ -474,6 +474,11 @@ function startBaseRead(cwd: string, config: Config, rev: string, configPath: str
   };
 }
 
+/** The base an estimate compares with: --base-ref, else the event's pull request base (read from the environment when not given). */
+function baseOf(input: Pick<LocalEstimateInput, "baseRef" | "event">): ReturnType<typeof chooseBase> {
+  return chooseBase(input.baseRef || undefined, input.event === undefined ? readEventBase(process.env) : (input.event ?? undefined));
+}
+
 /** A base read started before the head's data is loaded (`prefetchBase`), for `localEstimate` to take over. */
 export interface BasePrefetch {
   readonly cwd: string;
@@ -493,7 +498,7 @@ export interface BasePrefetch {
  */
 export function prefetchBase(input: Pick<LocalEstimateInput, "cwd" | "config" | "baseRef" | "event" | "configPath">): BasePrefetch {
   const { cwd, config } = input;
-  const chosen = chooseBase(input.baseRef || undefined, input.event === undefined ? readEventBase(process.env) : (input.event ?? undefined));
+  const chosen = baseOf(input);
   const held: [keyof Omit<Logger, "group">, string][] = [];
   let target: Logger | undefined;
   const say = (level: keyof Omit<Logger, "group">) => (m: string) => (target ? target[level](m) : void held.push([level, m]));
@@ -534,7 +539,7 @@ export async function localEstimate(input: LocalEstimateInput): Promise<LocalEst
   const p = input.prefetch;
   const pre = p && p.cwd === cwd && p.config === config && p.baseRef === (input.baseRef || undefined) ? p : undefined;
   if (input.prefetch && !pre) input.prefetch.cancel();
-  const chosen = pre?.chosen ?? chooseBase(input.baseRef || undefined, input.event === undefined ? readEventBase(process.env) : (input.event ?? undefined));
+  const chosen = pre?.chosen ?? baseOf(input);
   const baseRef = chosen.ref;
   const dataset = input.dataset ?? loadDataset({ config, root: cwd });
   // git runs while the head's training data is gathered
