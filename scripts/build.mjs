@@ -9,7 +9,7 @@
 // first use), brotli-compressed into dist/chunks/deferred-actions.br, and read, decompressed and compiled on the first
 // `import()` of one of them. zod and yaml are deferred the same way (deferred-zod.br, deferred-yaml.br), behind
 // stand-ins that load them on first use: a valid config and valid training files need neither (see GROUPS). The eager part's @actions/core reaches @actions/http-client (undici, tunnel, http/https)
-// only for OIDC tokens, never requested here: it gets a stub that says so.
+// only for OIDC tokens, never requested here: it gets a stub that says so; so does its core.platform's @actions/exec.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -143,8 +143,16 @@ function deferPlugin() {
       b.onResolve({ filter: /^@actions\/http-client(\/lib\/auth)?$/ }, (a) =>
         /@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/.test(a.importer) ? { path: a.path, namespace: "oidc-stub" } : undefined,
       );
+      // core.platform (OS name and version by running sw_vers / lsb_release / powershell) is never read here: its
+      // @actions/exec (and @actions/io) would be parsed on every start for nothing
+      b.onResolve({ filter: /^@actions\/exec$/ }, (a) => (/@actions[\\/]core[\\/]lib[\\/]platform\.js$/.test(a.importer) ? { path: a.path, namespace: "exec-stub" } : undefined));
       b.onLoad({ filter: /.*/, namespace: "deferred" }, (a) => ({ contents: stubCode(a.path), loader: "js" }));
       b.onLoad({ filter: /.*/, namespace: "deferred-code" }, (a) => ({ contents: loaderCode(a.path), loader: "js" }));
+      b.onLoad({ filter: /.*/, namespace: "exec-stub" }, () => ({
+        contents:
+          'export function getExecOutput() { return Promise.reject(new Error("core.platform is not available in this Action (@actions/exec not bundled)")); }\n',
+        loader: "js",
+      }));
       b.onLoad({ filter: /.*/, namespace: "oidc-stub" }, () => ({
         contents:
           'const no = () => { throw new Error("OIDC tokens are not used by this Action (http-client not bundled for @actions/core)"); };\n' +

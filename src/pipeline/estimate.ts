@@ -444,12 +444,14 @@ function startBaseRead(cwd: string, config: Config, rev: string, configPath: str
   let cat = checkRef(rev) ? undefined : new CatFile(cwd);
   const result = (async () => {
     try {
-      let at: { sha: string; top: string; prefix: string } | undefined = await quick;
+      const got = await quick;
+      let at: { sha: string; top: string; prefix: string } | undefined = got?.sha ? { sha: got.sha, top: got.top, prefix: got.prefix } : undefined;
       if (!at) {
         if (cancelled) throw new GitUnavailable("cancelled");
-        const resolved = await resolveCommit(cwd, rev, logger, abort.signal, { missing: true });
+        // rev-parse told the folders and the clone's depth even when the ref is missing (an odd answer: ask again)
+        const resolved = await resolveCommit(cwd, rev, logger, abort.signal, got ? { missing: true, shallow: got.shallow } : {});
         if (cancelled) throw new GitUnavailable("cancelled");
-        at = { sha: resolved.sha, ...(await repoPrefix(cwd)) };
+        at = { sha: resolved.sha, ...(got ? { top: got.top, prefix: got.prefix } : await repoPrefix(cwd)) };
         // the fetch brought new objects: read them with a cat-file started after it
         cat?.close();
         cat = undefined;

@@ -93,22 +93,30 @@ export async function resolveCommit(
   ref: string,
   logger?: { info(m: string): void },
   signal?: AbortSignal,
-  opts: { missing?: boolean } = {},
+  opts: { missing?: boolean; shallow?: boolean } = {},
 ): Promise<ResolvedRef> {
   const bad = checkRef(ref);
   if (bad) throw new GitUnavailable(bad);
   // one git process on the common path (the ref is there); `git remote` fails outside a checkout (two processes on
-  // the others, each spawn costs ~20 ms of a check's start). `missing`: the caller's own rev-parse just failed
+  // the others, each spawn costs milliseconds of a check's start). `missing`: the caller's own rev-parse just failed
+  // (`shallow`: and told whether the clone is shallow)
   const have = opts.missing ? undefined : await revParse(cwd, ref);
   if (have) return { sha: have, ref, fetched: false };
   // one fetch at a time per repository: a shallow fetch takes .git/shallow.lock and every fetch rewrites FETCH_HEAD, so
   // two at once (the estimate's prefetch and the findings baseline's read, started together) fail or read each other's
-  return oneAtATime(resolve(cwd), async () => {
+  const key = resolve(cwd);
+  return oneAtATime(key, async () => {
     if (signal?.aborted) throw new GitUnavailable("cancelled");
-    const now = await revParse(cwd, ref); // fetched by the one before
-    return now ? { sha: now, ref, fetched: true } : fetchCommit(cwd, ref, logger, signal);
+    // fetched by one before (asked only when a fetch ran in this repository)
+    const now = fetchedIn.has(key) ? await revParse(cwd, ref) : undefined;
+    if (now) return { sha: now, ref, fetched: true };
+    fetchedIn.add(key);
+    return fetchCommit(cwd, ref, logger, signal, opts.shallow);
   });
 }
+
+/** Repositories a fetch ran (or runs) in, in this process. */
+const fetchedIn = new Set<string>();
 
 const fetching = new Map<string, Promise<void>>();
 
@@ -126,14 +134,17 @@ function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function fetchCommit(cwd: string, ref: string, logger: { info(m: string): void } | undefined, signal: AbortSignal | undefined): Promise<ResolvedRef> {
+async function fetchCommit(cwd: string, ref: string, logger: { info(m: string): void } | undefined, signal: AbortSignal | undefined, knownShallow: boolean | undefined): Promise<ResolvedRef> {
   const remote = "origin";
   // both questions at once (each git start is milliseconds of a check's start); the remote's answer decides first
-  const [remotes, shallowR] = await Promise.all([git(cwd, ["remote"], { signal }), git(cwd, ["rev-parse", "--is-shallow-repository"], { signal })]);
+  const [remotes, shallowR] = await Promise.all([
+    git(cwd, ["remote"], { signal }),
+    knownShallow === undefined ? git(cwd, ["rev-parse", "--is-shallow-repository"], { signal }) : undefined,
+  ]);
   if (remotes.code !== 0) throw new GitUnavailable("the folder is not a git checkout");
   if (!remotes.stdout.toString("utf8").split("\n").includes(remote)) throw new GitUnavailable(`'${ref}' is not in this clone and there is no remote '${remote}' to fetch it from`);
   const what = ref.startsWith(`${remote}/`) ? ref.slice(remote.length + 1) : ref;
-  const shallow = shallowR.stdout.toString("utf8").trim() === "true";
+  const shallow = knownShallow ?? shallowR?.stdout.toString("utf8").trim() === "true";
   logger?.info(`fetching ${what} from ${remote}${shallow ? " (depth 1)" : ""} to read the base data`);
   const args = ["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...(shallow ? ["--depth=1"] : []), remote, "--end-of-options", what];
   const f = await git(cwd, args, { signal });
@@ -155,18 +166,23 @@ export async function repoPrefix(cwd: string): Promise<{ top: string; prefix: st
 }
 
 /**
- * The commit of `ref` and repoPrefix's folders from one `git rev-parse` (it prints the top folder, the prefix and the
- * commit in that order): undefined when that does not work as is (the ref not in the clone, `cwd` not in a work tree,
- * an odd answer), where resolveCommit and repoPrefix know what to do. Throws GitUnavailable as they do for a bad ref
- * or a git that cannot be run.
+ * The commit of `ref`, repoPrefix's folders and whether the clone is shallow, from one `git rev-parse` (it prints the
+ * top folder, the prefix, the shallow flag and the commit in that order, the first three also when the ref is not in
+ * the clone): without `sha` when the ref is missing; undefined when that does not work as is (`cwd` not in a work tree,
+ * an odd answer), where resolveCommit and repoPrefix know what to do. Throws GitUnavailable as they do for a bad ref or
+ * a git that cannot be run.
  */
-export async function revParseWithPrefix(cwd: string, ref: string): Promise<{ sha: string; top: string; prefix: string } | undefined> {
+export async function revParseWithPrefix(cwd: string, ref: string): Promise<{ sha?: string; top: string; prefix: string; shallow: boolean } | undefined> {
   const bad = checkRef(ref);
   if (bad) throw new GitUnavailable(bad);
-  const r = await git(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
-  if (r.code !== 0) return undefined;
+  const r = await git(cwd, ["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
+  if (r.code !== 0 && r.code !== 1) return undefined;
   const lines = r.stdout.toString("utf8").split("\n");
-  return lines.length === 4 && lines[0] && lines[3] === "" && SHA.test(lines[2]) ? { sha: lines[2], top: lines[0], prefix: lines[1] } : undefined;
+  const [top, prefix, shallow] = lines;
+  if (!top || (shallow !== "true" && shallow !== "false")) return undefined;
+  const at = { top, prefix, shallow: shallow === "true" };
+  if (r.code === 1) return lines.length === 4 && lines[3] === "" ? at : undefined;
+  return lines.length === 5 && lines[4] === "" && SHA.test(lines[3]) ? { sha: lines[3], ...at } : undefined;
 }
 
 export interface TreeEntry {

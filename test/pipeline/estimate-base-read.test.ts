@@ -461,15 +461,22 @@ describe("CatFile: one git cat-file --batch for many reads", () => {
     }
   });
 
-  it("revParseWithPrefix gives rev-parse's commit, top and prefix in one process, or undefined where resolveCommit must decide", async () => {
+  it("revParseWithPrefix gives rev-parse's commit, top, prefix and depth in one process; without the commit when it is missing", async () => {
     const sub = join(repo, "dir with space");
-    expect(await revParseWithPrefix(sub, "HEAD")).toEqual({ sha: commit, top: git(sub, "rev-parse", "--show-toplevel"), prefix: "dir with space/" });
-    expect(await revParseWithPrefix(repo, "main")).toEqual({ sha: commit, top: git(repo, "rev-parse", "--show-toplevel"), prefix: "" });
-    expect(await revParseWithPrefix(repo, "origin/nope")).toBeUndefined();
+    const top = git(repo, "rev-parse", "--show-toplevel");
+    expect(await revParseWithPrefix(sub, "HEAD")).toEqual({ sha: commit, top, prefix: "dir with space/", shallow: false });
+    expect(await revParseWithPrefix(repo, "main")).toEqual({ sha: commit, top, prefix: "", shallow: false });
+    // a missing ref still tells the folders and the depth (resolveCommit then need not ask git again)
+    expect(await revParseWithPrefix(sub, "origin/nope")).toEqual({ top, prefix: "dir with space/", shallow: false });
     expect(await revParseWithPrefix(join(tmp, "not-a-repo"), "HEAD")).toBeUndefined();
     await expect(revParseWithPrefix(repo, "--upload-pack=evil")).rejects.toThrow(/is not a valid git ref/);
     const blob = git(repo, "rev-parse", "HEAD:odd/binary.bin");
-    expect(await revParseWithPrefix(repo, blob)).toBeUndefined();
+    expect(await revParseWithPrefix(repo, blob)).toEqual({ top, prefix: "", shallow: false }); // not a commit
+    // a depth-1 clone says so
+    const shallowClone = join(tmp, "shallow-clone");
+    git(tmp, "clone", "-q", "--depth", "1", `file://${repo}`, shallowClone);
+    expect(await revParseWithPrefix(shallowClone, "HEAD")).toEqual({ sha: commit, top: git(shallowClone, "rev-parse", "--show-toplevel"), prefix: "", shallow: true });
+    expect(await revParseWithPrefix(shallowClone, "origin/nope")).toEqual({ top: git(shallowClone, "rev-parse", "--show-toplevel"), prefix: "", shallow: true });
     // the blob's bytes on disk are what the test put there
     expect(readFileSync(join(repo, "odd", "binary.bin")).equals(files["odd/binary.bin"])).toBe(true);
   });
