@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: "forks",
+    // one temp folder per run, removed at the end (test/setup/temp-root.ts)
+    globalSetup: ["test/setup/temp-root.ts"],
     maxWorkers: 2,
     // @actions/workflow-parser imports its JSON schemas without `with { type: "json" }`: let vite load it
     server: { deps: { inline: ["@actions/workflow-parser"] } },
