@@ -107,16 +107,24 @@ export async function resolveCommit(
   const key = resolve(cwd);
   return oneAtATime(key, async () => {
     if (signal?.aborted) throw new GitUnavailable("cancelled");
+    // this ref fetched before in this process: the same commit (a single-branch clone's fetch of `main` does not
+    // update origin/main, so rev-parse would not find it and every step of a run would fetch again)
+    const known = fetchedRefs.get(`${key}\u0000${ref}`);
+    if (known) return { sha: known, ref, fetched: true };
     // fetched by one before (asked only when a fetch ran in this repository)
     const now = fetchedIn.has(key) ? await revParse(cwd, ref) : undefined;
     if (now) return { sha: now, ref, fetched: true };
     fetchedIn.add(key);
-    return fetchCommit(cwd, ref, logger, signal, opts.shallow);
+    const got = await fetchCommit(cwd, ref, logger, signal, opts.shallow);
+    fetchedRefs.set(`${key}\u0000${ref}`, got.sha);
+    return got;
   });
 }
 
 /** Repositories a fetch ran (or runs) in, in this process. */
 const fetchedIn = new Set<string>();
+/** The commit each fetched ref resolved to, by repository and ref, in this process. */
+const fetchedRefs = new Map<string, string>();
 
 const fetching = new Map<string, Promise<void>>();
 
@@ -161,7 +169,10 @@ async function fetchCommit(cwd: string, ref: string, logger: { info(m: string): 
 export async function repoPrefix(cwd: string): Promise<{ top: string; prefix: string }> {
   const r = await git(cwd, ["rev-parse", "--show-toplevel", "--show-prefix"]);
   if (r.code !== 0) throw new GitUnavailable("the folder is not a git checkout");
-  const [top, prefix = ""] = r.stdout.toString("utf8").split("\n");
+  // two lines and a line break after each: a path with a line break of its own cannot be told apart
+  const lines = r.stdout.toString("utf8").split("\n");
+  if (lines.length !== 3 || lines[2] !== "" || !lines[0]) throw new GitUnavailable("the repository's folder path contains a line break, which git's answers cannot carry unambiguously");
+  const [top, prefix] = lines;
   return { top, prefix };
 }
 

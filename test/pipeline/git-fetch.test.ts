@@ -2,13 +2,14 @@
 // baseline's read start together) must not collide on .git/shallow.lock or read each other's FETCH_HEAD; a cancelled
 // prefetch stops its fetch instead of waiting for it. The remote answers slowly (a delayed upload-pack) so the fetches
 // really overlap.
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { prefetchBase } from "../../src/pipeline/estimate.js";
-import { GitUnavailable, resolveCommit } from "../../src/pipeline/git.js";
+import { tryReadBaseBaseline } from "../../src/pipeline/findings-baseline.js";
+import { GitUnavailable, repoPrefix, resolveCommit } from "../../src/pipeline/git.js";
 import { git, gitChildren } from "./git-env.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
@@ -66,4 +67,34 @@ describe("fetching a missing base", () => {
     await expect(pre.reading?.result).rejects.toBeInstanceOf(GitUnavailable);
     await expect(pre.reading?.result).rejects.toThrow(/cancelled/);
   }, 20_000);
+
+  it("a ref fetched once is not fetched again in the same run, though a single-branch clone's fetch leaves origin/main unset", async () => {
+    const dir = slowClone("once", 0);
+    const fetches: string[] = [];
+    const logger = { info: (m: string) => fetches.push(m) };
+    const first = await resolveCommit(dir, "origin/main", logger);
+    // --depth implies --single-branch: `git fetch origin main` updates FETCH_HEAD, not origin/main
+    expect(() => git(dir, "rev-parse", "--verify", "--quiet", "origin/main")).toThrow();
+    const again = await Promise.all([resolveCommit(dir, "origin/main", logger), resolveCommit(dir, "origin/main", logger)]);
+    expect([first, ...again].map((r) => r.sha)).toEqual([sha.main, sha.main, sha.main]);
+    expect(fetches.filter((m) => /^fetching main from origin/.test(m))).toHaveLength(1);
+    // another ref is still fetched
+    expect((await resolveCommit(dir, "origin/other", logger)).sha).toBe(sha.other);
+    expect(fetches.filter((m) => /^fetching /.test(m))).toHaveLength(2);
+  }, 30_000);
+});
+
+describe("a repository whose path has a line break", () => {
+  it("is refused with the reason, not read at a wrong path", async () => {
+    const dir = join(tmp, "new\nline");
+    mkdirSync(dir);
+    git(dir, "init", "--quiet");
+    const sub = join(dir, "sub");
+    mkdirSync(sub);
+    await expect(repoPrefix(sub)).rejects.toThrow(/line break/);
+    const { config } = loadConfig(join(REPO, "cognigy-nlu.yml"), REPO);
+    // the findings baseline's base read says why there is no comparison (it read `<sha>:linecognigy-nlu.baseline.json`)
+    git(dir, "commit", "--quiet", "--allow-empty", "-m", "one");
+    expect(await tryReadBaseBaseline({ config, root: sub }, "HEAD")).toMatchObject({ error: expect.stringMatching(/line break/) });
+  }, 30_000);
 });
