@@ -63,9 +63,9 @@ function gitEnv(): NodeJS.ProcessEnv {
 
 const SHA = /^[0-9a-f]{7,64}$/i;
 
-/** A ref a user may pass: no option-looking, no whitespace or control characters, no "..". */
+/** A ref a user may pass: no option-looking, no whitespace or control characters, no "..", no trailing "/" (`origin/` would fetch the remote's default branch). */
 export function checkRef(ref: string): string | undefined {
-  if (!ref || ref.startsWith("-") || /[\s\u0000-\u001f\u007f:?*[\\]/.test(ref) || ref.includes("..") || ref.includes("@{")) return `'${ref.replace(/[^\x20-\x7e]/g, "?")}' is not a valid git ref`;
+  if (!ref || ref.startsWith("-") || ref.endsWith("/") || /[\s\u0000-\u001f\u007f:?*[\\]/.test(ref) || ref.includes("..") || ref.includes("@{")) return `'${ref.replace(/[^\x20-\x7e]/g, "?")}' is not a valid git ref`;
   return undefined;
 }
 

@@ -470,6 +470,7 @@ describe("CatFile: one git cat-file --batch for many reads", () => {
     expect(await revParseWithPrefix(sub, "origin/nope")).toEqual({ top, prefix: "dir with space/", shallow: false });
     expect(await revParseWithPrefix(join(tmp, "not-a-repo"), "HEAD")).toBeUndefined();
     await expect(revParseWithPrefix(repo, "--upload-pack=evil")).rejects.toThrow(/is not a valid git ref/);
+    await expect(revParseWithPrefix(repo, "origin/")).rejects.toThrow(/is not a valid git ref/);
     const blob = git(repo, "rev-parse", "HEAD:odd/binary.bin");
     expect(await revParseWithPrefix(repo, blob)).toEqual({ top, prefix: "", shallow: false }); // not a commit
     // a depth-1 clone says so
