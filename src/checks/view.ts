@@ -73,7 +73,8 @@ export function viewOf(data: FlowData): FlowView {
   const tests = new Set<Item>();
   const make = (u: { text: string; raw?: string; locale: string } & Location, intent: string | null): Item => ({
     text: u.text,
-    ...(u.raw !== undefined ? { raw: u.raw } : {}),
+    // always present (undefined when the text was not normalised): one object shape for every item
+    raw: u.raw,
     norm: normalize(u.text),
     locale: u.locale,
     intent,
