@@ -109,22 +109,21 @@ export async function resolveCommit(
     if (signal?.aborted) throw new GitUnavailable("cancelled");
     // this ref fetched before in this process: the same commit (a single-branch clone's fetch of `main` does not
     // update origin/main, so rev-parse would not find it and every step of a run would fetch again)
-    const known = fetchedRefs.get(`${key}\u0000${ref}`);
+    const fetched = fetchedRefs.get(key);
+    const known = fetched?.get(ref);
     if (known) return { sha: known, ref, fetched: true };
-    // fetched by one before (asked only when a fetch ran in this repository)
-    const now = fetchedIn.has(key) ? await revParse(cwd, ref) : undefined;
+    // brought by another ref's fetch (asked only when one ran in this repository)
+    const now = fetched?.size ? await revParse(cwd, ref) : undefined;
     if (now) return { sha: now, ref, fetched: true };
-    fetchedIn.add(key);
     const got = await fetchCommit(cwd, ref, logger, signal, opts.shallow);
-    fetchedRefs.set(`${key}\u0000${ref}`, got.sha);
+    if (fetched) fetched.set(ref, got.sha);
+    else fetchedRefs.set(key, new Map([[ref, got.sha]]));
     return got;
   });
 }
 
-/** Repositories a fetch ran (or runs) in, in this process. */
-const fetchedIn = new Set<string>();
-/** The commit each fetched ref resolved to, by repository and ref, in this process. */
-const fetchedRefs = new Map<string, string>();
+/** The commit each ref fetched in this process resolved to, by repository. */
+const fetchedRefs = new Map<string, Map<string, string>>();
 
 const fetching = new Map<string, Promise<void>>();
 
