@@ -1,7 +1,7 @@
 // The check starts the local estimate's base read before validation (prefetchBase): the same results as a read started
 // by localEstimate, its log lines (a fetch of a base the shallow clone lacks) in the estimate's place, and no git
 // process left behind when validation stops the check or the prefetch is not taken.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,9 +10,7 @@ import type { RunConfig } from "../../src/config/options.js";
 import { RecordingLogger } from "../../src/logger.js";
 import { localEstimate, prefetchBase } from "../../src/pipeline/estimate.js";
 import { runCheck } from "../../src/pipeline/run.js";
-import { git, gitChildren } from "./git-env.js";
-
-const REPO = join(import.meta.dirname, "..", "..");
+import { copyExampleBot, git, gitChildren, seedRepos } from "./git-env.js";
 
 let tmp: string;
 let origin: string;
@@ -20,12 +18,9 @@ let baseSha: string;
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "prefetch-"));
-  origin = join(tmp, "origin.git");
-  git(tmp, "init", "--quiet", "--bare", origin);
-  const seed = join(tmp, "seed");
-  git(tmp, "init", "--quiet", seed);
-  cpSync(join(REPO, "cognigy-nlu.yml"), join(seed, "cognigy-nlu.yml"));
-  cpSync(join(REPO, "training-data"), join(seed, "training-data"), { recursive: true });
+  const repos = seedRepos(tmp, "origin.git");
+  origin = repos.origin;
+  const seed = repos.seed;
   git(seed, "add", "-A");
   git(seed, "commit", "--quiet", "-m", "base");
   baseSha = git(seed, "rev-parse", "HEAD");
@@ -84,8 +79,7 @@ describe("prefetchBase", () => {
 
   it("a read that fails long before the estimate takes it is no unhandled rejection (it would end the process)", async () => {
     const dir = join(tmp, "no-git");
-    cpSync(join(REPO, "cognigy-nlu.yml"), join(dir, "cognigy-nlu.yml"));
-    cpSync(join(REPO, "training-data"), join(dir, "training-data"), { recursive: true });
+    copyExampleBot(dir);
     const { config, root } = loadConfig("cognigy-nlu.yml", dir);
     const unhandled: unknown[] = [];
     const on = (e: unknown) => unhandled.push(e);

@@ -1,6 +1,6 @@
 // The local estimate over real git repositories: base data read at a ref without touching the checkout (fetched into a
 // shallow clone as actions/checkout leaves it), a mislabelled batch found, good paraphrases pass, no base → head only.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +11,7 @@ import { comparePaired, gateComparison, losers } from "../../src/pipeline/compar
 import { chooseBase, localEstimate, readEventBase } from "../../src/pipeline/estimate.js";
 import { applyGate } from "../../src/pipeline/gate.js";
 import { computeMetrics, toScored } from "../../src/pipeline/metrics.js";
-import { git } from "./git-env.js";
-
-const REPO = join(import.meta.dirname, "..", "..");
+import { copyExampleBot, git, seedRepos } from "./git-env.js";
 
 
 /** Moves all but the first `keep` en-US examples of one intent file into another (a mislabelled batch). */
@@ -44,12 +42,9 @@ function configOf(dir: string) {
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "estimate-"));
-  origin = join(tmp, "origin.git");
-  git(tmp, "init", "--quiet", "--bare", origin);
-  const seed = join(tmp, "seed");
-  git(tmp, "init", "--quiet", seed);
-  cpSync(join(REPO, "cognigy-nlu.yml"), join(seed, "cognigy-nlu.yml"));
-  cpSync(join(REPO, "training-data"), join(seed, "training-data"), { recursive: true });
+  const repos = seedRepos(tmp, "origin.git");
+  origin = repos.origin;
+  const seed = repos.seed;
   writeFileSync(join(seed, "README.md"), "bot\n");
   git(seed, "add", "-A");
   git(seed, "commit", "--quiet", "-m", "base");
@@ -200,8 +195,7 @@ describe("localEstimate", () => {
 
   it("outside a git checkout: head's metrics only", async () => {
     const dir = join(tmp, "plain");
-    cpSync(join(REPO, "cognigy-nlu.yml"), join(dir, "cognigy-nlu.yml"));
-    cpSync(join(REPO, "training-data"), join(dir, "training-data"), { recursive: true });
+    copyExampleBot(dir);
     const { config, root } = configOf(dir);
     const est = await localEstimate({ cwd: root, config, logger: new RecordingLogger(), event: null });
     expect(est.noBaseReason).toMatch(/not a git checkout/);

@@ -2,7 +2,7 @@
 // baseline's read start together) must not collide on .git/shallow.lock or read each other's FETCH_HEAD; a cancelled
 // prefetch stops its fetch instead of waiting for it. The remote answers slowly (a delayed upload-pack) so the fetches
 // really overlap.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,9 +10,7 @@ import { loadConfig } from "../../src/config/load.js";
 import { prefetchBase } from "../../src/pipeline/estimate.js";
 import { tryReadBaseBaseline } from "../../src/pipeline/findings-baseline.js";
 import { GitUnavailable, repoPrefix, resolveCommit } from "../../src/pipeline/git.js";
-import { git, gitChildren } from "./git-env.js";
-
-const REPO = join(import.meta.dirname, "..", "..");
+import { git, gitChildren, REPO, seedRepos } from "./git-env.js";
 
 let tmp: string;
 let up: string;
@@ -20,12 +18,9 @@ const sha: Record<string, string> = {};
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "git-fetch-"));
-  up = join(tmp, "up.git");
-  git(tmp, "init", "--quiet", "--bare", up);
-  const seed = join(tmp, "seed");
-  git(tmp, "init", "--quiet", seed);
-  cpSync(join(REPO, "cognigy-nlu.yml"), join(seed, "cognigy-nlu.yml"));
-  cpSync(join(REPO, "training-data"), join(seed, "training-data"), { recursive: true });
+  const repos = seedRepos(tmp, "up.git");
+  up = repos.origin;
+  const seed = repos.seed;
   git(seed, "add", "-A");
   git(seed, "commit", "--quiet", "-m", "main");
   for (const b of ["other", "feature"]) {
